@@ -1,0 +1,86 @@
+# Meet and Code Grants: the two commands of the README, and a few helpers.
+#   make run    the whole app with demo data at http://127.0.0.1:8000
+#   make test   the whole test suite on PostgreSQL and Redis
+
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+# Local services: the ones on this machine, or `docker compose up -d db redis` on a laptop.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/meetandcode
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+RUN_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: help install run test lint migrations-check check-deploy clean
+
+help:
+	@echo "make run    start the app with demo data at http://127.0.0.1:$(PORT)"
+	@echo "make test   run the test suite (PostgreSQL and Redis)"
+	@echo "make lint   ruff check and format check"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	if [ ! -x $(PY) ]; then
+	  python=$$(.ci/find-python)
+	  echo "Creating $(VENV) with $$python"
+	  "$$python" -m venv $(VENV)
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Redis answers? Then a real Celery worker and beat run beside the server; otherwise tasks run
+# in-process and the log says so. The database is SQLite in var/ unless DATABASE_URL is set.
+run: $(STAMP)
+	export DEBUG=1
+	if $(PY) -c "import redis,sys; redis.Redis.from_url('$(RUN_REDIS_URL)', socket_timeout=1).ping()" 2>/dev/null; then
+	  export REDIS_URL=$(RUN_REDIS_URL)
+	  echo "Redis answers at $$REDIS_URL: starting a Celery worker and beat."
+	else
+	  unset REDIS_URL
+	  echo "No Redis answers at $(RUN_REDIS_URL): tasks run in-process (no worker, no beat)."
+	fi
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py seed_demo
+	pids=()
+	trap 'kill $${pids[@]} 2>/dev/null || true' EXIT INT TERM
+	if [ -n "$${REDIS_URL:-}" ]; then
+	  mkdir -p var
+	  $(VENV)/bin/celery -A meetandcode worker -l warning --concurrency 2 & pids+=($$!)
+	  $(VENV)/bin/celery -A meetandcode beat -l warning -s var/celerybeat-schedule & pids+=($$!)
+	fi
+	echo "Serving at http://127.0.0.1:$(PORT)/  (Ctrl+C stops everything)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# With CI=true or REQUIRE_SERVICES=1 a missing PostgreSQL or Redis fails the run; otherwise the
+# suite falls back to SQLite and skips (loudly) the tests that need the real services.
+test: $(STAMP)
+	export TESTING=1
+	export DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)}
+	export REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)}
+	if ! $(PY) .ci/services.py; then
+	  if [ "$${CI:-}" = "true" ] || [ "$${REQUIRE_SERVICES:-}" = "1" ]; then
+	    echo "PostgreSQL and Redis are required here (CI or REQUIRE_SERVICES=1)."; exit 1
+	  fi
+	  echo "WARNING: services missing; start them with: docker compose up -d db redis"
+	  echo "WARNING: falling back to SQLite; tests that need PostgreSQL or Redis are skipped."
+	  unset DATABASE_URL REDIS_URL
+	fi
+	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrations-check: $(STAMP)
+	TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3 var/staticfiles .pytest_cache

@@ -1,0 +1,239 @@
+"""Editions, country programmes and their budgets, review, grants and payments."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+CURRENCIES = [("EUR", "EUR"), ("GBP", "GBP"), ("PLN", "PLN"), ("RON", "RON"), ("UAH", "UAH")]
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Edition(models.Model):
+    """One season of the programme: its windows, the grant ceiling and the age range."""
+
+    name = models.CharField(_("name"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    code = models.CharField(
+        _("code"), max_length=8, unique=True, help_text=_("Prefix of grant references, e.g. MC24.")
+    )
+    applications_open = models.DateField(_("applications open"))
+    application_deadline = models.DateTimeField(_("application deadline"))
+    event_start = models.DateField(_("events from"))
+    event_end = models.DateField(_("events until"))
+    max_grant = models.DecimalField(_("maximum grant per event (EUR)"), **MONEY)
+    min_age = models.PositiveSmallIntegerField(_("youngest participants"), default=8)
+    max_age = models.PositiveSmallIntegerField(_("oldest participants"), default=24)
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event_start__lte=F("event_end")), name="edition_event_window_ordered"
+            ),
+            models.CheckConstraint(condition=Q(max_grant__gt=0), name="edition_max_grant_positive"),
+            models.CheckConstraint(
+                condition=Q(min_age__lte=F("max_age")), name="edition_age_range_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CountryProgramme(models.Model):
+    """An edition in one country: its partner, budget, currency, minimums and payment timing.
+
+    ``reserved`` is the sum of the approved, not cancelled grants. Services change it with an F()
+    update on the locked row, and the database refuses any value above the budget.
+    """
+
+    class PaymentTiming(models.TextChoices):
+        BEFORE_EVENT = "before_event", _("On approval, before the event")
+        AFTER_REPORT = "after_report", _("After the accepted report")
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, related_name="country_programmes"
+    )
+    country = CountryField(_("country"))
+    partner = models.ForeignKey(
+        "organisations.Partner", on_delete=models.PROTECT, related_name="country_programmes"
+    )
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
+    budget = models.DecimalField(_("budget"), **MONEY)
+    reserved = models.DecimalField(_("reserved by approved grants"), default=Decimal("0"), **MONEY)
+    max_grant = models.DecimalField(_("maximum grant per event"), **MONEY)
+    min_participants = models.PositiveSmallIntegerField(_("minimum participants"), default=10)
+    min_duration_minutes = models.PositiveSmallIntegerField(
+        _("minimum duration (minutes)"), default=90
+    )
+    payment_timing = models.CharField(
+        _("payment timing"),
+        max_length=20,
+        choices=PaymentTiming,
+        default=PaymentTiming.AFTER_REPORT,
+    )
+    report_deadline_hours = models.PositiveSmallIntegerField(
+        _("report due (hours after the event)"), default=48
+    )
+    application_deadline = models.DateTimeField(
+        _("application deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the edition's deadline."),
+    )
+    languages = models.JSONField(
+        _("languages"), default=list, help_text=_('Language codes, e.g. ["fr", "de"].')
+    )
+    donation_receipt_required = models.BooleanField(_("donation receipt required"), default=False)
+    conditions = models.TextField(_("conditions of participation"), blank=True)
+
+    class Meta:
+        ordering = ["edition", "country"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "country"], name="programme_unique_country"),
+            models.CheckConstraint(
+                condition=Q(budget__gte=0), name="programme_budget_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(reserved__gte=0), name="programme_reserved_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(reserved__lte=F("budget")), name="programme_reserved_within_budget"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_grant__gt=0), name="programme_max_grant_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.edition.code} {self.country.code}"
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.budget - self.reserved
+
+    @property
+    def deadline(self):
+        return self.application_deadline or self.edition.application_deadline
+
+
+class ReviewCriterion(models.Model):
+    """One criterion an edition's proposals are scored on, 1 to 5."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["edition", "position", "id"]
+        verbose_name_plural = "review criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "name"], name="criterion_unique_per_edition")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Review(models.Model):
+    """One reviewer's view of a proposal: scores and a comment, or a declared conflict."""
+
+    proposal = models.ForeignKey(
+        "events.Proposal", on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    conflict_of_interest = models.BooleanField(_("conflict of interest"), default=False)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "reviewer"], name="review_one_per_reviewer")
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} on {self.proposal_id}"
+
+
+class ReviewScore(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(ReviewCriterion, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="score_one_per_criterion"),
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="score_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion_id}: {self.score}"
+
+
+class Grant(models.Model):
+    """The approved amount reserved from a country budget, with its reference and payment.
+
+    The amount can never exceed the country programme's max grant: a database trigger refuses it
+    (see migration grants 0003), on PostgreSQL and SQLite alike.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class PaymentStatus(models.TextChoices):
+        UNPAID = "unpaid", _("Not paid yet")
+        PAID = "paid", _("Paid")
+
+    proposal = models.OneToOneField(
+        "events.Proposal", on_delete=models.PROTECT, related_name="grant"
+    )
+    country_programme = models.ForeignKey(
+        CountryProgramme, on_delete=models.PROTECT, related_name="grants"
+    )
+    sequence = models.PositiveIntegerField()
+    reference = models.CharField(_("reference"), max_length=30, unique=True)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(max_length=3, choices=CURRENCIES, default="EUR")
+    status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    award_letter = models.FileField(upload_to="letters/", blank=True)
+    award_letter_language = models.CharField(max_length=8, blank=True)
+    payment_status = models.CharField(
+        max_length=10, choices=PaymentStatus, default=PaymentStatus.UNPAID
+    )
+    paid_on = models.DateField(null=True, blank=True)
+    paid_amount = models.DecimalField(null=True, blank=True, **MONEY)
+    payment_reference = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-approved_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country_programme", "sequence"], name="grant_sequence_unique_per_programme"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="grant_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "cancelled"]), name="grant_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_status="unpaid")
+                | Q(paid_on__isnull=False, paid_amount__isnull=False),
+                name="grant_paid_has_date_and_amount",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference

@@ -1,0 +1,76 @@
+"""Checks of the app's parts for /healthz: database, cache, broker and workers.
+
+Each check returns {"ok": bool, "detail": str} and never raises, and none waits longer than a
+couple of seconds, so /healthz answers even when a part hangs.
+"""
+
+import time
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+WORKER_PING_TIMEOUT = 1.0
+
+
+def _timed(check):
+    started = time.monotonic()
+    try:
+        ok, detail = check()
+    except Exception as exc:  # a health check reports failures, it must not raise them
+        ok, detail = False, f"{type(exc).__name__}: {exc}"
+    return {"ok": ok, "detail": detail, "ms": round((time.monotonic() - started) * 1000, 1)}
+
+
+def check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return True, connection.vendor
+
+
+def check_cache():
+    key = f"healthz:{uuid.uuid4().hex}"
+    cache.set(key, "1", timeout=5)
+    ok = cache.get(key) == "1"
+    cache.delete(key)
+    return ok, "answers" if ok else "value written was not read back"
+
+
+def _in_process() -> bool:
+    return bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False))
+
+
+def check_broker():
+    if _in_process():
+        return True, "in-process (no Redis configured)"
+    from meetandcode.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=settings.REDIS_TIMEOUT_SECONDS)
+    return True, "answers"
+
+
+def check_workers():
+    if _in_process():
+        return True, "in-process (tasks run in the web process)"
+    from meetandcode.celery import app
+
+    replies = app.control.ping(timeout=WORKER_PING_TIMEOUT) or []
+    if not replies:
+        return False, "no worker answered"
+    return True, f"{len(replies)} answering"
+
+
+def run_checks() -> dict:
+    results = {
+        "database": _timed(check_database),
+        "cache": _timed(check_cache),
+        "broker": _timed(check_broker),
+    }
+    if results["broker"]["ok"]:
+        results["workers"] = _timed(check_workers)
+    else:
+        results["workers"] = {"ok": False, "detail": "broker unreachable", "ms": 0}
+    return results
