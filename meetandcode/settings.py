@@ -175,18 +175,22 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # --- E-mail ------------------------------------------
-EMAIL_BACKEND = env.str(
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND_PATH = env.str(
     "EMAIL_BACKEND",
-    default="django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    default="django.core.mail.backends.console.EmailBackend" if DEBUG else SMTP_BACKEND,
 )
-EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("EMAIL_PORT", default=25)
-EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-EMAIL_TIMEOUT = 10
+# Django 6.1's MAILERS (the EMAIL_HOST... settings are deprecated); same environment variables.
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": {}}}
+if EMAIL_BACKEND_PATH == SMTP_BACKEND:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env.str("EMAIL_HOST", default="localhost"),
+        "port": env.int("EMAIL_PORT", default=25),
+        "username": env.str("EMAIL_HOST_USER", default=""),
+        "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+        "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+        "timeout": 10,
+    }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Meet and Code <grants@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -209,6 +213,8 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Static and media files ------------------------------------------
+# whitenoise serves STATIC_ROOT (collected, hashed and compressed when the image is built); media
+# holds uploads and award letters, on a volume the web and the worker containers share.
 STATIC_URL = "/static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -222,17 +228,26 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# whitenoise knows no .geojson type: without this the map feed goes out as octet-stream. With it,
+# the feed goes out as GeoJSON and, like every compressed static file, as its pre-built .gz.
+WHITENOISE_MIMETYPES = {".geojson": "application/geo+json"}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Security (production) ------------------------------------------
+# `manage.py check --deploy --fail-level WARNING` must stay silent with DEBUG off
+# (tests/meetandcode/test_production_settings.py runs it).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG and not TESTING:
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # TLS ends at the reverse proxy, which must set X-Forwarded-Proto (overwriting what the client
+    # sent) and forward the Host header; only the proxy can reach the app (docs/deploy.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Health probes (the container's own, a load balancer's) speak plain HTTP to the app itself.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

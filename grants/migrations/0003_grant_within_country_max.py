@@ -45,7 +45,7 @@ def _run(schema_editor, postgres, sqlite):
     vendor = schema_editor.connection.vendor
     statements = [postgres] if vendor == "postgresql" else sqlite if vendor == "sqlite" else []
     for statement in statements:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)  # the SQL holds a literal %
 
 
 def create(apps, schema_editor):

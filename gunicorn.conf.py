@@ -1,0 +1,36 @@
+"""gunicorn settings for the web container (`gunicorn -c gunicorn.conf.py meetandcode.wsgi`).
+
+WEB_CONCURRENCY sets the number of worker processes; each holds its own database pool
+(DB_POOL_MIN/DB_POOL_MAX), so workers x pool size must stay under PostgreSQL's max_connections.
+"""
+
+import os
+
+
+def _default_workers() -> int:
+    # The cores this container may use, not the host's (sched_getaffinity honours cpusets).
+    return 2 * len(os.sched_getaffinity(0)) + 1
+
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY") or _default_workers())
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+
+# Recycle workers now and then, so a slow leak (a large GeoJSON build, a PDF) cannot grow forever.
+max_requests = 2000
+max_requests_jitter = 200
+
+# Only the reverse proxy reaches this port (published on 127.0.0.1), so trust its
+# X-Forwarded-Proto wherever it connects from; the container's address changes on each start.
+forwarded_allow_ips = "*"
+
+# The heartbeat file on the container's overlay filesystem can stall workers; memory cannot.
+worker_tmp_dir = "/dev/shm"  # noqa: S108 (a per-worker heartbeat file, not data)
+# The app user has no writable home for gunicorn's runtime control socket, and nothing uses it.
+control_socket_disable = True
+
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
