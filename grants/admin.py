@@ -1,0 +1,184 @@
+"""Admin for editions, country programmes, review criteria, reviews and grants.
+
+Programme staff configure editions, countries, budgets and criteria here. What the services own
+stays read-only: a country's ``reserved`` sum, and a grant's amount, reference and status (they
+move together with the budget, in one locked transaction, with an audit entry).
+"""
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import CountryProgramme, Edition, Grant, Review, ReviewCriterion, ReviewScore
+
+
+class CountryProgrammeForm(forms.ModelForm):
+    """The admin's form (the ModelAdmin supplies model and fields), with the budget's floor."""
+
+    def clean_budget(self):
+        # Say it in words here instead of letting the database's CHECK answer with an error page.
+        budget = self.cleaned_data["budget"]
+        reserved = self.instance.reserved or 0
+        if budget is not None and budget < reserved:
+            raise forms.ValidationError(
+                _("The budget cannot be less than the %(reserved)s already granted."),
+                params={"reserved": reserved},
+            )
+        return budget
+
+
+class CountryProgrammeInline(admin.TabularInline):
+    model = CountryProgramme
+    form = CountryProgrammeForm
+    extra = 0
+    fields = ("country", "partner", "currency", "budget", "reserved", "max_grant", "payment_timing")
+    readonly_fields = ("reserved",)
+    show_change_link = True
+
+
+class ReviewCriterionInline(admin.TabularInline):
+    model = ReviewCriterion
+    extra = 0
+    fields = ("position", "name", "description")
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "year",
+        "code",
+        "applications_open",
+        "application_deadline",
+        "event_start",
+        "event_end",
+        "max_grant",
+    )
+    search_fields = ("name", "code")
+    inlines = [CountryProgrammeInline, ReviewCriterionInline]
+
+
+@admin.register(CountryProgramme)
+class CountryProgrammeAdmin(admin.ModelAdmin):
+    form = CountryProgrammeForm
+    list_display = (
+        "__str__",
+        "edition",
+        "country",
+        "partner",
+        "budget",
+        "reserved",
+        "currency",
+        "payment_timing",
+    )
+    list_filter = ("edition", "country", "partner", "payment_timing")
+    search_fields = ("country", "edition__code", "edition__name", "partner__name")
+    list_select_related = ("edition", "partner")
+    autocomplete_fields = ("partner",)
+    # The sum of approved grants: only grants.services changes it, under a row lock.
+    readonly_fields = ("reserved",)
+    fieldsets = (
+        (None, {"fields": ("edition", "country", "partner", "languages")}),
+        (_("Budget"), {"fields": ("currency", "budget", "reserved", "max_grant")}),
+        (
+            _("Rules"),
+            {
+                "fields": (
+                    "min_participants",
+                    "min_duration_minutes",
+                    "application_deadline",
+                    "payment_timing",
+                    "report_deadline_hours",
+                    "donation_receipt_required",
+                    "conditions",
+                )
+            },
+        ),
+    )
+
+
+@admin.register(ReviewCriterion)
+class ReviewCriterionAdmin(admin.ModelAdmin):
+    list_display = ("name", "edition", "position")
+    list_filter = ("edition",)
+    search_fields = ("name",)
+    list_select_related = ("edition",)
+
+
+class ReviewScoreInline(admin.TabularInline):
+    model = ReviewScore
+    extra = 0
+    fields = ("criterion", "score")
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ("proposal", "reviewer", "conflict_of_interest", "updated_at")
+    list_filter = ("conflict_of_interest", "proposal__country_programme__edition")
+    search_fields = ("proposal__title", "reviewer__email")
+    list_select_related = ("proposal", "reviewer")
+    raw_id_fields = ("proposal",)
+    autocomplete_fields = ("reviewer",)
+    readonly_fields = ("created_at", "updated_at")
+    inlines = [ReviewScoreInline]
+    show_full_result_count = False
+
+
+@admin.register(ReviewScore)
+class ReviewScoreAdmin(admin.ModelAdmin):
+    list_display = ("review", "criterion", "score")
+    list_filter = ("criterion__edition", "score")
+    search_fields = ("review__proposal__title", "review__reviewer__email")
+    list_select_related = ("review__reviewer", "criterion")
+    raw_id_fields = ("review",)
+    show_full_result_count = False
+
+
+@admin.register(Grant)
+class GrantAdmin(admin.ModelAdmin):
+    """Grants are made by approving a proposal and cancelled through grants.services."""
+
+    list_display = (
+        "reference",
+        "proposal",
+        "country_programme",
+        "amount",
+        "currency",
+        "status",
+        "payment_status",
+        "approved_at",
+    )
+    list_filter = ("status", "payment_status", "country_programme__edition", "currency")
+    search_fields = ("reference", "proposal__title", "proposal__organisation__name")
+    list_select_related = ("proposal", "country_programme__edition")
+    show_full_result_count = False
+    fields = (
+        "reference",
+        "proposal",
+        "country_programme",
+        "sequence",
+        "amount",
+        "currency",
+        "status",
+        "approved_by",
+        "approved_at",
+        "cancelled_at",
+        "award_letter",
+        "award_letter_language",
+        "payment_status",
+        "paid_on",
+        "paid_amount",
+        "payment_reference",
+    )
+    readonly_fields = fields
+
+    # View only: adding, editing or deleting a grant here would bypass the budget's reservation,
+    # the reference sequence and the audit log.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

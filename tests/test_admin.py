@@ -1,0 +1,257 @@
+"""The Django admin: every model's pages open, and state owned by services stays read-only."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from events.models import Proposal
+from grants.models import CountryProgramme, Edition, Grant
+from organisations.models import AuditEntry, LegalForm, Organisation, Partner, User
+
+pytestmark = pytest.mark.django_db
+
+# Made only by services (budget reservation, audit log): the admin must refuse to add them.
+NO_ADD = {AuditEntry, Grant}
+
+OUR_APPS = {"organisations", "grants", "events"}
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(User.objects.create_superuser("admin@example.org", "x"))
+    return client
+
+
+@pytest.fixture
+def proposal():
+    edition = Edition.objects.create(
+        name="Meet and Code 2024",
+        year=2024,
+        code="MC24",
+        applications_open=date(2024, 5, 1),
+        application_deadline=datetime(2024, 9, 30, tzinfo=ZoneInfo("Europe/Brussels")),
+        event_start=date(2024, 6, 17),
+        event_end=date(2024, 10, 31),
+        max_grant=Decimal("500"),
+    )
+    partner = Partner.objects.create(name="SOCIALware", countries=["LU"])
+    programme = CountryProgramme.objects.create(
+        edition=edition, country="LU", partner=partner, budget=Decimal("5000"), max_grant=500
+    )
+    organisation = Organisation.objects.create(
+        name="Coding Kids ASBL",
+        country="LU",
+        legal_form=LegalForm.objects.create(country="LU", name="ASBL"),
+        registration_number="F123",
+        street="1 rue de la Gare",
+        postcode="1611",
+        city="Luxembourg",
+        contact_name="Anne",
+        contact_email="anne@example.org",
+    )
+    return Proposal.objects.create(
+        organisation=organisation, country_programme=programme, title="Scratch for beginners"
+    )
+
+
+@pytest.fixture
+def every_kind_of_row(proposal):
+    """At least one row of every model, made the way the programme makes them."""
+    from events.models import BudgetLine, FocusGroup, Language, Report
+    from events.services import submit_proposal
+    from grants.models import Review, ReviewCriterion, ReviewScore
+    from grants.services import approve_proposal
+    from organisations.models import (
+        Membership,
+        Notification,
+        OrganisationValidation,
+        PartnerStaff,
+        ValidationToken,
+    )
+
+    programme = proposal.country_programme
+    manager = User.objects.create_user("manager@example.org", "x")
+    PartnerStaff.objects.create(user=manager, partner=programme.partner, role="manager")
+    Membership.objects.create(user=manager, organisation=proposal.organisation, role="owner")
+    proposal.focus_groups.add(FocusGroup.objects.create(code="girls", name="Girls"))
+    proposal.languages.add(Language.objects.create(code="fr", name="French"))
+    BudgetLine.objects.create(proposal=proposal, category="trainer", amount=Decimal("300"))
+    Proposal.objects.filter(pk=proposal.pk).update(
+        requested_amount=Decimal("300"),
+        starts_at=datetime(2024, 7, 1, 14, tzinfo=ZoneInfo("Europe/Luxembourg")),
+        ends_at=datetime(2024, 7, 1, 17, tzinfo=ZoneInfo("Europe/Luxembourg")),
+        age_min=8,
+        age_max=12,
+        format="workshop",
+    )
+    submit_proposal(proposal, actor=manager)
+    approve_proposal(proposal, actor=manager)
+    criterion = ReviewCriterion.objects.create(edition=programme.edition, name="Relevance")
+    review = Review.objects.create(proposal=proposal, reviewer=manager, comment="Good")
+    ReviewScore.objects.create(review=review, criterion=criterion, score=4)
+    Report.objects.create(proposal=proposal)
+    Notification.objects.create(recipient=manager, kind="proposal.approved")
+    ValidationToken.objects.create(country_programme=programme, code="ABC123", issued_by=manager)
+    OrganisationValidation.objects.create(
+        organisation=proposal.organisation, edition=programme.edition
+    )
+    return proposal
+
+
+def admin_url(model, page: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}", args=args)
+
+
+def test_every_model_of_our_apps_is_in_the_admin():
+    from django.apps import apps
+
+    ours = {m for m in apps.get_models() if m._meta.app_label in OUR_APPS}
+
+    assert ours - set(admin.site._registry) == set()
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label)
+def test_superuser_opens_every_changelist_and_add_page(superuser_client, every_kind_of_row, model):
+    row = model.objects.order_by("pk").first()
+    if model._meta.app_label in OUR_APPS:
+        assert row is not None, "the fixture should make a row of each of our models"
+
+    assert superuser_client.get(admin_url(model, "changelist")).status_code == 200
+    expected = 403 if model in NO_ADD else 200
+    assert superuser_client.get(admin_url(model, "add")).status_code == expected
+    if row is not None:
+        assert superuser_client.get(admin_url(model, "change", row.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label)
+def test_superuser_opens_every_changelist_when_empty(superuser_client, model):
+    assert superuser_client.get(admin_url(model, "changelist")).status_code == 200
+
+
+def test_proposal_status_is_read_only(superuser_client, proposal):
+    response = superuser_client.get(admin_url(Proposal, "change", proposal.pk))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="status"' not in html
+    assert "Draft" in html  # shown, as text
+
+
+def test_posting_a_status_does_not_change_it(superuser_client, proposal):
+    data = {
+        "organisation": proposal.organisation_id,
+        "country_programme": proposal.country_programme_id,
+        "title": "Scratch for everyone",
+        "delivery": "in_person",
+        "requested_amount": "400",
+        "currency": "EUR",
+        "status": "approved",
+        "budget_lines-TOTAL_FORMS": 0,
+        "budget_lines-INITIAL_FORMS": 0,
+    }
+
+    response = superuser_client.post(admin_url(Proposal, "change", proposal.pk), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    proposal.refresh_from_db()
+    assert proposal.title == "Scratch for everyone"
+    assert proposal.status == Proposal.Status.DRAFT
+
+
+def test_country_programme_reserved_is_read_only(superuser_client, proposal):
+    programme = proposal.country_programme
+
+    html = superuser_client.get(admin_url(CountryProgramme, "change", programme.pk)).content
+    assert b'name="reserved"' not in html
+    assert b'name="budget"' in html
+
+
+def test_audit_log_cannot_be_changed_or_deleted(superuser_client, proposal):
+    from organisations.audit import record
+
+    entry = record(proposal, actor=None, action="submit", from_state="draft", to_state="submitted")
+
+    change = superuser_client.get(admin_url(AuditEntry, "change", entry.pk))
+    delete = superuser_client.get(admin_url(AuditEntry, "delete", entry.pk))
+
+    assert change.status_code == 200  # viewable
+    assert b'name="action"' not in change.content
+    assert b'name="_save"' not in change.content
+    assert delete.status_code == 403
+
+
+def test_user_admin_adds_a_person_by_email(superuser_client):
+    response = superuser_client.post(
+        admin_url(User, "add"),
+        {
+            "email": "New.Person@Example.org",
+            "usable_password": "true",
+            "password1": "a-long-enough-passw0rd",
+            "password2": "a-long-enough-passw0rd",
+        },
+    )
+
+    assert response.status_code == 302
+    assert User.objects.filter(email="new.person@example.org").exists()
+
+
+def test_user_admin_lists_by_email(superuser_client):
+    response = superuser_client.get(admin_url(User, "changelist"))
+
+    assert b"admin@example.org" in response.content
+
+
+@pytest.mark.parametrize("model", [Proposal, AuditEntry], ids=lambda m: m._meta.label)
+def test_big_changelists_do_not_query_per_row(superuser_client, every_kind_of_row, model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = admin_url(model, "changelist")
+    with CaptureQueriesContext(connection) as few:
+        superuser_client.get(url)
+    _add_proposals(every_kind_of_row, 20)
+    with CaptureQueriesContext(connection) as many:
+        superuser_client.get(url)
+
+    assert len(many) == len(few)
+
+
+def _add_proposals(proposal, count: int) -> None:
+    from organisations.audit import record
+
+    for n in range(count):
+        extra = Proposal.objects.create(
+            organisation=proposal.organisation,
+            country_programme=proposal.country_programme,
+            title=f"Workshop {n}",
+        )
+        record(extra, actor=None, action="proposal.create")
+
+
+def test_budget_below_the_granted_sum_is_refused_in_words(superuser_client, every_kind_of_row):
+    programme = CountryProgramme.objects.get(pk=every_kind_of_row.country_programme_id)
+    assert programme.reserved == Decimal("300")
+    data = {
+        "edition": programme.edition_id,
+        "country": "LU",
+        "partner": programme.partner_id,
+        "languages": '["fr"]',
+        "currency": "EUR",
+        "budget": "100",
+        "max_grant": "500",
+        "min_participants": 10,
+        "min_duration_minutes": 90,
+        "payment_timing": "after_report",
+        "report_deadline_hours": 48,
+    }
+
+    response = superuser_client.post(admin_url(CountryProgramme, "change", programme.pk), data)
+
+    assert response.status_code == 200
+    assert "cannot be less than the 300" in response.content.decode()
+    programme.refresh_from_db()
+    assert programme.budget == Decimal("5000")
