@@ -4,11 +4,12 @@ With CI=true or REQUIRE_SERVICES=1 a missing service fails the run instead of sk
 """
 
 import os
+from contextlib import contextmanager
 
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 
 def _services_required() -> bool:
@@ -61,3 +62,22 @@ def _skip_or_fail(reason: str):
 @pytest.fixture
 def on_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def db_refuses():
+    """A context manager: the block must fail with IntegrityError, naming one of ``names``.
+
+    The block runs in its own savepoint, so the test can go on using the database afterwards.
+    PostgreSQL names the violated constraint; SQLite names a CHECK constraint, but for a unique
+    one only its columns (``table.column``), so callers pass either.
+    """
+
+    @contextmanager
+    def refuses(*names: str):
+        with pytest.raises(IntegrityError) as refused, transaction.atomic():
+            yield refused
+        message = str(refused.value)
+        assert not names or any(name in message for name in names), message
+
+    return refuses

@@ -1,0 +1,265 @@
+"""factory-boy factories for the domain model.
+
+The defaults describe the 2024 edition in Luxembourg (MC24, EUR, budget 5000, max grant 500) and a
+complete, valid proposal in draft for it. Sequences keep unique fields apart.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import factory
+from django.utils import timezone
+
+from events.models import (
+    BudgetLine,
+    CostCategory,
+    Delivery,
+    FocusGroup,
+    Format,
+    Language,
+    Proposal,
+    Report,
+)
+from grants.models import CountryProgramme, Edition, Grant, Review, ReviewCriterion, ReviewScore
+from grants.services import grant_reference
+from organisations.models import (
+    LegalForm,
+    Membership,
+    Organisation,
+    Partner,
+    PartnerStaff,
+    User,
+)
+
+LUXEMBOURG = ZoneInfo("Europe/Luxembourg")
+PASSWORD = "a-test-password-1234"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = "Alex"
+    last_name = factory.Sequence(lambda n: f"Tester{n}")
+    password = factory.django.Password(PASSWORD)
+
+
+class LegalFormFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LegalForm
+        django_get_or_create = ("country", "name")
+
+    country = "LU"
+    name = "ASBL"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    """A non-profit with a legal form of its own country."""
+
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Code Club {n} ASBL")
+    country = "LU"
+    legal_form = factory.SubFactory(LegalFormFactory, country=factory.SelfAttribute("..country"))
+    registration_number = factory.Sequence(lambda n: f"F{n:06d}")
+    street = "2, rue du Fossé"
+    postcode = "L-1536"
+    city = "Luxembourg"
+    contact_name = "Camille Weber"
+    contact_email = factory.Sequence(lambda n: f"contact{n}@codeclub.example.org")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Membership.Role.OWNER
+    status = Membership.Status.ACTIVE
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"National Partner {n}")
+    countries = ["LU"]
+    contact_email = factory.Sequence(lambda n: f"partner{n}@example.org")
+
+
+class PartnerStaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerStaff
+
+    user = factory.SubFactory(UserFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    role = PartnerStaff.Role.MANAGER
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    """The 2024 edition (MC24): events from 17 June to 31 October."""
+
+    class Meta:
+        model = Edition
+        django_get_or_create = ("year",)
+
+    year = 2024
+    name = factory.LazyAttribute(lambda o: f"Meet and Code {o.year}")
+    code = factory.LazyAttribute(lambda o: f"MC{o.year % 100:02d}")
+    applications_open = factory.LazyAttribute(lambda o: dt.date(o.year, 4, 15))
+    application_deadline = factory.LazyAttribute(
+        lambda o: dt.datetime(o.year, 9, 30, 23, 59, tzinfo=LUXEMBOURG)
+    )
+    event_start = factory.LazyAttribute(lambda o: dt.date(o.year, 6, 17))
+    event_end = factory.LazyAttribute(lambda o: dt.date(o.year, 10, 31))
+    max_grant = Decimal("500.00")
+
+
+class CountryProgrammeFactory(factory.django.DjangoModelFactory):
+    """Luxembourg in MC24: EUR, a budget of 5000 and at most 500 per event."""
+
+    class Meta:
+        model = CountryProgramme
+        # One programme per edition and country, as the database requires: a second proposal made
+        # with the defaults joins the same programme (and the other arguments are then ignored).
+        django_get_or_create = ("edition", "country")
+
+    edition = factory.SubFactory(EditionFactory)
+    country = "LU"
+    partner = factory.SubFactory(
+        PartnerFactory, countries=factory.LazyAttribute(lambda o: [o.factory_parent.country])
+    )
+    currency = "EUR"
+    budget = Decimal("5000.00")
+    max_grant = Decimal("500.00")
+    languages = factory.LazyFunction(lambda: ["fr", "de"])
+
+
+class FocusGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FocusGroup
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"group-{n}")
+    name = factory.LazyAttribute(lambda o: o.code.replace("-", " ").capitalize())
+
+
+class LanguageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Language
+        django_get_or_create = ("code",)
+
+    code = "fr"
+    name = factory.LazyAttribute(lambda o: {"fr": "French", "de": "German"}.get(o.code, o.code))
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A complete, valid proposal in draft: a coding workshop in Luxembourg in September 2024."""
+
+    class Meta:
+        model = Proposal
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    country_programme = factory.SubFactory(CountryProgrammeFactory)
+    created_by = factory.SubFactory(UserFactory)
+    status = Proposal.Status.DRAFT
+    title = factory.Sequence(lambda n: f"Scratch workshop {n}")
+    description = "Two hours of building games in Scratch, for beginners; laptops provided."
+    format = Format.WORKSHOP
+    delivery = Delivery.IN_PERSON
+    age_min = 10
+    age_max = 16
+    expected_participants = 20
+    starts_at = factory.LazyAttribute(
+        lambda o: dt.datetime(o.country_programme.edition.year, 9, 14, 10, 0, tzinfo=LUXEMBOURG)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(minutes=120))
+    duration_minutes = 120
+    venue_name = "Bibliothèque municipale"
+    address = "3, rue Génistre"
+    postcode = "L-1623"
+    city = "Luxembourg"
+    latitude = Decimal("49.61000")
+    longitude = Decimal("6.13000")
+    requested_amount = Decimal("400.00")
+    currency = "EUR"
+    free_for_participants = True
+    accepts_conditions = True
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+
+    proposal = factory.SubFactory(ProposalFactory)
+    category = CostCategory.TRAINER
+    description = "Two trainers, two hours each"
+    amount = Decimal("200.00")
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    proposal = factory.SubFactory(ProposalFactory, status=Proposal.Status.SUBMITTED)
+    reviewer = factory.SubFactory(UserFactory)
+    comment = "Clear plan, reaches beginners."
+
+
+class ReviewCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewCriterion
+
+    edition = factory.SubFactory(EditionFactory)
+    name = factory.Sequence(lambda n: f"Criterion {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class ReviewScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewScore
+
+    review = factory.SubFactory(ReviewFactory)
+    criterion = factory.SubFactory(
+        ReviewCriterionFactory,
+        edition=factory.SelfAttribute("..review.proposal.country_programme.edition"),
+    )
+    score = 4
+
+
+class GrantFactory(factory.django.DjangoModelFactory):
+    """A grant made directly (not through approve_proposal): for tests of the table itself."""
+
+    class Meta:
+        model = Grant
+
+    proposal = factory.SubFactory(ProposalFactory, status=Proposal.Status.APPROVED)
+    country_programme = factory.SelfAttribute("proposal.country_programme")
+    sequence = factory.Sequence(lambda n: n + 1)
+    reference = factory.LazyAttribute(lambda o: grant_reference(o.country_programme, o.sequence))
+    amount = factory.SelfAttribute("proposal.requested_amount")
+    currency = factory.SelfAttribute("country_programme.currency")
+    approved_at = factory.LazyFunction(timezone.now)
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    """A submitted report whose age bands and genders add up to its 18 participants."""
+
+    class Meta:
+        model = Report
+
+    proposal = factory.SubFactory(ProposalFactory, status=Proposal.Status.APPROVED)
+    status = Report.Status.SUBMITTED
+    participants_total = 18
+    age_8_12 = 11
+    age_13_16 = 7
+    gender_female = 9
+    gender_male = 8
+    gender_other = 1
+    first_contact_with_coding = 12
+    only_possible_thanks_to_grant = True
