@@ -90,14 +90,14 @@ def grant_reference(programme: CountryProgramme, sequence: int) -> str:
     return f"{programme.edition.code}-{programme.country.code}-{sequence:04d}"
 
 
-def publish_event(proposal: Proposal) -> Event:
-    """Create or refresh the public event of an approved proposal, with public fields only."""
-    fields = {
+def public_event_fields(proposal: Proposal, *, organisation, language_codes, focus_codes) -> dict:
+    """The public face of a proposal: the only fields an Event (and so the public) ever gets."""
+    return {
         "slug": slugify(proposal.title)[:80] or "event",
         "title": proposal.title,
         "description": proposal.description,
-        "organisation_name": proposal.organisation.name,
-        "organisation_website": proposal.organisation.website,
+        "organisation_name": organisation.name,
+        "organisation_website": organisation.website,
         "country": proposal.country_programme.country,
         "city": proposal.city,
         "venue_name": proposal.venue_name,
@@ -111,10 +111,20 @@ def publish_event(proposal: Proposal) -> Event:
         "delivery": proposal.delivery,
         "age_min": proposal.age_min,
         "age_max": proposal.age_max,
-        "language_codes": ",".join(sorted(lang.code for lang in proposal.languages.all())),
-        "focus_group_codes": ",".join(sorted(g.code for g in proposal.focus_groups.all())),
-        "status": Event.Status.SCHEDULED,
+        "language_codes": ",".join(sorted(language_codes)),
+        "focus_group_codes": ",".join(sorted(focus_codes)),
     }
+
+
+def publish_event(proposal: Proposal) -> Event:
+    """Create or refresh the public event of an approved proposal, with public fields only."""
+    fields = public_event_fields(
+        proposal,
+        organisation=proposal.organisation,
+        language_codes=[lang.code for lang in proposal.languages.all()],
+        focus_codes=[group.code for group in proposal.focus_groups.all()],
+    )
+    fields["status"] = Event.Status.SCHEDULED
     event, _ = Event.objects.update_or_create(
         proposal=proposal,
         defaults=fields,

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .validators import validate_iban
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -94,7 +96,7 @@ class Organisation(models.Model):
     contact_email = models.EmailField(_("contact e-mail"))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     bank_account_holder = models.CharField(_("bank account holder"), max_length=200, blank=True)
-    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=42, blank=True, validators=[validate_iban])
     description = models.TextField(_("short description"), max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
