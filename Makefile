@@ -25,7 +25,7 @@ help:
 	@echo "make lint   ruff check and format check"
 
 $(STAMP): requirements.txt requirements-dev.txt
-	if [ ! -x $(PY) ]; then
+	@if [ ! -x $(PY) ]; then
 	  python=$$(.ci/find-python)
 	  echo "Creating $(VENV) with $$python"
 	  "$$python" -m venv $(VENV)
@@ -39,7 +39,7 @@ install: $(STAMP)
 # Redis answers? Then a real Celery worker and beat run beside the server; otherwise tasks run
 # in-process and the log says so. The database is SQLite in var/ unless DATABASE_URL is set.
 run: $(STAMP)
-	export DEBUG=1
+	@export DEBUG=1
 	if $(PY) -c "import redis,sys; redis.Redis.from_url('$(RUN_REDIS_URL)', socket_timeout=1).ping()" 2>/dev/null; then
 	  export REDIS_URL=$(RUN_REDIS_URL)
 	  echo "Redis answers at $$REDIS_URL: starting a Celery worker and beat."
@@ -62,7 +62,7 @@ run: $(STAMP)
 # With CI=true or REQUIRE_SERVICES=1 a missing PostgreSQL or Redis fails the run; otherwise the
 # suite falls back to SQLite and skips (loudly) the tests that need the real services.
 test: $(STAMP)
-	export TESTING=1
+	@export TESTING=1
 	export DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)}
 	export REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)}
 	if ! $(PY) .ci/services.py; then
@@ -76,11 +76,11 @@ test: $(STAMP)
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
 migrations-check: $(STAMP)
-	TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+	@TESTING=1 $(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) var/db.sqlite3 var/staticfiles .pytest_cache
+	@rm -rf $(VENV) var/db.sqlite3 var/staticfiles .pytest_cache
