@@ -160,6 +160,7 @@ AUTH_USER_MODEL = "organisations.User"
 AUTHENTICATION_BACKENDS = ["organisations.auth.DemoAwareAuthenticationBackend"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
+ACCOUNT_ADAPTER = "organisations.auth.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
