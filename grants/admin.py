@@ -9,6 +9,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from organisations.admin import ViewOnlyAdmin
+
 from .models import CountryProgramme, Edition, Grant, Review, ReviewCriterion, ReviewScore
 
 
@@ -135,8 +137,12 @@ class ReviewScoreAdmin(admin.ModelAdmin):
 
 
 @admin.register(Grant)
-class GrantAdmin(admin.ModelAdmin):
-    """Grants are made by approving a proposal and cancelled through grants.services."""
+class GrantAdmin(ViewOnlyAdmin):
+    """Grants are made by approving a proposal and cancelled through grants.services.
+
+    View only: editing a grant here would bypass the budget's reservation, the reference
+    sequence and the audit log.
+    """
 
     list_display = (
         "reference",
@@ -171,14 +177,3 @@ class GrantAdmin(admin.ModelAdmin):
         "payment_reference",
     )
     readonly_fields = fields
-
-    # View only: adding, editing or deleting a grant here would bypass the budget's reservation,
-    # the reference sequence and the audit log.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -48,6 +48,19 @@ class EmailUserChangeForm(UserChangeForm):
         field_classes = {}
 
 
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """For records only services may write (grants, the audit log): the admin only shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = EmailUserChangeForm
@@ -200,7 +213,7 @@ class OrganisationValidationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ViewOnlyAdmin):
     """The audit log is evidence: nobody adds, edits or deletes an entry, not even a superuser."""
 
     list_display = (
@@ -234,15 +247,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("object"))
     def target_label(self, obj):
         return str(obj.target) if obj.target is not None else "-"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Notification)

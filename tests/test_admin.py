@@ -1,6 +1,6 @@
 """The Django admin: every model's pages open, and state owned by services stays read-only."""
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -9,8 +9,9 @@ from django.contrib import admin
 from django.urls import reverse
 
 from events.models import Proposal
-from grants.models import CountryProgramme, Edition, Grant
-from organisations.models import AuditEntry, LegalForm, Organisation, Partner, User
+from grants.models import CountryProgramme, Grant
+from organisations.models import AuditEntry, User
+from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,34 +29,7 @@ def superuser_client(client):
 
 @pytest.fixture
 def proposal():
-    edition = Edition.objects.create(
-        name="Meet and Code 2024",
-        year=2024,
-        code="MC24",
-        applications_open=date(2024, 5, 1),
-        application_deadline=datetime(2024, 9, 30, tzinfo=ZoneInfo("Europe/Brussels")),
-        event_start=date(2024, 6, 17),
-        event_end=date(2024, 10, 31),
-        max_grant=Decimal("500"),
-    )
-    partner = Partner.objects.create(name="SOCIALware", countries=["LU"])
-    programme = CountryProgramme.objects.create(
-        edition=edition, country="LU", partner=partner, budget=Decimal("5000"), max_grant=500
-    )
-    organisation = Organisation.objects.create(
-        name="Coding Kids ASBL",
-        country="LU",
-        legal_form=LegalForm.objects.create(country="LU", name="ASBL"),
-        registration_number="F123",
-        street="1 rue de la Gare",
-        postcode="1611",
-        city="Luxembourg",
-        contact_name="Anne",
-        contact_email="anne@example.org",
-    )
-    return Proposal.objects.create(
-        organisation=organisation, country_programme=programme, title="Scratch for beginners"
-    )
+    return ProposalFactory(title="Scratch for beginners")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from grants.models import CountryProgramme, Edition
+from grants.models import Edition
 from meetandcode import context_processors
 from organisations.models import LegalForm, Membership, Organisation, Partner, PartnerStaff, User
 from organisations.permissions import (
@@ -17,6 +17,7 @@ from organisations.permissions import (
     is_programme_staff,
     roles_of,
 )
+from tests.factories import CountryProgrammeFactory, EditionFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,25 +42,11 @@ def make_partner_staff(role: str) -> User:
 
 
 def make_edition() -> Edition:
-    edition = Edition.objects.create(
-        name="Meet and Code 2024",
-        year=2024,
-        code="MC24",
-        applications_open=date(2024, 5, 1),
-        application_deadline=datetime(2024, 9, 30, 23, 59, tzinfo=ZoneInfo("Europe/Brussels")),
-        event_start=date(2024, 6, 17),
-        event_end=date(2024, 10, 31),
-        max_grant=Decimal("500.00"),
-    )
-    partner = Partner.objects.create(name="SOCIALware", countries=["LU", "BE"])
+    """MC24 with a partner covering Luxembourg and Belgium."""
+    edition = EditionFactory()
+    partner = PartnerFactory(name="SOCIALware", countries=["LU", "BE"])
     for country in ("LU", "BE"):
-        CountryProgramme.objects.create(
-            edition=edition,
-            country=country,
-            partner=partner,
-            budget=Decimal("10000"),
-            max_grant=Decimal("500"),
-        )
+        CountryProgrammeFactory(edition=edition, country=country, partner=partner, budget=10000)
     return edition
 
 
