@@ -1,0 +1,219 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.db.models.functions import Lower
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .models import LegalForm, Organisation
+from .services import normalise_code
+
+
+def programme_countries() -> set[str]:
+    """The countries the programme knows legal forms for (empty before any is configured)."""
+    return set(LegalForm.objects.order_by().values_list("country", flat=True).distinct())
+
+
+class OrganisationForm(forms.ModelForm):
+    """Register or edit an organisation. The legal form must be one valid in its country.
+
+    The country list offers the countries the programme knows legal forms for. With htmx the
+    legal form options follow the country at once; without JavaScript a submit without a legal
+    form comes back with the chosen country's forms and everything typed still in place.
+    """
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "country",
+            "legal_form",
+            "registration_number",
+            "street",
+            "postcode",
+            "city",
+            "website",
+            "contact_name",
+            "contact_email",
+            "phone",
+            "bank_account_holder",
+            "iban",
+            "description",
+        ]
+        help_texts = {
+            "name": _("As written in the register, e.g. 'Coding Kids Luxembourg ASBL'."),
+            "country": _("Where your organisation is registered."),
+            "legal_form": _("Only the non-profit forms valid in the chosen country are listed."),
+            "registration_number": _("The number of your organisation in its national register."),
+            "website": _("Shown on your public event pages. Leave empty if you have none."),
+            "contact_name": _("The person your national partner can call about this application."),
+            "contact_email": _("Your national partner writes to this address."),
+            "phone": _("With the country code, e.g. +352 621 123 456. Optional."),
+            "bank_account_holder": _("The name on the bank account, usually the organisation's."),
+            "iban": _("Where the grant is paid. Spaces are fine."),
+            "description": _("Two or three sentences about what your organisation does."),
+        }
+        error_messages = {
+            "legal_form": {
+                "required": _("Choose the legal form of your organisation."),
+                "invalid_choice": _("Choose a legal form that is valid in the chosen country."),
+            },
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
+
+    # What a phone's keyboard and autofill should offer for each field.
+    AUTOCOMPLETE = {
+        "name": "organization",
+        "street": "address-line1",
+        "postcode": "postal-code",
+        "city": "address-level2",
+        "website": "url",
+        "contact_name": "name",
+        "contact_email": "email",
+    }
+
+    def __init__(self, *args, lock_country: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        country_field = self.fields["country"]
+        country_field.choices = self._programme_countries(country_field.choices)
+        if lock_country:
+            # Validation and proposals belong to the country's national partner.
+            country_field.disabled = True
+            country_field.help_text = _(
+                "Your organisation is validated or has proposals in this country, so the country "
+                "can no longer change. Write to your national partner if it is wrong."
+            )
+        else:
+            country_field.widget.attrs.update(
+                {
+                    "hx-get": reverse_lazy("organisations:legal_forms"),
+                    "hx-target": "#id_legal_form",
+                    "hx-trigger": "change",
+                }
+            )
+        country = self.chosen_country()
+        legal_form = self.fields["legal_form"]
+        legal_form.queryset = (
+            LegalForm.objects.filter(country=country).order_by(Lower("name"))
+            if country
+            else LegalForm.objects.none()
+        )
+        legal_form.empty_label = (
+            _("Choose a legal form") if country else _("Choose the country first")
+        )
+        self._set_input_hints()
+        self.helper = self._layout()
+
+    def chosen_country(self) -> str:
+        """The country code the person chose (or the organisation has), or ''."""
+        field = self.fields["country"]
+        country = "" if field.disabled else self.data.get(self.add_prefix("country"), "")
+        country = country or self.initial.get("country") or ""
+        if not country and self.instance.pk:
+            country = self.instance.country
+        return str(getattr(country, "code", country) or "")
+
+    @staticmethod
+    def _programme_countries(choices) -> list:
+        """Only the countries with legal forms: an organisation elsewhere cannot register."""
+        known = programme_countries()
+        blank = [("", _("Choose a country"))]
+        return blank + [
+            (code, name) for code, name in choices if code and (code in known or not known)
+        ]
+
+    def _set_input_hints(self) -> None:
+        for name, value in self.AUTOCOMPLETE.items():
+            self.fields[name].widget.attrs.setdefault("autocomplete", value)
+        self.fields["iban"].widget.attrs.update(
+            {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        )
+        self.fields["registration_number"].widget.attrs["spellcheck"] = "false"
+
+    def _layout(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False  # the template writes the <form> with its buttons
+        helper.disable_csrf = True  # and its CSRF token
+        helper.layout = Layout(
+            Fieldset(
+                _("Your organisation"),
+                "name",
+                "country",
+                "legal_form",
+                "registration_number",
+                css_class="mb-4",
+            ),
+            Fieldset(_("Address"), "street", "postcode", "city", "website", css_class="mb-4"),
+            Fieldset(_("Contact"), "contact_name", "contact_email", "phone", css_class="mb-4"),
+            Fieldset(
+                _("Bank account for the grant"), "bank_account_holder", "iban", css_class="mb-4"
+            ),
+            Fieldset(_("About your organisation"), "description"),
+        )
+        return helper
+
+    def clean_iban(self) -> str:
+        return "".join(self.cleaned_data["iban"].split()).upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        country = cleaned.get("country")
+        number = cleaned.get("registration_number")
+        if country and number:
+            others = Organisation.objects.filter(country=country, registration_number=number)
+            if self.instance.pk:
+                others = others.exclude(pk=self.instance.pk)
+            if others.exists():
+                # Said here, with what to do, instead of the model's generic unique message.
+                self.add_error(
+                    "registration_number",
+                    _(
+                        "An organisation with this registration number is registered already. "
+                        "Ask to join it instead."
+                    ),
+                )
+        return cleaned
+
+
+class ValidationTokenForm(forms.Form):
+    code = forms.CharField(
+        label=_("Validation code"),
+        max_length=20,
+        help_text=_("The code your national partner sent you, e.g. ABCD-EFGH-JKLM."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return normalise_code(self.cleaned_data["code"])
+
+
+class JoinSearchForm(forms.Form):
+    """Find an organisation to join by (part of) its name and its country."""
+
+    name = forms.CharField(
+        label=_("Name of the organisation"),
+        max_length=100,
+        min_length=2,
+        help_text=_("A part of the name is enough, e.g. 'Coding Kids'."),
+    )
+    country = forms.ChoiceField(
+        label=_("Country"),
+        required=False,
+        help_text=_("Narrow the search to one country, or search them all."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        known = programme_countries()
+        self.fields["country"].choices = [("", _("Every country"))] + [
+            (code, name) for code, name in countries if not known or code in known
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # a GET search

@@ -1,0 +1,182 @@
+"""Reads for the "My organisation" area: what a person may see, fetched in few queries.
+
+The fetch helpers answer 404 (Http404) for anything the person may not see, so a page never tells
+a stranger that an organisation exists.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import CountryProgramme, Edition
+
+from .models import Membership, Organisation, OrganisationValidation
+
+SEARCH_LIMIT = 20
+
+
+def current_edition() -> Edition | None:
+    """The edition applicants work on: the latest by year."""
+    return Edition.objects.order_by("-year").first()
+
+
+def _active(queryset: QuerySet[Membership]) -> QuerySet[Membership]:
+    return queryset.filter(status=Membership.Status.ACTIVE)
+
+
+def get_organisation_for(user, pk: int, *, owner: bool = False) -> Organisation:
+    """The organisation if the person is an active member (with ``owner``, an owner); else 404."""
+    memberships = _active(Membership.objects.filter(user=user, organisation_id=pk))
+    if owner:
+        memberships = memberships.filter(role=Membership.Role.OWNER)
+    membership = get_object_or_404(memberships.select_related("organisation__legal_form"))
+    organisation = membership.organisation
+    organisation.viewer_membership = membership  # the page shows the person's own role
+    return organisation
+
+
+def get_join_request_for_owner(user, pk: int) -> Membership:
+    """A pending join request to an organisation the person owns; else 404."""
+    return get_object_or_404(
+        Membership.objects.select_related("user", "organisation"),
+        pk=pk,
+        status=Membership.Status.REQUESTED,
+        organisation__in=_owned_organisations(user),
+    )
+
+
+def _owned_organisations(user) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        memberships__user=user,
+        memberships__role=Membership.Role.OWNER,
+        memberships__status=Membership.Status.ACTIVE,
+    )
+
+
+def memberships_of(user, edition: Edition | None) -> list[Membership]:
+    """The person's active memberships, each organisation carrying its validation for
+    ``edition`` as ``current_validation`` (None when it has none): two queries in all."""
+    validations = OrganisationValidation.objects.filter(edition=edition) if edition else None
+    queryset = _active(Membership.objects.filter(user=user)).select_related(
+        "organisation__legal_form"
+    )
+    if validations is not None:
+        queryset = queryset.prefetch_related(
+            Prefetch("organisation__validations", queryset=validations, to_attr="_validations")
+        )
+    memberships = list(queryset.order_by("organisation__name"))
+    for membership in memberships:
+        found = getattr(membership.organisation, "_validations", [])
+        membership.organisation.current_validation = found[0] if found else None
+    return memberships
+
+
+def join_requests_for_owner(user) -> list[Membership]:
+    """People waiting for the person (as owner) to let them act for an organisation."""
+    return list(
+        Membership.objects.filter(
+            status=Membership.Status.REQUESTED, organisation__in=_owned_organisations(user)
+        )
+        .select_related("user", "organisation")
+        .order_by("created_at")
+    )
+
+
+def join_requests_for_organisation(organisation: Organisation) -> list[Membership]:
+    return list(
+        organisation.memberships.filter(status=Membership.Status.REQUESTED)
+        .select_related("user")
+        .order_by("created_at")
+    )
+
+
+def own_join_requests(user) -> list[Membership]:
+    """Organisations the person asked to join, still waiting for an owner."""
+    return list(
+        Membership.objects.filter(user=user, status=Membership.Status.REQUESTED)
+        .select_related("organisation")
+        .order_by("created_at")
+    )
+
+
+def members_of(organisation: Organisation) -> list[Membership]:
+    return list(
+        _active(organisation.memberships.all()).select_related("user").order_by("role", "id")
+    )
+
+
+def validation_for(organisation: Organisation, edition: Edition | None):
+    if edition is None:
+        return None
+    return OrganisationValidation.objects.filter(organisation=organisation, edition=edition).first()
+
+
+def country_programme_for(organisation: Organisation, edition: Edition | None):
+    """The edition in the organisation's country, with its national partner; None if it does
+    not run there."""
+    if edition is None:
+        return None
+    return (
+        CountryProgramme.objects.select_related("partner")
+        .filter(edition=edition, country=organisation.country)
+        .first()
+    )
+
+
+def country_is_locked(organisation: Organisation) -> bool:
+    """Whether the country may no longer change: a partner validated it or it has proposals."""
+    return organisation.validations.exists() or organisation.proposals.exists()
+
+
+def search_organisations(name: str, country: str = "") -> list[Organisation]:
+    """At most SEARCH_LIMIT organisations whose name contains ``name``; public fields only."""
+    queryset = Organisation.objects.filter(name__icontains=name.strip())
+    if country:
+        queryset = queryset.filter(country=country)
+    return list(queryset.only("id", "name", "city", "country").order_by("name")[:SEARCH_LIMIT])
+
+
+def membership_states(user, organisations: list[Organisation]) -> dict[int, str]:
+    """The person's membership status per organisation id, for the search results."""
+    ids = [organisation.pk for organisation in organisations]
+    rows = Membership.objects.filter(user=user, organisation_id__in=ids)
+    return dict(rows.values_list("organisation_id", "status"))
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What the person should do next for one organisation, in plain words."""
+
+    key: str
+    label: str
+    tone: str  # a Bootstrap colour: success, warning, info, danger
+
+
+def next_step(edition: Edition | None, validation) -> NextStep:
+    statuses = OrganisationValidation.Status
+    if edition is None:
+        return NextStep("no_edition", _("Applications are not open yet."), "secondary")
+    if validation is None:
+        return NextStep(
+            "enter_code",
+            _("Enter the validation code from your national partner, or ask for a check."),
+            "warning",
+        )
+    if validation.status == statuses.REQUESTED:
+        return NextStep(
+            "waiting", _("Waiting for your national partner to check your organisation."), "info"
+        )
+    if validation.status == statuses.REFUSED:
+        return NextStep(
+            "refused",
+            _("Your national partner could not validate your organisation. See why."),
+            "danger",
+        )
+    return NextStep("validated", _("Validated: you can write proposals."), "success")
+
+
+def get_organisation_to_join(pk: int) -> Organisation:
+    """Any organisation may be asked to join; nothing about it is shown by this."""
+    return get_object_or_404(Organisation, pk=pk)

@@ -1,0 +1,237 @@
+"""Actions on organisations: register, join, accept members, validate for an edition."""
+
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetandcode.exceptions import DomainError
+
+from . import audit
+from .models import Membership, Organisation, OrganisationValidation, ValidationToken
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud or typed by hand
+
+
+class TokenNotValid(DomainError):
+    pass
+
+
+def register_organisation(*, owner, **fields) -> Organisation:
+    """Create an organisation with the person registering it as its owner."""
+    with transaction.atomic():
+        organisation = Organisation(**fields)
+        organisation.full_clean()
+        organisation.save()
+        Membership.objects.create(user=owner, organisation=organisation, role=Membership.Role.OWNER)
+        audit.record(organisation, actor=owner, action="organisation.register")
+    return organisation
+
+
+def update_organisation(organisation: Organisation, *, actor, **fields) -> Organisation:
+    """Change an organisation's details; the audit entry names the fields that changed."""
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+        for name in changed:
+            setattr(locked, name, fields[name])
+        locked.full_clean()
+        locked.save()
+        audit.record(locked, actor=actor, action="organisation.update", data={"fields": changed})
+    return locked
+
+
+def request_to_join(organisation: Organisation, *, user) -> Membership:
+    """Ask to act for an organisation; an owner accepts or declines."""
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            user=user,
+            organisation=organisation,
+            defaults={"status": Membership.Status.REQUESTED, "role": Membership.Role.MEMBER},
+        )
+        if created:
+            audit.record(organisation, actor=user, action="membership.request")
+    return membership
+
+
+def accept_member(membership: Membership, *, actor) -> Membership:
+    """An owner lets a person who asked to join act for the organisation."""
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        if locked.status != Membership.Status.REQUESTED:
+            raise DomainError(_("This person is already a member."))
+        locked.status = Membership.Status.ACTIVE
+        locked.save(update_fields=["status"])
+        audit.record(
+            locked.organisation,
+            actor=actor,
+            action="membership.accept",
+            data={"user": locked.user_id},
+        )
+    return locked
+
+
+def issue_validation_tokens(country_programme, *, actor, count: int = 1, email: str = ""):
+    """Make ``count`` one-time tokens for organisations of this country programme."""
+    with transaction.atomic():
+        tokens = [
+            ValidationToken.objects.create(
+                country_programme=country_programme,
+                code=_new_code(),
+                issued_by=actor,
+                issued_to_email=email,
+            )
+            for _number in range(count)
+        ]
+        for token in tokens:
+            audit.record(token, actor=actor, action="token.issue")
+    return tokens
+
+
+def _new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _position in range(12))
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+def normalise_code(code: str) -> str:
+    """Upper case, groups of four joined by dashes: what a person types becomes the stored code."""
+    raw = "".join(ch for ch in code.upper() if ch.isalnum())
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def redeem_validation_token(
+    organisation: Organisation, code: str, *, actor, edition=None
+) -> OrganisationValidation:
+    """Validate an organisation for the token's edition. A token works once, in its country.
+
+    With ``edition``, the token must belong to it (the page asks for this year's code). The token
+    row is locked, so two people typing the same code at once cannot both use it.
+    """
+    with transaction.atomic():
+        token = (
+            ValidationToken.objects.select_for_update()
+            .select_related("country_programme__edition")
+            .filter(code=normalise_code(code))
+            .first()
+        )
+        _check_token(token, organisation, edition)
+        token.redeemed_by = organisation
+        token.redeemed_at = timezone.now()
+        token.save(update_fields=["redeemed_by", "redeemed_at"])
+        validation = _set_validation(
+            organisation,
+            token.country_programme.edition,
+            status=OrganisationValidation.Status.VALIDATED,
+            method=OrganisationValidation.Method.TOKEN,
+            token=token,
+            actor=actor,
+        )
+    return validation
+
+
+def _check_token(token, organisation, edition=None) -> None:
+    if token is None:
+        raise TokenNotValid(_("This code is not known. Check it against the partner's e-mail."))
+    if token.redeemed_at is not None:
+        raise TokenNotValid(
+            _("This code has been used already. Ask your national partner for a new one.")
+        )
+    if token.country_programme.country != organisation.country:
+        raise TokenNotValid(
+            _("This code is for organisations in another country. Ask your national partner.")
+        )
+    token_edition = token.country_programme.edition
+    if edition is not None and token_edition.pk != edition.pk:
+        raise TokenNotValid(
+            _("This code is for %(edition)s. Ask your national partner for this year's code.")
+            % {"edition": token_edition}
+        )
+    if is_validated(organisation, token_edition):
+        # Keep the code unused: the partner can give it to another organisation.
+        raise TokenNotValid(_("Your organisation is validated already: you need no code."))
+
+
+def request_manual_validation(organisation: Organisation, edition, *, actor):
+    """Ask the national partner to check the organisation by hand.
+
+    Asking twice changes nothing; after a refusal (the applicant has fixed what the partner named)
+    it asks again.
+    """
+    requested = OrganisationValidation.Status.REQUESTED
+    if not edition.country_programmes.filter(country=organisation.country).exists():
+        raise DomainError(
+            _("%(edition)s does not run in your organisation's country.") % {"edition": edition}
+        )
+    with transaction.atomic():
+        validation, created = OrganisationValidation.objects.select_for_update().get_or_create(
+            organisation=organisation, edition=edition
+        )
+        if validation.status == OrganisationValidation.Status.VALIDATED:
+            raise DomainError(_("Your organisation is validated already."))
+        from_state = "" if created else validation.status
+        if validation.status == OrganisationValidation.Status.REFUSED:
+            validation.status, validation.decided_by, validation.decided_at = requested, None, None
+            validation.method = OrganisationValidation.Method.MANUAL
+            validation.save(update_fields=["status", "decided_by", "decided_at", "method"])
+        elif not created:
+            return validation
+        audit.record(
+            organisation,
+            actor=actor,
+            action="validation.request",
+            from_state=from_state,
+            to_state=requested,
+        )
+    return validation
+
+
+def _set_validation(organisation, edition, *, status, method, actor, token=None, reason=""):
+    validation, _created = OrganisationValidation.objects.select_for_update().get_or_create(
+        organisation=organisation, edition=edition
+    )
+    from_state = validation.status
+    validation.status, validation.method, validation.reason = status, method, reason
+    validation.token = token or validation.token
+    validation.decided_by = actor
+    validation.decided_at = timezone.now()
+    try:
+        validation.save()
+    except IntegrityError as exc:  # the same token tied to another validation
+        raise TokenNotValid(_("This code has been used already.")) from exc
+    audit.record(
+        organisation,
+        actor=actor,
+        action=f"validation.{status}",
+        from_state=from_state,
+        to_state=status,
+        message=reason,
+    )
+    return validation
+
+
+def decide_validation(organisation, edition, *, actor, validated: bool, reason: str = ""):
+    """A partner manager validates or refuses an organisation after a manual check."""
+    status = (
+        OrganisationValidation.Status.VALIDATED
+        if validated
+        else OrganisationValidation.Status.REFUSED
+    )
+    if not validated and not reason.strip():
+        raise DomainError(_("Say why the organisation is refused; the applicant will read it."))
+    with transaction.atomic():
+        return _set_validation(
+            organisation,
+            edition,
+            status=status,
+            method=OrganisationValidation.Method.MANUAL,
+            actor=actor,
+            reason=reason,
+        )
+
+
+def is_validated(organisation: Organisation, edition) -> bool:
+    """Whether the organisation may submit proposals in this edition."""
+    return organisation.validations.filter(
+        edition=edition, status=OrganisationValidation.Status.VALIDATED
+    ).exists()

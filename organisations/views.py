@@ -1,0 +1,227 @@
+"""The "My organisation" area of an applicant: dashboard, register, join, validate.
+
+Views stay thin: a fetch helper from selectors answers 404 for what the person may not see, a
+form checks the input, a service does the change, and the person is redirected with a message.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from meetandcode.exceptions import DomainError
+
+from . import selectors, services
+from .forms import JoinSearchForm, OrganisationForm, ValidationTokenForm
+from .models import Membership, Organisation
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The person's organisations with their validation state and next step, and join requests."""
+    edition = selectors.current_edition()
+    memberships = selectors.memberships_of(request.user, edition)
+    for membership in memberships:
+        organisation = membership.organisation
+        organisation.next_step = selectors.next_step(edition, organisation.current_validation)
+    context = {
+        "edition": edition,
+        "memberships": memberships,
+        "join_requests": selectors.join_requests_for_owner(request.user),
+        "own_requests": selectors.own_join_requests(request.user),
+    }
+    return render(request, "organisations/dashboard.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.register_organisation(owner=request.user, **form.cleaned_data)
+        except ValidationError as exc:  # e.g. the same registration number, a moment earlier
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered and you are its owner. Next: get it validated.")
+                % {"name": organisation.name},
+            )
+            return redirect("organisations:detail", pk=organisation.pk)
+    return render(request, "organisations/organisation_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def legal_form_options(request: HttpRequest) -> HttpResponse:
+    """Just the <option>s of the legal forms of ?country=, for htmx to swap into the select."""
+    form = OrganisationForm(initial={"country": request.GET.get("country", "")[:2]})
+    return render(
+        request,
+        "organisations/organisation_form.html#legal_form_options",
+        {"choices": form.fields["legal_form"].choices},
+    )
+
+
+@login_required
+@require_GET
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for(request.user, pk)
+    return _render_detail(request, organisation, ValidationTokenForm())
+
+
+def _render_detail(request, organisation: Organisation, token_form) -> HttpResponse:
+    edition = selectors.current_edition()
+    validation = selectors.validation_for(organisation, edition)
+    is_owner = organisation.viewer_membership.role == Membership.Role.OWNER
+    context = {
+        "organisation": organisation,
+        "is_owner": is_owner,
+        "members": selectors.members_of(organisation),
+        "join_requests": (
+            selectors.join_requests_for_organisation(organisation) if is_owner else []
+        ),
+        "edition": edition,
+        "programme": selectors.country_programme_for(organisation, edition),
+        "validation": validation,
+        "next_step": selectors.next_step(edition, validation),
+        "token_form": token_form,
+        "iban_display": _grouped(organisation.iban),
+    }
+    return render(request, "organisations/organisation_detail.html", context)
+
+
+def _grouped(iban: str) -> str:
+    """An IBAN in groups of four, as printed on bank statements, to read and compare."""
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for(request.user, pk, owner=True)
+    form = OrganisationForm(
+        request.POST or None,
+        instance=organisation,
+        lock_country=selectors.country_is_locked(organisation),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_organisation(organisation, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("organisations:detail", pk=organisation.pk)
+    context = {"form": form, "organisation": organisation}
+    return render(request, "organisations/organisation_form.html", context)
+
+
+@login_required
+@require_POST
+def redeem_token(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for(request.user, pk)
+    form = ValidationTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            validation = services.redeem_validation_token(
+                organisation,
+                form.cleaned_data["code"],
+                actor=request.user,
+                edition=selectors.current_edition(),
+            )
+        except DomainError as exc:
+            form.add_error("code", str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is validated for %(edition)s. You can submit proposals.")
+                % {"name": organisation.name, "edition": validation.edition},
+            )
+            return redirect("organisations:detail", pk=organisation.pk)
+    # Shown again with the code as typed and the reason next to the field.
+    return _render_detail(request, organisation, form)
+
+
+@login_required
+@require_POST
+def request_validation(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for(request.user, pk)
+    edition = selectors.current_edition()
+    try:
+        if edition is None:
+            raise DomainError(_("Applications are not open yet."))
+        services.request_manual_validation(organisation, edition, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Your national partner will check your organisation and write to you."),
+        )
+    return redirect("organisations:detail", pk=organisation.pk)
+
+
+@login_required
+@require_GET
+def join(request: HttpRequest) -> HttpResponse:
+    """Search organisations by name and country; only name, city and country are shown."""
+    form = JoinSearchForm(request.GET or None)
+    results, states = None, {}
+    if form.is_valid():
+        results = selectors.search_organisations(
+            form.cleaned_data["name"], form.cleaned_data["country"]
+        )
+        states = selectors.membership_states(request.user, results)
+    for organisation in results or []:
+        organisation.my_status = states.get(organisation.pk)
+    context = {"form": form, "results": results, "limit": selectors.SEARCH_LIMIT}
+    return render(request, "organisations/join.html", context)
+
+
+@login_required
+@require_POST
+def request_join(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_to_join(pk)
+    membership = services.request_to_join(organisation, user=request.user)
+    if membership.status == Membership.Status.ACTIVE:
+        messages.info(request, _("You are a member of %(name)s already.") % {"name": organisation})
+        return redirect("organisations:detail", pk=organisation.pk)
+    messages.success(
+        request,
+        _("You asked to join %(name)s. An owner of the organisation will accept you.")
+        % {"name": organisation},
+    )
+    return redirect("organisations:mine")
+
+
+@login_required
+@require_POST
+def accept_member(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = selectors.get_join_request_for_owner(request.user, pk)
+    try:
+        services.accept_member(membership, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(person)s can now act for %(name)s.")
+            % {"person": membership.user, "name": membership.organisation},
+        )
+    return redirect(_safe_next(request) or "organisations:mine")
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    """The page the button was on, when it is one of ours."""
+    target = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else None
