@@ -166,6 +166,33 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
+# Following the link in the verification mail logs the person in (same browser session), so the
+# journey goes on from sign-up to the organisation form without typing the password again.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# One address per account, changed by verifying the new one (no list of addresses to manage).
+ACCOUNT_CHANGE_EMAIL = True
+# Changing the e-mail or the password, and two-factor settings, ask for the password again when
+# the last login is older than ACCOUNT_REAUTHENTICATION_TIMEOUT (allauth's default, 5 minutes).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# A mail to the person on password, e-mail and two-factor changes: they learn of a takeover.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Meet and Code] "
+# Counted in the cache (Redis in production). A failed login counts against the account (key)
+# and the address (ip): the sixth wrong password for one account within a minute is refused,
+# while other accounts still log in. Sign-up and password-reset mails are limited per address.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/m/key",
+    "signup": "5/m/ip,30/h/ip",
+    "reset_password": "5/m/ip,3/m/key",
+    "reset_password_from_key": "10/m/ip",
+}
+# Behind the reverse proxy every request comes from the proxy's address: set TRUSTED_PROXY_COUNT=1
+# there so the per-address limits count the client's address (X-Forwarded-For) instead.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Optional two-factor for applicants: an authenticator app (TOTP) with recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Meet and Code"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

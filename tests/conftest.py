@@ -4,6 +4,7 @@ With CI=true or REQUIRE_SERVICES=1 a missing service fails the run instead of sk
 """
 
 import os
+import uuid
 from contextlib import contextmanager
 
 import pytest
@@ -23,6 +24,11 @@ def _redis_answers() -> bool:
         return bool(redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1).ping())
     except redis.RedisError:
         return False
+
+
+def chromium_path() -> str:
+    """Debian's chromium (apt-get install chromium); browser tests never download one."""
+    return os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 def pytest_report_header(config):
@@ -51,6 +57,8 @@ def pytest_runtest_setup(item):
         _skip_or_fail("needs PostgreSQL (set DATABASE_URL)")
     if item.get_closest_marker("redis") and not _redis_answers():
         _skip_or_fail("needs Redis (set REDIS_URL)")
+    if item.get_closest_marker("browser") and not os.access(chromium_path(), os.X_OK):
+        _skip_or_fail(f"needs chromium at {chromium_path()} (apt-get install chromium)")
 
 
 def _skip_or_fail(reason: str):
@@ -81,3 +89,16 @@ def db_refuses():
         assert not names or any(name in message for name in names), message
 
     return refuses
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(settings):
+    """Each test starts with an empty cache, so rate limits count from zero whatever ran before.
+
+    The cache is a real Redis shared by both xdist workers when REDIS_URL is set. A key prefix of
+    the test's own is that test's empty cache; flushing the Redis database instead would also
+    wipe the other worker's counts and any queued Celery tasks.
+    """
+    caches = {name: dict(config) for name, config in settings.CACHES.items()}
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches

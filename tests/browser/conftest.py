@@ -1,0 +1,77 @@
+"""Browser tests: Debian's chromium driven by Playwright against pytest-django's live server.
+
+No browser is ever downloaded (no ``playwright install``): the tests launch the chromium the
+machine has (``apt-get install chromium``; .ci/run installs it). Tests marked ``browser`` skip
+without it, and fail under CI=true or REQUIRE_SERVICES=1 (tests/conftest.py), like the tests that
+need PostgreSQL or Redis. The live server's mails land in this process's outbox (locmem backend),
+so the ``mailoutbox`` fixture reads them.
+
+Playwright's sync API keeps an asyncio loop running in the test's thread, which Django reads as
+"called from async code" and refuses ORM calls. The browser therefore lives for one test module
+only, and Django's async check is off exactly while it runs: the loop is gone before any other
+module's tests run on the same xdist worker.
+"""
+
+import os
+import uuid
+
+import pytest
+
+from tests.conftest import chromium_path
+
+# Quiet and offline: no sandbox (CI runs as root in a container), no GPU, none of chromium's own
+# network traffic (updates, sync, first-run pages).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # pytest_runtest_setup (tests/conftest.py) has already skipped or failed without chromium.
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=chromium_path(), args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def own_rate_limits(settings):
+    """A cache key prefix of the test's own: allauth's rate limits start from zero.
+
+    The live server's request threads open their cache connections after this, so they count
+    under the same prefix (see tests/organisations/test_accounts.py for why not flush Redis).
+    """
+    caches = {name: dict(config) for name, config in settings.CACHES.items()}
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (no cookies) on the live server, English, phone-sized."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", viewport={"width": 390, "height": 844}
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    yield tab
+    context.close()
