@@ -191,7 +191,7 @@ class Proposal(models.Model):
         ]
 
     def __str__(self):
-        return self.title or _("Untitled proposal")
+        return self.title or str(_("Untitled proposal"))
 
 
 S = Proposal.Status

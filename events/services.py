@@ -1,6 +1,7 @@
 """Actions on proposals taken by applicants, and the one place a proposal's state changes."""
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -8,7 +9,7 @@ from django.utils import timezone
 from meetandcode.exceptions import InvalidTransition
 from organisations import audit
 
-from .models import TRANSITIONS, Proposal
+from .models import TRANSITIONS, BudgetLine, Proposal
 
 
 def allowed_actions(proposal: Proposal) -> list[str]:
@@ -72,3 +73,69 @@ def withdraw_proposal(proposal: Proposal, *, actor, reason: str = "") -> Proposa
     """The applicant takes the proposal back; possible until the partner decides."""
     with transaction.atomic():
         return transition_proposal(proposal, "withdraw", actor=actor, message=reason)
+
+
+class NotEligible(Exception):
+    """The proposal breaks programme rules; ``errors`` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("not eligible")
+        self.errors = errors
+
+
+def create_draft(organisation, *, actor, country_programme) -> Proposal:
+    """Start an empty draft for the organisation in the country programme."""
+    with transaction.atomic():
+        proposal = Proposal.objects.create(
+            organisation=organisation,
+            country_programme=country_programme,
+            created_by=actor,
+            currency=country_programme.currency,
+        )
+        audit.record(proposal, actor=actor, action="proposal.create", to_state=proposal.status)
+    return proposal
+
+
+def save_draft_section(proposal: Proposal, *, actor, section: str, data) -> Proposal:
+    """Store one section of an editable proposal. No eligibility rules: drafts may be incomplete.
+
+    ``data`` is a form's cleaned data; for the "budget" section a list of dicts with category,
+    description and amount, which replace the lines, and the requested amount becomes their sum.
+    Section saves are not audited: only state changes are.
+    """
+    from .permissions import EDITABLE
+
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.status not in EDITABLE:
+            raise InvalidTransition("edit", locked.status)
+        if section == "budget":
+            locked.budget_lines.all().delete()
+            lines = [BudgetLine(proposal=locked, **line) for line in data]
+            BudgetLine.objects.bulk_create(lines)
+            locked.requested_amount = sum((line.amount for line in lines), Decimal("0"))
+            locked.save(update_fields=["requested_amount", "updated_at"])
+        else:
+            m2m = {}
+            for name, value in data.items():
+                if name in {"focus_groups", "languages"}:
+                    m2m[name] = value
+                else:
+                    setattr(locked, name, value)
+            locked.save()
+            for name, value in m2m.items():
+                getattr(locked, name).set(value)
+    return locked
+
+
+def submit_eligible_proposal(proposal: Proposal, *, actor, now=None) -> Proposal:
+    """Submit after checking the programme's rules on the locked row; raises NotEligible."""
+    from .eligibility import check_eligibility
+
+    def check(locked):
+        errors = check_eligibility(locked, now=now)
+        if errors:
+            raise NotEligible(errors)
+
+    with transaction.atomic():
+        return transition_proposal(proposal, "submit", actor=actor, before_save=check)

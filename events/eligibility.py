@@ -1,0 +1,119 @@
+"""The programme's rules a proposal must meet before it can be submitted.
+
+Drafts may break them; ``check_eligibility`` runs on the summary page and again, server-side, on
+submit, whatever the browser sent.
+"""
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from organisations.services import is_validated
+
+from .models import Delivery, Proposal
+
+NON_FIELD = "__all__"
+
+
+def check_eligibility(proposal: Proposal, *, now=None, budget_lines=None) -> dict[str, list[str]]:
+    """Field name -> messages saying what is wrong and what to do; empty when eligible."""
+    now = now or timezone.now()
+    programme = proposal.country_programme
+    edition = programme.edition
+    if budget_lines is None:
+        budget_lines = list(proposal.budget_lines.all())
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    _required(proposal, budget_lines, add)
+    _dates(proposal, edition, add)
+    if now > programme.deadline:
+        add(
+            NON_FIELD,
+            _("The deadline for this edition was %(deadline)s; proposals can no longer be sent.")
+            % {"deadline": date_format(timezone.localtime(programme.deadline), "DATETIME_FORMAT")},
+        )
+    if proposal.requested_amount <= 0:
+        add("budget", _("Add at least one budget line with an amount above zero."))
+    elif proposal.requested_amount > programme.max_grant:
+        add(
+            "budget",
+            _("You ask for %(amount)s; the maximum is %(max)s. Lower the budget lines.")
+            % {"amount": proposal.requested_amount, "max": programme.max_grant},
+        )
+    if proposal.expected_participants is not None and (
+        proposal.expected_participants < programme.min_participants
+    ):
+        add(
+            "expected_participants",
+            _("At least %(min)s participants are needed; plan for more people.")
+            % {"min": programme.min_participants},
+        )
+    if proposal.duration_minutes is not None and (
+        proposal.duration_minutes < programme.min_duration_minutes
+    ):
+        add(
+            "duration_minutes",
+            _("The event must last at least %(min)s minutes; make it longer.")
+            % {"min": programme.min_duration_minutes},
+        )
+    _ages(proposal, edition, add)
+    if not proposal.free_for_participants:
+        add("free_for_participants", _("Events must be free for participants; confirm it here."))
+    if not proposal.accepts_conditions:
+        add("accepts_conditions", _("Read and accept the conditions to submit."))
+    if not is_validated(proposal.organisation, edition):
+        add(
+            NON_FIELD,
+            _(
+                "Your organisation is not yet validated for this edition. Redeem the token from "
+                "your national partner or ask for a check, then submit."
+            ),
+        )
+    return errors
+
+
+def _required(proposal, budget_lines, add):
+    missing = _("Fill this in before you submit.")
+    for field in ("title", "description", "format", "starts_at", "ends_at", "duration_minutes"):
+        if getattr(proposal, field) in (None, ""):
+            add(field, missing)
+    for field in ("age_min", "age_max", "expected_participants"):
+        if getattr(proposal, field) is None:
+            add(field, missing)
+    if proposal.delivery != Delivery.ONLINE:
+        for field in ("venue_name", "city"):
+            if not getattr(proposal, field):
+                add(field, _("Give the venue and town, or choose 'Online' if there is none."))
+    if not budget_lines:
+        add("budget", _("Add at least one budget line."))
+
+
+def _dates(proposal, edition, add):
+    window = {
+        "start": date_format(edition.event_start, "DATE_FORMAT"),
+        "end": date_format(edition.event_end, "DATE_FORMAT"),
+    }
+    message = _(
+        "Events of this edition take place between %(start)s and %(end)s; pick a date then."
+    )
+    for field in ("starts_at", "ends_at"):
+        value = getattr(proposal, field)
+        if value and not edition.event_start <= timezone.localdate(value) <= edition.event_end:
+            add(field, message % window)
+    if proposal.starts_at and proposal.ends_at and proposal.ends_at < proposal.starts_at:
+        add("ends_at", _("The end is before the start; correct one of them."))
+
+
+def _ages(proposal, edition, add):
+    bounds = {"min": edition.min_age, "max": edition.max_age}
+    message = _("Participants must be %(min)s to %(max)s years old; adjust the age range.")
+    if proposal.age_min is not None and proposal.age_min < edition.min_age:
+        add("age_min", message % bounds)
+    if proposal.age_max is not None and proposal.age_max > edition.max_age:
+        add("age_max", message % bounds)
+    both = proposal.age_min is not None and proposal.age_max is not None
+    if both and proposal.age_min > proposal.age_max:
+        add("age_max", _("The oldest age is below the youngest; swap them."))

@@ -1,0 +1,198 @@
+"""The applicant's proposal pages: start, edit by section, review and submit, read, withdraw."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
+
+from meetandcode.exceptions import InvalidTransition
+from organisations import audit
+
+from . import selectors, services
+from .eligibility import NON_FIELD, check_eligibility
+from .forms import FIELD_SECTION, SECTIONS, budget_lines_from, section_form
+from .models import Proposal
+from .permissions import can_edit, can_withdraw, get_proposal_for
+
+
+@login_required
+def start(request):
+    """GET: pick an organisation. POST: create a draft for it and go to its form."""
+    organisations = selectors.organisations_of(request.user)
+    if request.method != "POST":
+        return render(request, "events/start.html", {"organisations": organisations})
+    organisation = get_object_or_404(organisations, pk=request.POST.get("organisation"))
+    programme = selectors.programme_for(organisation)
+    if programme is None:
+        messages.error(request, _("There is no programme in your organisation's country yet."))
+        return redirect("events:start")
+    proposal = services.create_draft(organisation, actor=request.user, country_programme=programme)
+    return redirect("events:edit", pk=proposal.pk)
+
+
+@login_required
+def edit(request, pk):
+    proposal = get_proposal_for(request.user, pk)
+    if not can_edit(proposal):
+        return redirect("events:detail", pk=proposal.pk)
+    sections = [_section(key, proposal) for key in SECTIONS]
+    return _render_edit(request, proposal, sections)
+
+
+@login_required
+@require_POST
+def save_section(request, pk, section):
+    """Save one section. htmx gets the section back (400 with errors); others the page."""
+    if section not in SECTIONS:
+        raise Http404
+    proposal = get_proposal_for(request.user, pk)
+    if not can_edit(proposal):
+        return redirect("events:detail", pk=proposal.pk)
+    form = section_form(section, proposal, request.POST)
+    if form.is_valid():
+        data = budget_lines_from(form) if section == "budget" else form.cleaned_data
+        proposal = services.save_draft_section(
+            proposal, actor=request.user, section=section, data=data
+        )
+        saved_at = timezone.now()
+        if not request.htmx:
+            return redirect(f"{proposal_url(proposal)}#section-{section}")
+        if section != "budget":
+            # Only the status changes: swapping the form would drop what was typed meanwhile.
+            response = render(request, "events/_status.html", {"saved_at": saved_at})
+            response = retarget(response, f"#section-{section} .save-status")
+            return reswap(response, "innerHTML")
+        form = section_form(section, proposal)
+        status = 200
+    else:
+        saved_at, status = None, 400
+    context = _section(section, proposal, form=form, saved_at=saved_at)
+    if request.htmx:
+        return render(
+            request, "events/_section.html", {"s": context, "proposal": proposal}, status=status
+        )
+    sections = [context if key == section else _section(key, proposal) for key in SECTIONS]
+    return _render_edit(request, proposal, sections, status=status)
+
+
+def proposal_url(proposal):
+    return reverse("events:edit", args=[proposal.pk])
+
+
+def _section(key, proposal, form=None, saved_at=None):
+    return {
+        "key": key,
+        "title": SECTIONS[key][0],
+        "form": form if form is not None else section_form(key, proposal),
+        "saved_at": saved_at,
+        "is_budget": key == "budget",
+    }
+
+
+def _render_edit(request, proposal, sections, status=200):
+    context = {
+        "proposal": proposal,
+        "sections": sections,
+        "duplicates": list(selectors.possible_duplicates(proposal)),
+    }
+    return render(request, "events/edit.html", context, status=status)
+
+
+@login_required
+def review(request, pk):
+    """The summary to check, with what still stands in the way; POST submits if eligible."""
+    proposal = get_proposal_for(request.user, pk)
+    if not can_edit(proposal):
+        return redirect("events:detail", pk=proposal.pk)
+    status = 200
+    if request.method == "POST":
+        try:
+            services.submit_eligible_proposal(proposal, actor=request.user)
+        except services.NotEligible as refused:
+            errors, status = refused.errors, 400
+        except InvalidTransition:
+            messages.error(request, _("This proposal can no longer be submitted."))
+            return redirect("events:detail", pk=proposal.pk)
+        else:
+            messages.success(request, _("Your proposal was sent to the national partner."))
+            return redirect("events:detail", pk=proposal.pk)
+    else:
+        errors = check_eligibility(proposal)
+    return render(request, "events/review.html", _summary(proposal, errors), status=status)
+
+
+def _summary(proposal, errors):
+    problems = [
+        {
+            "field": field,
+            "section": FIELD_SECTION.get(field),
+            "label": _field_label(field),
+            "messages": msgs,
+        }
+        for field, msgs in errors.items()
+    ]
+    return {
+        "proposal": proposal,
+        "errors": errors,
+        "problems": problems,
+        "general_errors": errors.get(NON_FIELD, []),
+        "budget_lines": list(proposal.budget_lines.all()),
+        "duplicates": list(selectors.possible_duplicates(proposal)),
+        "sections": SECTIONS,
+    }
+
+
+def _field_label(field):
+    if field == NON_FIELD:
+        return _("General")
+    if field == "budget":
+        return _("Budget")
+    form = SECTIONS[FIELD_SECTION[field]][1]
+    return form.base_fields[field].label
+
+
+@login_required
+def detail(request, pk):
+    """The read-only proposal with its status timeline."""
+    proposal = get_proposal_for(request.user, pk)
+    context = {
+        "proposal": proposal,
+        "budget_lines": list(proposal.budget_lines.all()),
+        "timeline": _timeline(proposal),
+        "can_edit": can_edit(proposal),
+        "can_withdraw": can_withdraw(proposal),
+        "focus_groups": list(proposal.focus_groups.all()),
+        "languages": list(proposal.languages.all()),
+    }
+    return render(request, "events/detail.html", context)
+
+
+def _timeline(proposal):
+    entries = list(audit.entries_for(proposal).order_by("created_at", "id"))
+    labels = dict(Proposal.Status.choices)
+    for entry in entries:
+        entry.to_label = labels.get(entry.to_state, "")
+    return entries
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    proposal = get_proposal_for(request.user, pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm that you want to withdraw."))
+        return redirect("events:detail", pk=proposal.pk)
+    try:
+        services.withdraw_proposal(
+            proposal, actor=request.user, reason=request.POST.get("reason", "")[:500]
+        )
+    except InvalidTransition:
+        messages.error(request, _("After a decision a proposal can no longer be withdrawn."))
+    else:
+        messages.success(request, _("Your proposal was withdrawn."))
+    return redirect("events:detail", pk=proposal.pk)

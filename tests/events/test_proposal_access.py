@@ -1,0 +1,87 @@
+"""Only active members of a proposal's organisation reach its pages; others get 404."""
+
+import pytest
+from django.urls import reverse
+
+from events.models import Proposal
+from organisations.models import Membership
+from tests.factories import MembershipFactory, ProposalFactory
+
+pytestmark = pytest.mark.django_db
+
+# (url name, needs the section argument, method)
+URLS = [
+    ("events:detail", False, "get"),
+    ("events:edit", False, "get"),
+    ("events:save_section", True, "post"),
+    ("events:submit", False, "get"),
+    ("events:submit", False, "post"),
+    ("events:withdraw", False, "post"),
+]
+
+
+def url_for(name, with_section, proposal):
+    args = [proposal.pk, "event"] if with_section else [proposal.pk]
+    return reverse(name, args=args)
+
+
+@pytest.fixture
+def proposal():
+    return ProposalFactory()
+
+
+@pytest.mark.parametrize(("name", "with_section", "method"), URLS)
+def test_member_of_another_organisation_gets_404(client, proposal, name, with_section, method):
+    outsider = MembershipFactory().user
+    client.force_login(outsider)
+    response = getattr(client, method)(url_for(name, with_section, proposal), {"confirm": "yes"})
+    assert response.status_code == 404
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.DRAFT
+
+
+@pytest.mark.parametrize(("name", "with_section", "method"), URLS)
+def test_inactive_member_gets_404(client, proposal, name, with_section, method):
+    membership = MembershipFactory(
+        organisation=proposal.organisation, status=Membership.Status.REQUESTED
+    )
+    client.force_login(membership.user)
+    response = getattr(client, method)(url_for(name, with_section, proposal))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("name", "with_section", "method"), URLS)
+def test_anonymous_is_sent_to_log_in(client, proposal, name, with_section, method):
+    url = url_for(name, with_section, proposal)
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    assert "next=" in response.url
+
+
+def test_start_is_for_logged_in_people_only(client):
+    response = client.post(reverse("events:start"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_cannot_start_for_someone_elses_organisation(client, proposal):
+    client.force_login(MembershipFactory().user)
+    response = client.post(reverse("events:start"), {"organisation": proposal.organisation.pk})
+    assert response.status_code == 404
+
+
+def test_submitted_proposal_edit_redirects_to_read_only_page(client):
+    membership = MembershipFactory()
+    proposal = ProposalFactory(
+        organisation=membership.organisation, status=Proposal.Status.SUBMITTED
+    )
+    client.force_login(membership.user)
+    detail = reverse("events:detail", args=[proposal.pk])
+    assert client.get(reverse("events:edit", args=[proposal.pk])).url == detail
+    response = client.post(
+        reverse("events:save_section", args=[proposal.pk, "event"]), {"event-title": "Changed"}
+    )
+    assert response.url == detail
+    proposal.refresh_from_db()
+    assert proposal.title != "Changed"

@@ -1,0 +1,229 @@
+"""The applicant's journey through the proposal form: sections, budget, submit, withdraw."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Proposal
+from grants.services import request_changes
+from organisations.models import AuditEntry, OrganisationValidation
+from tests.factories import (
+    BudgetLineFactory,
+    CountryProgrammeFactory,
+    MembershipFactory,
+    PartnerStaffFactory,
+    ProposalFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def open_edition(settings):
+    # Keep the factories' 2024 edition open whatever today's date is.
+    programme = CountryProgrammeFactory()
+    programme.application_deadline = timezone.now() + dt.timedelta(days=30)
+    programme.save()
+    return programme
+
+
+@pytest.fixture
+def member(client):
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    return membership
+
+
+def validate(organisation, edition):
+    OrganisationValidation.objects.create(
+        organisation=organisation, edition=edition, status=OrganisationValidation.Status.VALIDATED
+    )
+
+
+def section_url(proposal, section):
+    return reverse("events:save_section", args=[proposal.pk, section])
+
+
+def test_start_creates_a_draft_and_opens_its_form(client, member, open_edition):
+    response = client.post(reverse("events:start"), {"organisation": member.organisation.pk})
+    proposal = Proposal.objects.get(organisation=member.organisation)
+    assert response.url == reverse("events:edit", args=[proposal.pk])
+    assert proposal.status == Proposal.Status.DRAFT
+    assert proposal.country_programme == open_edition
+    assert client.get(response.url).status_code == 200
+
+
+def test_section_save_keeps_values_and_survives_reload(client, member):
+    draft = ProposalFactory(organisation=member.organisation, title="", description="")
+    response = client.post(
+        section_url(draft, "event"),
+        {"event-title": "Robots at the library", "event-description": "", "event-format": ""},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "Saved at" in response.content.decode()
+    # Only the status is swapped, so what the person typed meanwhile stays in the form.
+    assert response["HX-Retarget"] == "#section-event .save-status"
+    page = client.get(reverse("events:edit", args=[draft.pk])).content.decode()
+    assert 'value="Robots at the library"' in page
+    assert "0 / 3000" in page  # counters are there before any typing
+
+
+def test_invalid_section_answers_400_for_htmx_and_keeps_the_input(client, member):
+    draft = ProposalFactory(organisation=member.organisation)
+    response = client.post(
+        section_url(draft, "audience"),
+        {"audience-age_min": "ten", "audience-expected_participants": "25"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'value="ten"' in body and 'value="25"' in body
+    assert "Not saved" in body
+
+
+def test_too_long_title_is_refused_not_cut(client, member):
+    draft = ProposalFactory(organisation=member.organisation, title="Old")
+    response = client.post(section_url(draft, "event"), {"event-title": "x" * 121})
+    assert response.status_code == 400
+    assert "at most 120 characters" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.title == "Old"
+
+
+def test_requested_amount_is_the_sum_of_the_budget_lines(client, member):
+    draft = ProposalFactory(organisation=member.organisation, requested_amount=Decimal("0"))
+    data = {
+        "budget-TOTAL_FORMS": "3",
+        "budget-INITIAL_FORMS": "0",
+        "budget-0-category": "trainer",
+        "budget-0-description": "Two trainers",
+        "budget-0-amount": "250.50",
+        "budget-1-category": "materials",
+        "budget-1-amount": "99.50",
+        "budget-2-category": "",
+        "budget-2-amount": "",
+        # A typed requested amount is ignored: only the lines count.
+        "requested_amount": "9999",
+    }
+    response = client.post(section_url(draft, "budget"), data, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.requested_amount == Decimal("350.00")
+    assert draft.budget_lines.count() == 2
+
+
+def test_failed_submit_keeps_every_field_and_shows_errors_next_to_fields(client, member):
+    draft = ProposalFactory(
+        organisation=member.organisation, expected_participants=3, accepts_conditions=False
+    )
+    before = {f: getattr(draft, f) for f in ("title", "description", "city", "starts_at")}
+    response = client.post(reverse("events:submit", args=[draft.pk]))
+    assert response.status_code == 400
+    body = response.content.decode()
+    for field in ("expected_participants", "accepts_conditions", "budget"):
+        assert f'data-field="{field}"' in body
+        assert f"#field-{field}" in body
+    assert "not yet validated" in body
+    draft.refresh_from_db()
+    assert draft.status == Proposal.Status.DRAFT
+    assert {f: getattr(draft, f) for f in before} == before
+    # The edit page has the anchor each error links to.
+    edit = client.get(reverse("events:edit", args=[draft.pk])).content.decode()
+    for field in ("expected_participants", "accepts_conditions", "budget"):
+        assert f'id="field-{field}"' in edit
+
+
+def submittable(member):
+    proposal = ProposalFactory(organisation=member.organisation)
+    BudgetLineFactory(proposal=proposal, amount=Decimal("400.00"))
+    validate(member.organisation, proposal.country_programme.edition)
+    return proposal
+
+
+def test_submit_makes_it_read_only_with_a_timeline(client, member):
+    proposal = submittable(member)
+    assert client.get(reverse("events:submit", args=[proposal.pk])).status_code == 200
+    response = client.post(reverse("events:submit", args=[proposal.pk]))
+    detail = reverse("events:detail", args=[proposal.pk])
+    assert response.url == detail
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED
+    page = client.get(detail).content.decode()
+    assert 'id="timeline"' in page and "Submitted" in page
+    assert client.get(reverse("events:edit", args=[proposal.pk])).url == detail
+
+
+def test_changes_requested_then_edit_and_resubmit(client, member):
+    proposal = submittable(member)
+    client.post(reverse("events:submit", args=[proposal.pk]))
+    manager = PartnerStaffFactory(partner=proposal.country_programme.partner).user
+    request_changes(proposal, actor=manager, message="Please add a second trainer.")
+    assert client.get(reverse("events:edit", args=[proposal.pk])).status_code == 200
+    section = {
+        "event-title": "Two trainers now",
+        "event-description": proposal.description,
+        "event-format": proposal.format,
+        "event-delivery": proposal.delivery,
+    }
+    assert client.post(section_url(proposal, "event"), section).status_code == 302
+    assert client.post(reverse("events:submit", args=[proposal.pk])).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED
+    assert proposal.title == "Two trainers now"
+    actions = list(
+        AuditEntry.objects.filter(object_id=proposal.pk).values_list("action", flat=True)
+    )
+    assert actions.count("proposal.submit") == 2
+
+
+def test_withdraw_needs_confirmation(client, member):
+    proposal = ProposalFactory(organisation=member.organisation)
+    url = reverse("events:withdraw", args=[proposal.pk])
+    client.post(url)
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.DRAFT
+    assert client.get(url).status_code == 405
+    client.post(url, {"confirm": "yes", "reason": "Venue closed"})
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.WITHDRAWN
+
+
+def test_duplicate_is_flagged(client, member):
+    proposal = ProposalFactory(organisation=member.organisation)
+    edit = reverse("events:edit", args=[proposal.pk])
+    assert "duplicate" not in client.get(edit).content.decode()
+    ProposalFactory(organisation=member.organisation, title="The same one")
+    ProposalFactory(organisation=member.organisation, status=Proposal.Status.WITHDRAWN)
+    body = client.get(edit).content.decode()
+    assert "duplicate" in body and "The same one" in body
+
+
+def edit_page(client, others):
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    proposal = ProposalFactory(organisation=membership.organisation)
+    BudgetLineFactory(proposal=proposal)
+    for number in range(others):
+        ProposalFactory(organisation=membership.organisation, city=f"Town {number}")
+    return reverse("events:edit", args=[proposal.pk])
+
+
+def test_edit_page_queries_do_not_grow_with_proposals(client, django_assert_max_num_queries):
+    url = edit_page(client, 1)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    assert len(few) <= 15
+    url = edit_page(client, 30)
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(url).status_code == 200
+
+
+def test_an_untitled_draft_prints_as_plain_text():
+    # A lazy translation object here crashed every template that printed the proposal.
+    assert str(ProposalFactory.build(title="")) == "Untitled proposal"
