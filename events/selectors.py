@@ -2,6 +2,7 @@
 
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from grants.models import CountryProgramme
 from organisations.models import Membership, Organisation
@@ -40,3 +41,32 @@ def possible_duplicates(proposal: Proposal):
         .exclude(status__in=[Proposal.Status.WITHDRAWN, Proposal.Status.REJECTED])
         .only("pk", "title", "status")
     )
+
+
+# status -> (the next thing to do, whether it happens on the edit page)
+NEXT_STEPS = {
+    Proposal.Status.DRAFT: (_("Complete and submit it"), True),
+    Proposal.Status.CHANGES_REQUESTED: (_("Make the changes the partner asked for"), True),
+    Proposal.Status.SUBMITTED: (_("Wait for the national partner's decision"), False),
+    Proposal.Status.APPROVED: (_("Run your event"), False),
+}
+
+
+def dashboard_proposals(user, limit: int = 50) -> list[Proposal]:
+    """The person's organisations' proposals, newest change first, each with its next step.
+
+    One query, whatever the number of organisations and proposals.
+    """
+    proposals = list(
+        Proposal.objects.filter(
+            organisation__memberships__user=user,
+            organisation__memberships__status=Membership.Status.ACTIVE,
+        )
+        .select_related("organisation", "grant")
+        .order_by("-updated_at", "-id")[:limit]
+    )
+    for proposal in proposals:
+        proposal.next_step, proposal.next_step_on_edit = NEXT_STEPS.get(
+            proposal.status, ("", False)
+        )
+    return proposals

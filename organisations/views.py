@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from events.selectors import dashboard_proposals
 from meetandcode.exceptions import DomainError
 
 from . import selectors, services
@@ -34,6 +35,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "memberships": memberships,
         "join_requests": selectors.join_requests_for_owner(request.user),
         "own_requests": selectors.own_join_requests(request.user),
+        "proposals": dashboard_proposals(request.user),
     }
     return render(request, "organisations/dashboard.html", context)
 
