@@ -1,11 +1,12 @@
 """Only active members of a proposal's organisation reach its pages; others get 404."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from events.models import Proposal
 from organisations.models import Membership
-from tests.factories import MembershipFactory, ProposalFactory
+from tests.factories import PASSWORD, MembershipFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,20 @@ def test_submitted_proposal_edit_redirects_to_read_only_page(client):
     assert response.url == detail
     proposal.refresh_from_db()
     assert proposal.title != "Changed"
+
+
+def test_an_expired_session_leads_through_login_back_to_the_same_draft(client):
+    membership = MembershipFactory()
+    person = membership.user
+    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+    proposal = ProposalFactory(organisation=membership.organisation, title="Scratch at the library")
+    edit_url = reverse("events:edit", args=[proposal.pk])
+
+    to_login = client.get(edit_url)  # no session: as after it expired
+    assert to_login.status_code == 302
+    login_url = to_login["Location"]
+    assert login_url.startswith(reverse("account_login"))
+
+    back = client.post(login_url, {"login": person.email, "password": PASSWORD})
+    assert back.status_code == 302 and back["Location"] == edit_url
+    assert "Scratch at the library" in client.get(edit_url).content.decode()
