@@ -52,10 +52,34 @@
   }
 
   // An invalid section answers 400 with its errors: show them (htmx skips 4xx by default).
+  // htmx 2 gives the target (the section) as detail.elt; the form is the request's element.
   document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.xhr.status === 400 && event.detail.elt.hasAttribute("data-autosave")) {
+    var config = event.detail.requestConfig;
+    var form = (config && config.elt) || event.detail.elt;
+    if (event.detail.xhr.status === 400 && form.hasAttribute("data-autosave")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
+    }
+  });
+
+  // A budget line is stored only with a category and an amount, and the answer replaces the
+  // whole section: posting a half-filled line would show "required" errors and wipe what is typed
+  // meanwhile. Wait until every started line is complete (the form stays dirty, so leaving the
+  // page still posts it).
+  function hasHalfLine(form) {
+    return Array.prototype.some.call(form.querySelectorAll(".budget-line"), function (line) {
+      var category = line.querySelector("select[name$='-category']");
+      var amount = line.querySelector("input[name$='-amount']");
+      var description = line.querySelector("input[name$='-description']");
+      var started = [category, amount, description].some(function (el) { return el && el.value; });
+      return started && !(category && category.value && amount && amount.value);
+    });
+  }
+
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.detail.elt;
+    if (form.querySelector && form.querySelector(".budget-lines") && hasHalfLine(form)) {
+      event.preventDefault();
     }
   });
 

@@ -133,3 +133,48 @@ def test_two_factor_code_page_has_no_serious_violation(page):
     page.wait_for_url("**/accounts/2fa/authenticate/")
     expect(page.locator("#id_code")).to_have_attribute("autocomplete", "one-time-code")
     _assert_accessible(page)
+
+
+@pytest.fixture
+def proposal_page(page, live_server):
+    """The page's browser holds the session of an applicant with a draft of a validated
+    organisation in an edition open today (see tests/browser/test_proposal_journey.py)."""
+    from events import services as event_services
+    from organisations.models import OrganisationValidation
+    from tests.browser.test_proposal_journey import open_edition
+    from tests.factories import MembershipFactory
+
+    edition = open_edition()
+    programme = CountryProgrammeFactory(edition=edition)
+    membership = MembershipFactory()
+    OrganisationValidation.objects.create(
+        organisation=membership.organisation,
+        edition=edition,
+        status=OrganisationValidation.Status.VALIDATED,
+    )
+    draft = event_services.create_draft(
+        membership.organisation, actor=membership.user, country_programme=programme
+    )
+    client = Client()
+    client.force_login(membership.user)
+    session = client.cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    return page, draft
+
+
+@pytest.mark.parametrize("path", ["/my/proposals/{pk}/edit/", "/my/proposals/{pk}/submit/"])
+def test_proposal_edit_and_review_pages_have_no_serious_violation(proposal_page, path):
+    page, draft = proposal_page
+    path = path.format(pk=draft.pk)
+    page.goto(path)
+    assert page.url.endswith(path)
+    _assert_accessible(page)
+
+
+def test_proposal_section_with_errors_has_no_serious_violation(proposal_page):
+    page, draft = proposal_page
+    page.goto(f"/my/proposals/{draft.pk}/edit/")
+    page.get_by_label("Starts (date and time)").fill("2027-09-14T12:00")
+    page.get_by_label("Ends (date and time)").fill("2027-09-14T10:00")
+    expect(page.locator("#section-place .invalid-feedback")).to_be_visible()
+    _assert_accessible(page)
