@@ -213,7 +213,7 @@ def test_a_category_picked_before_the_amount_is_kept(applicant, draft):
 @pytest.mark.xfail(
     reason="A budget save aborted by a newer one (hx-sync replace) still lands on the server and "
     "renumbers the lines; the newer post then carries stale line ids and gets a 400. "
-    "Needs a server-side fix in events/forms.py (see the report).",
+    "Needs a server-side fix in events/forms.py: stop checking posted line ids (issue 3 note).",
     strict=False,
 )
 def test_quick_changes_to_a_saved_budget_line_are_all_kept(applicant, draft):
