@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from meetandcode.exceptions import InvalidTransition
+from meetandcode.exceptions import DomainError, InvalidTransition
 from organisations import audit
 
 from .models import TRANSITIONS, BudgetLine, Proposal
@@ -63,10 +63,6 @@ def _stamp(proposal: Proposal, action: str) -> None:
         proposal.decided_at = now
 
 
-def submit_proposal(proposal: Proposal, *, actor) -> Proposal:
-    """Hand a draft (or a proposal the partner asked to change) to the national partner."""
-    with transaction.atomic():
-        return transition_proposal(proposal, "submit", actor=actor)
 
 
 def withdraw_proposal(proposal: Proposal, *, actor, reason: str = "") -> Proposal:
@@ -75,7 +71,7 @@ def withdraw_proposal(proposal: Proposal, *, actor, reason: str = "") -> Proposa
         return transition_proposal(proposal, "withdraw", actor=actor, message=reason)
 
 
-class NotEligible(Exception):
+class NotEligible(DomainError):
     """The proposal breaks programme rules; ``errors`` maps field names to messages."""
 
     def __init__(self, errors: dict[str, list[str]]):
@@ -128,9 +124,13 @@ def save_draft_section(proposal: Proposal, *, actor, section: str, data) -> Prop
     return locked
 
 
-def submit_eligible_proposal(proposal: Proposal, *, actor, now=None) -> Proposal:
-    """Submit after checking the programme's rules on the locked row; raises NotEligible."""
-    from .eligibility import check_eligibility
+def submit_proposal(proposal: Proposal, *, actor, now=None) -> Proposal:
+    """Hand a draft (or a proposal the partner asked to change) to the national partner.
+
+    The programme's rules are checked on the locked row, whatever the caller sent; a proposal
+    that breaks one raises NotEligible with a message per field.
+    """
+    from .eligibility import check_eligibility  # eligibility reads organisations.services
 
     def check(locked):
         errors = check_eligibility(locked, now=now)

@@ -112,7 +112,7 @@ def review(request, pk):
     status = 200
     if request.method == "POST":
         try:
-            services.submit_eligible_proposal(proposal, actor=request.user)
+            services.submit_proposal(proposal, actor=request.user)
         except services.NotEligible as refused:
             errors, status = refused.errors, 400
         except InvalidTransition:

@@ -263,3 +263,22 @@ class ReportFactory(factory.django.DjangoModelFactory):
     gender_other = 1
     first_contact_with_coding = 12
     only_possible_thanks_to_grant = True
+
+
+# A moment inside the 2024 edition's application window, for submitting factory proposals.
+SUBMIT_MOMENT = dt.datetime(2024, 6, 3, 10, 0, tzinfo=LUXEMBOURG)
+
+
+def submit_in_window(proposal, *, actor):
+    """Submit a factory proposal as its applicant would: validated, budgeted, before the deadline."""
+    from events.services import submit_proposal
+    from organisations.models import OrganisationValidation
+
+    OrganisationValidation.objects.update_or_create(
+        organisation=proposal.organisation,
+        edition=proposal.country_programme.edition,
+        defaults={"status": OrganisationValidation.Status.VALIDATED},
+    )
+    if not proposal.budget_lines.exists():  # the rules ask for the amount to come from lines
+        BudgetLineFactory(proposal=proposal, amount=proposal.requested_amount)
+    return submit_proposal(proposal, actor=actor, now=SUBMIT_MOMENT)

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from events.models import TRANSITIONS, Event, Proposal
-from events.services import submit_proposal, withdraw_proposal
+from events.services import withdraw_proposal
 from grants.models import CountryProgramme, Grant
 from grants.services import approve_proposal, cancel_grant, reject_proposal, request_changes
 from meetandcode.exceptions import AmountNotAllowed, BudgetExceeded, InvalidTransition
@@ -23,6 +23,7 @@ from tests.factories import (
     PartnerStaffFactory,
     ProposalFactory,
     UserFactory,
+    submit_in_window,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.django_db
 S = Proposal.Status
 
 ACTIONS = {
-    "submit": lambda p, actor: submit_proposal(p, actor=actor),
+    "submit": lambda p, actor: submit_in_window(p, actor=actor),
     "withdraw": lambda p, actor: withdraw_proposal(p, actor=actor, reason="Trainer is ill."),
     "request_changes": lambda p, actor: request_changes(
         p, actor=actor, message="Please add the venue's address."
@@ -268,7 +269,7 @@ def test_submit_stamps_submitted_at():
     proposal = ProposalFactory()
     started = timezone.now()
 
-    submit_proposal(proposal, actor=applicant)
+    submit_in_window(proposal, actor=applicant)
 
     proposal.refresh_from_db()
     assert started <= proposal.submitted_at <= timezone.now()
@@ -290,6 +291,6 @@ def test_a_decision_stamps_decided_at(action, programme, manager):
 def test_the_callers_instance_is_refreshed_after_a_transition():
     proposal = ProposalFactory()
 
-    submit_proposal(proposal, actor=UserFactory())
+    submit_in_window(proposal, actor=UserFactory())
 
     assert proposal.status == S.SUBMITTED
