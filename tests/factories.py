@@ -270,7 +270,7 @@ SUBMIT_MOMENT = dt.datetime(2024, 6, 3, 10, 0, tzinfo=LUXEMBOURG)
 
 
 def submit_in_window(proposal, *, actor):
-    """Submit a factory proposal as its applicant would: validated, budgeted, before the deadline."""
+    """Submit a factory proposal as an applicant would: validated, budgeted, before the deadline."""
     from events.services import submit_proposal
     from organisations.models import OrganisationValidation
 
