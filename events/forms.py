@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import BudgetLine, Proposal
+from .models import CostCategory, Proposal
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -126,28 +126,73 @@ class DeclarationsForm(SectionForm):
         }
 
 
-class BudgetLineForm(forms.ModelForm):
-    class Meta:
-        model = BudgetLine
-        fields = ["category", "description", "amount"]
-        widgets = {
-            "category": forms.Select(attrs={"class": "form-select"}),
-            "description": forms.TextInput(
-                attrs={"class": "form-control", "maxlength": 200, "data-counter": 200}
-            ),
-            "amount": forms.NumberInput(attrs={"class": "form-control", "min": 0, "step": "0.01"}),
-        }
-        help_texts = {"description": _("E.g. 'Two trainers, two hours each'.")}
+class BudgetLineForm(forms.Form):
+    """One line of the budget. An empty line is dropped; a started one needs both essentials.
 
-    def clean_amount(self):
-        amount = self.cleaned_data.get("amount")
-        if amount is not None and amount < 0:
-            raise forms.ValidationError(_("Enter an amount of zero or more."))
-        return amount
+    A plain form, not a model form: a save replaces all lines of the draft, so lines have no ids
+    to post back, and a save that overtakes another never refers to lines that are gone.
+    """
+
+    category = forms.ChoiceField(
+        label=_("Cost category"),
+        choices=[("", "---------"), *CostCategory.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    description = forms.CharField(
+        label=_("What it pays for"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. 'Two trainers, two hours each'."),
+        widget=forms.TextInput(attrs={"class": "form-control", "data-counter": 200}),
+    )
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control", "min": 0, "step": "0.01"}),
+        error_messages={"min_value": _("Enter an amount of zero or more.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(name) not in (None, "") for name in self.fields if name != "DELETE"):
+            return data  # an empty line: nothing to keep
+        if not data.get("category") and "category" not in self.errors:
+            self.add_error("category", _("Choose what this amount is for."))
+        if data.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", _("Enter the amount for this line."))
+        return data
 
 
-BudgetFormSet = forms.inlineformset_factory(
-    Proposal, BudgetLine, form=BudgetLineForm, extra=1, can_delete=True
+class BaseBudgetFormSet(forms.BaseFormSet):
+    """Every line may be left empty. Shown with the stored lines; posted, it replaces them."""
+
+    def __init__(self, data=None, *, proposal: Proposal, prefix="budget"):
+        # Posted lines replace the stored ones, so they are not compared with them: a line equal
+        # to the stored one must still count as filled, not as an untouched extra line.
+        initial = None
+        if data is None:
+            initial = [
+                {"category": line.category, "description": line.description, "amount": line.amount}
+                for line in proposal.budget_lines.all()
+            ]
+        super().__init__(data, initial=initial, prefix=prefix)
+        self.proposal = proposal
+
+    def get_form_kwargs(self, index):
+        return {"empty_permitted": True}
+
+
+BudgetFormSet = forms.formset_factory(
+    BudgetLineForm,
+    formset=BaseBudgetFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
 )
 
 SECTIONS = {
@@ -171,7 +216,7 @@ def section_form(key: str, proposal: Proposal, data=None):
     """A bound or unbound form (or the budget formset) for one section."""
     form_class = SECTIONS[key][1]
     if key == "budget":
-        return form_class(data, instance=proposal, prefix="budget")
+        return form_class(data, proposal=proposal)
     return form_class(data, instance=proposal, prefix=key)
 
 

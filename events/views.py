@@ -47,7 +47,7 @@ def edit(request, pk):
 @login_required
 @require_POST
 def save_section(request, pk, section):
-    """Save one section. htmx gets the section back (400 with errors); others the page."""
+    """Save one section. htmx gets "saved at", or the section with errors (400); others a page."""
     if section not in SECTIONS:
         raise Http404
     proposal = get_proposal_for(request.user, pk)
@@ -62,22 +62,19 @@ def save_section(request, pk, section):
         saved_at = timezone.now()
         if not request.htmx:
             return redirect(f"{proposal_url(proposal)}#section-{section}")
-        if section != "budget":
-            # Only the status changes: swapping the form would drop what was typed meanwhile.
-            response = render(request, "events/_status.html", {"saved_at": saved_at})
-            response = retarget(response, f"#section-{section} .save-status")
-            return reswap(response, "innerHTML")
-        form = section_form(section, proposal)
-        status = 200
-    else:
-        saved_at, status = None, 400
-    context = _section(section, proposal, form=form, saved_at=saved_at)
+        # Only the status (and the budget's sum) change: swapping the form would drop what was
+        # typed while the save was on its way.
+        context = {"saved_at": saved_at, "proposal": proposal, "is_budget": section == "budget"}
+        response = render(request, "events/_saved.html", context)
+        response = retarget(response, f"#section-{section} .save-status")
+        return reswap(response, "innerHTML")
+    context = _section(section, proposal, form=form)
     if request.htmx:
         return render(
-            request, "events/_section.html", {"s": context, "proposal": proposal}, status=status
+            request, "events/_section.html", {"s": context, "proposal": proposal}, status=400
         )
     sections = [context if key == section else _section(key, proposal) for key in SECTIONS]
-    return _render_edit(request, proposal, sections, status=status)
+    return _render_edit(request, proposal, sections, status=400)
 
 
 def proposal_url(proposal):

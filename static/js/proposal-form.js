@@ -22,10 +22,34 @@
     });
   }
 
+  // "Add another line" copies the empty line the server put in a <template>; the formset's
+  // TOTAL_FORMS count tells Django how many lines are posted.
+  function addBudgetLine(button) {
+    var form = button.form;
+    var total = form.querySelector("input[name$='-TOTAL_FORMS']");
+    var template = form.querySelector("template#budget-empty-line");
+    var index = Number(total.value);
+    var holder = document.createElement("div");
+    holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
+    var line = holder.firstElementChild;
+    form.querySelector(".budget-lines").appendChild(line);
+    total.value = String(index + 1);
+    init(line);
+    line.querySelector("select, input").focus();
+  }
+
   function init(root) {
     root.querySelectorAll("[data-counter]").forEach(updateCounter);
+    root.querySelectorAll("[data-add-budget-line]").forEach(function (button) {
+      button.hidden = false;
+    });
     localTimes(root);
   }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-add-budget-line]");
+    if (button) addBudgetLine(button);
+  });
 
   document.addEventListener("input", function (event) {
     var target = event.target;

@@ -118,6 +118,60 @@ def test_requested_amount_is_the_sum_of_the_budget_lines(client, member):
     assert draft.budget_lines.count() == 2
 
 
+def _budget(*lines, delete=()):
+    data = {"budget-TOTAL_FORMS": str(len(lines)), "budget-INITIAL_FORMS": "0"}
+    for index, (category, description, amount) in enumerate(lines):
+        data |= {
+            f"budget-{index}-category": category,
+            f"budget-{index}-description": description,
+            f"budget-{index}-amount": amount,
+        }
+        if index in delete:
+            data[f"budget-{index}-DELETE"] = "on"
+    return data
+
+
+def test_each_budget_save_replaces_the_lines_even_when_posted_twice(client, member):
+    draft = ProposalFactory(organisation=member.organisation)
+    url = section_url(draft, "budget")
+    first = _budget(("trainer", "Two trainers", "200"), ("", "", ""))
+    later = _budget(("trainer", "Two trainers", "250"), ("promotion", "Flyers", "40"))
+    hx = {"HX-Request": "true"}
+
+    for data in (first, later, later):  # a save overtaken by the next one still lands
+        assert client.post(url, data, headers=hx).status_code == 200
+
+    draft.refresh_from_db()
+    lines = [(line.category, line.amount) for line in draft.budget_lines.order_by("id")]
+    assert lines == [("trainer", Decimal("250")), ("promotion", Decimal("40"))]
+    assert draft.requested_amount == Decimal("290")
+
+
+def test_a_removed_budget_line_is_gone_and_the_sum_follows(client, member):
+    draft = ProposalFactory(organisation=member.organisation)
+    data = _budget(("trainer", "", "200"), ("venue", "Hall", "100"), delete={1})
+
+    response = client.post(section_url(draft, "budget"), data, headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert 'id="requested-amount" hx-swap-oob="true">200' in response.content.decode()
+    assert list(draft.budget_lines.values_list("category", flat=True)) == ["trainer"]
+
+
+def test_a_half_filled_budget_line_says_what_is_missing_and_keeps_the_text(client, member):
+    draft = ProposalFactory(organisation=member.organisation)
+    data = _budget(("", "Pizza for the break", "80"), ("materials", "Cables", ""))
+
+    response = client.post(section_url(draft, "budget"), data, headers={"HX-Request": "true"})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Choose what this amount is for." in page
+    assert "Enter the amount for this line." in page
+    assert 'value="Pizza for the break"' in page and 'value="Cables"' in page
+    assert not draft.budget_lines.exists()
+
+
 def test_failed_submit_keeps_every_field_and_shows_errors_next_to_fields(client, member):
     draft = ProposalFactory(
         organisation=member.organisation, expected_participants=3, accepts_conditions=False
