@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "meetandcode.middleware.HtmxSessionEndedMiddleware",
 ]
 
 ROOT_URLCONF = "meetandcode.urls"
@@ -151,7 +152,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_DEFAULT_QUEUE = "meetandcode"
 # Celery's own beat schedule (django-celery-beat does not support Django 6.1 yet).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Notifications whose task was lost (broker down at commit, a worker killed) go out late.
+    "send-pending-notifications": {
+        "task": "organisations.tasks.send_pending_notifications",
+        "schedule": 60.0,
+    },
+}
 if not REDIS_URL and not TESTING:
     log.warning("REDIS_URL is not set: Celery tasks run in-process (no worker, no beat).")
 

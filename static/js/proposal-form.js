@@ -107,6 +107,70 @@
     }
   });
 
+  // The session ended while typing: the server answers 401 (meetandcode/middleware.py). Keep
+  // every unsaved section in this browser, offer to log in again, and put it back afterwards.
+  var KEPT = "meetandcode:unsaved:" + window.location.pathname;
+
+  function showStatus(form, templateId) {
+    var status = form.querySelector(".save-status");
+    var template = document.getElementById(templateId);
+    if (status && template) status.innerHTML = template.innerHTML;
+  }
+
+  function keepUnsaved() {
+    var kept = {};
+    document.querySelectorAll("form[data-autosave][data-dirty='1']").forEach(function (form) {
+      kept[form.action] = Array.from(new FormData(form).entries()).filter(function (pair) {
+        return pair[0] !== "csrfmiddlewaretoken";
+      });
+    });
+    try { window.localStorage.setItem(KEPT, JSON.stringify(kept)); } catch (e) { /* full */ }
+  }
+
+  function putBack(form, pairs) {
+    var total = form.querySelector("input[name$='-TOTAL_FORMS']");
+    var wanted = pairs.filter(function (pair) { return pair[0] === (total && total.name); });
+    var button = form.querySelector("[data-add-budget-line]");
+    while (total && button && wanted.length && Number(total.value) < Number(wanted[0][1])) {
+      addBudgetLine(button);
+    }
+    form.querySelectorAll("input, select, textarea").forEach(function (field) {
+      if (!field.name || field.name === "csrfmiddlewaretoken" || field.type === "hidden") return;
+      var values = pairs.filter(function (pair) { return pair[0] === field.name; })
+        .map(function (pair) { return pair[1]; });
+      if (field.type === "checkbox" || field.type === "radio") {
+        field.checked = values.indexOf(field.value) !== -1;
+      } else if (field.multiple) {
+        Array.from(field.options).forEach(function (o) { o.selected = values.indexOf(o.value) !== -1; });
+      } else if (values.length) {
+        field.value = values[0];
+      }
+    });
+  }
+
+  function restoreUnsaved() {
+    var kept;
+    try { kept = JSON.parse(window.localStorage.getItem(KEPT) || "null"); } catch (e) { kept = null; }
+    if (!kept) return;
+    window.localStorage.removeItem(KEPT);
+    document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+      if (!kept[form.action]) return;
+      putBack(form, kept[form.action]);
+      init(form);
+      form.dataset.dirty = "1";
+      showStatus(form, "restored");
+      window.htmx.trigger(form, "change");
+    });
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var form = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt;
+    if (event.detail.xhr.status !== 401 || !form.hasAttribute("data-autosave")) return;
+    form.dataset.dirty = "1";
+    keepUnsaved();
+    showStatus(form, "session-ended");
+  });
+
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = event.detail.elt;
     if (form && form.dataset) delete form.dataset.dirty;
@@ -116,9 +180,17 @@
   });
   window.addEventListener("pagehide", flush);
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { init(document); });
-  } else {
+  // Deferred scripts run before DOMContentLoaded, when htmx sets up the forms: put the kept
+  // input back after that, so its change is heard.
+  if (document.readyState === "complete") {
     init(document);
+    restoreUnsaved();
+  } else {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", function () { init(document); });
+    } else {
+      init(document);
+    }
+    window.addEventListener("load", restoreUnsaved);
   }
 })();

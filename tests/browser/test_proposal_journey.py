@@ -267,3 +267,30 @@ def test_a_section_the_server_refuses_shows_why(applicant, draft):
     expect(status_of(page, "place")).to_contain_text("Not saved")
     # The refused values stay in the form, to be corrected rather than typed again.
     expect(page.get_by_label("Starts (date and time)")).to_have_value("2027-09-14T12:00")
+
+
+def test_text_typed_after_the_session_ended_survives_logging_in_again(applicant, draft):
+    from allauth.account.models import EmailAddress
+    from django.contrib.sessions.models import Session
+
+    from tests.factories import PASSWORD
+
+    person = draft.created_by
+    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+    page = applicant
+    page.goto(edit_url(draft))
+    Session.objects.all().delete()  # the session ends while the form is open
+
+    page.get_by_label("Name of your event").press_sequentially(TITLE)
+    status = status_of(page, "event")
+    expect(status).to_contain_text("you were logged out", timeout=8_000)
+    expect(page.get_by_label("Name of your event")).to_have_value(TITLE)  # nothing swapped away
+
+    status.get_by_role("link", name="Log in again").click()
+    page.get_by_label("Email").fill(person.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign in|Log in", re.I)).click()
+
+    page.wait_for_url(f"**{edit_url(draft)}")
+    expect(page.get_by_label("Name of your event")).to_have_value(TITLE)
+    wait_until(lambda: Proposal.objects.get(pk=draft.pk).title == TITLE, message="the save")

@@ -103,3 +103,15 @@ def test_an_expired_session_leads_through_login_back_to_the_same_draft(client):
     back = client.post(login_url, {"login": person.email, "password": PASSWORD})
     assert back.status_code == 302 and back["Location"] == edit_url
     assert "Scratch at the library" in client.get(edit_url).content.decode()
+
+
+def test_an_autosave_after_the_session_ended_gets_401_not_the_login_page(client):
+    proposal = ProposalFactory()
+    url = reverse("events:save_section", args=[proposal.pk, "event"])
+
+    autosave = client.post(url, {"event-title": "Robots"}, headers={"HX-Request": "true"})
+    plain = client.post(url, {"event-title": "Robots"})
+
+    assert autosave.status_code == 401 and autosave["HX-Reswap"] == "none"
+    assert b"<form" not in autosave.content
+    assert plain.status_code == 302 and plain["Location"].startswith(reverse("account_login"))
