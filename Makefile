@@ -17,12 +17,15 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/meetandcode
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 RUN_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help install run test lint migrations-check check-deploy clean
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/meetandcode_bench
+
+.PHONY: help install run test lint migrations-check check-deploy clean bench
 
 help:
 	@echo "make run    start the app with demo data at http://127.0.0.1:$(PORT)"
 	@echo "make test   run the test suite (PostgreSQL and Redis)"
 	@echo "make lint   ruff check and format check"
+	@echo "make bench  page times on the demo data (PostgreSQL)"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@if [ ! -x $(PY) ]; then
@@ -74,6 +77,20 @@ test: $(STAMP)
 	  unset DATABASE_URL REDIS_URL
 	fi
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+# Page times on the demo data (PostgreSQL database of its own; built once, then reused).
+bench: $(STAMP)
+	@export TESTING=1 DATABASE_URL=$${BENCH_DATABASE_URL:-$(BENCH_DATABASE_URL)}
+	$(PY) -c "import sys; from urllib.parse import urlsplit; import psycopg; \
+	  u = urlsplit(sys.argv[1]); c = psycopg.connect(u._replace(path='/postgres').geturl(), autocommit=True); \
+	  n = u.path.lstrip('/'); \
+	  c.execute('SELECT 1 FROM pg_database WHERE datname=%s', [n]).fetchone() or c.execute(f'CREATE DATABASE \"{n}\"')" "$$DATABASE_URL"
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py seed_demo
+	for script in bench/[a-z]*.py; do
+	  case $$script in bench/timing.py) continue;; esac
+	  echo "== $$script"; $(PY) -m bench.$$(basename $$script .py)
+	done
 
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check .

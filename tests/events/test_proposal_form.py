@@ -278,6 +278,28 @@ def test_edit_page_queries_do_not_grow_with_proposals(client, django_assert_max_
         assert client.get(url).status_code == 200
 
 
+def _page_with(client, *, lines, others, url_name):
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    proposal = ProposalFactory(organisation=membership.organisation)
+    BudgetLineFactory.create_batch(lines, proposal=proposal)
+    ProposalFactory.create_batch(others, organisation=membership.organisation)
+    return reverse(url_name, args=[proposal.pk])
+
+
+@pytest.mark.parametrize("url_name", ["events:submit", "events:detail"])
+def test_summary_and_proposal_pages_queries_do_not_grow(
+    client, url_name, django_assert_max_num_queries
+):
+    url = _page_with(client, lines=1, others=1, url_name=url_name)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    assert len(few) <= 15
+    url = _page_with(client, lines=12, others=30, url_name=url_name)
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(url).status_code == 200
+
+
 def test_an_untitled_draft_prints_as_plain_text():
     # A lazy translation object here crashed every template that printed the proposal.
     assert str(ProposalFactory.build(title="")) == "Untitled proposal"
