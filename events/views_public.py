@@ -1,0 +1,151 @@
+"""The public side: the event map and list, event pages, the open feeds and the embeddable map."""
+
+import hashlib
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET
+
+from . import feeds
+from .public import PublicEventFilter, version, visible_events
+
+PER_PAGE = 20
+FEED_MAX_AGE = 300  # seconds a browser or proxy may reuse a feed
+FEED_TYPES = {
+    "geojson": ("application/geo+json", "geojson"),
+    "ics": ("text/calendar; charset=utf-8", "ics"),
+    "rss": ("application/rss+xml; charset=utf-8", "rss"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+}
+
+
+def _filter_query(filterset) -> str:
+    """The filters as a canonical query string (sorted, empty ones left out), for links and keys."""
+    data = filterset.data
+    pairs = sorted((name, value) for name in filterset.filters for value in data.getlist(name))
+    return urlencode([(name, value) for name, value in pairs if value])
+
+
+def _feed_links(query: str) -> list[tuple[str, str]]:
+    labels = {"geojson": "GeoJSON", "ics": "iCalendar", "rss": "RSS", "csv": "CSV"}
+    suffix = f"?{query}" if query else ""
+    return [(labels[fmt], reverse(f"events:feed_{fmt}") + suffix) for fmt in FEED_TYPES]
+
+
+def _map_settings() -> dict:
+    return {
+        "tile_url": getattr(settings, "MAP_TILE_URL", ""),
+        "tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+    }
+
+
+@require_GET
+def event_list(request):
+    filterset = PublicEventFilter(request.GET, queryset=visible_events())
+    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    query = _filter_query(filterset)
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "query": query,
+        "map": _map_settings(),
+        "feeds": [
+            (label, f"/events.{fmt}" + (f"?{query}" if query else ""))
+            for label, fmt in (
+                ("GeoJSON", "geojson"),
+                ("iCalendar", "ics"),
+                ("RSS", "rss"),
+                ("CSV", "csv"),
+            )
+        ],
+    }
+    return render(request, "public/events.html", context)
+
+
+@require_GET
+def event_detail(request, pk, slug):
+    event = get_object_or_404(visible_events(), pk=pk)
+    if slug != event.slug:
+        return redirect("events:event", pk=event.pk, slug=event.slug, permanent=True)
+    context = {
+        "event": event,
+        "place": feeds.place_line(event),
+        "languages": event.language_codes.split(",") if event.language_codes else [],
+        "absolute_url": feeds.event_url(event),
+        "map": _map_settings(),
+        "site_url": feeds.site_url(),
+    }
+    return render(request, "public/event.html", context)
+
+
+@require_GET
+def event_calendar(request, pk, slug):
+    event = get_object_or_404(visible_events(), pk=pk)
+    body = feeds.ical([event], name=event.title)
+    response = HttpResponse(body, content_type=FEED_TYPES["ics"][0])
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
+    return response
+
+
+@require_GET
+def feed(request, fmt):
+    """One feed, filtered like /events/, served from the cache until an event changes."""
+    filterset = PublicEventFilter(request.GET, queryset=visible_events())
+    if filterset.is_bound and not filterset.form.is_valid():
+        return JsonResponse({"errors": filterset.form.errors}, status=400)
+    changed_at = version()
+    digest = hashlib.sha256(_filter_query(filterset).encode()).hexdigest()[:32]
+    key = f"feed:{fmt}:{changed_at}:{digest}"
+    body = cache.get(key)
+    if body is None:
+        body = _build(fmt, filterset.qs)
+        cache.set(key, body, timeout=24 * 3600)
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    last_modified = int(changed_at)
+    cached_answer = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    response = cached_answer or HttpResponse(body, content_type=FEED_TYPES[fmt][0])
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
+    response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
+    return response
+
+
+def _build(fmt: str, events) -> bytes:
+    events = list(events)
+    if fmt == "geojson":
+        return feeds.geojson(events)
+    if fmt == "ics":
+        return feeds.ical(events, name=_("Meet and Code events"))
+    if fmt == "rss":
+        return feeds.rss(
+            events, title=_("Meet and Code events"), link=feeds.site_url() + "/events/"
+        )
+    return feeds.csv_document(events)
+
+
+@require_GET
+@xframe_options_exempt
+def embed_map(request):
+    """A small map and list for a partner's website; the only page others may frame."""
+    filterset = PublicEventFilter(request.GET, queryset=visible_events())
+    query = _filter_query(filterset)
+    context = {
+        "filterset": filterset,
+        "events": filterset.qs[:PER_PAGE],
+        "query": query,
+        "map": _map_settings(),
+        "site_url": feeds.site_url(),
+    }
+    response = render(request, "public/embed_map.html", context)
+    response["Content-Security-Policy"] = "frame-ancestors *"
+    return response

@@ -1,0 +1,86 @@
+// The public maps: the event map with clustered markers (from the GeoJSON feed, with the page's
+// filters) and the small map of one event. The pages work without them: the list is the content.
+(function () {
+  "use strict";
+
+  function baseMap(element, options) {
+    element.hidden = false;
+    var map = window.L.map(element, Object.assign({ scrollWheelZoom: false }, options || {}));
+    var tiles = element.dataset.tileUrl;
+    if (tiles) {
+      // Tiles that cannot load leave a blank background; markers and the list still work.
+      window.L.tileLayer(tiles, {
+        attribution: element.dataset.tileAttribution || "",
+        maxZoom: 18,
+      }).addTo(map);
+    }
+    return map;
+  }
+
+  function popup(feature, openLabel, targetBlank) {
+    var p = feature.properties;
+    var box = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = p.url;
+    link.textContent = p.title;
+    link.className = "event-popup-link fw-semibold";
+    link.setAttribute("aria-label", openLabel + ": " + p.title);
+    if (targetBlank) { link.target = "_blank"; link.rel = "noopener"; }
+    var when = document.createElement("div");
+    when.className = "small";
+    when.textContent = new Date(p.starts_at).toLocaleString([], {
+      dateStyle: "medium", timeStyle: "short",
+    }) + " · " + (p.delivery === "online" ? "Online" : p.town);
+    box.appendChild(link);
+    box.appendChild(when);
+    return box;
+  }
+
+  function eventsMap(element) {
+    var map = baseMap(element);
+    map.setView([50.5, 10], 4);
+    var cluster = window.L.markerClusterGroup
+      ? window.L.markerClusterGroup({ showCoverageOnHover: false })
+      : window.L.layerGroup();
+    map.addLayer(cluster);
+    var openLabel = element.dataset.openLabel || "Open";
+    var targetBlank = element.dataset.targetBlank === "1";
+    fetch(element.dataset.geojson, { headers: { Accept: "application/geo+json" } })
+      .then(function (response) { return response.ok ? response.json() : { features: [] }; })
+      .then(function (collection) {
+        var markers = [];
+        collection.features.forEach(function (feature) {
+          if (!feature.geometry) return;
+          var c = feature.geometry.coordinates; // [longitude, latitude]
+          var marker = window.L.marker([c[1], c[0]], { title: feature.properties.title, alt: feature.properties.title });
+          marker.bindPopup(popup(feature, openLabel, targetBlank));
+          markers.push(marker);
+        });
+        if (cluster.addLayers) { cluster.addLayers(markers); } else { markers.forEach(function (m) { cluster.addLayer(m); }); }
+        if (markers.length) map.fitBounds(window.L.featureGroup(markers).getBounds().pad(0.1), { maxZoom: 12 });
+        element.dataset.loaded = String(markers.length);
+      })
+      .catch(function () { element.dataset.loaded = "error"; });
+  }
+
+  function eventMap(element) {
+    var point = [Number(element.dataset.lat), Number(element.dataset.lon)];
+    var map = baseMap(element);
+    map.setView(point, 14);
+    window.L.marker(point, { keyboard: false }).addTo(map);
+  }
+
+  function start() {
+    if (!window.L) return;
+    var many = document.getElementById("events-map");
+    if (many) eventsMap(many);
+    var one = document.getElementById("event-map");
+    if (one) eventMap(one);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
