@@ -16,6 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from . import feeds
+from .models import Language
 from .public import PublicEventFilter, version, visible_events
 
 PER_PAGE = 20
@@ -79,12 +80,18 @@ def event_detail(request, pk, slug):
     context = {
         "event": event,
         "place": feeds.place_line(event),
-        "languages": event.language_codes.split(",") if event.language_codes else [],
+        "languages": _language_names(event.language_codes),
         "absolute_url": feeds.event_url(event),
         "map": _map_settings(),
         "site_url": feeds.site_url(),
     }
     return render(request, "public/event.html", context)
+
+
+def _language_names(codes: str) -> list[str]:
+    wanted = [code for code in codes.split(",") if code]
+    names = dict(Language.objects.filter(code__in=wanted).values_list("code", "name"))
+    return [names.get(code, code) for code in wanted]
 
 
 @require_GET

@@ -17,6 +17,20 @@
     return map;
   }
 
+  // Leaflet guesses its marker image's address from its CSS, which fails once static files have
+  // hashed names: the page gives the addresses.
+  function markerIcon(element) {
+    return window.L.icon({
+      iconUrl: element.dataset.iconUrl,
+      iconRetinaUrl: element.dataset.iconRetinaUrl,
+      shadowUrl: element.dataset.shadowUrl,
+      iconSize: [25, 41],
+      iconAnchor: [12, 41],
+      popupAnchor: [1, -34],
+      shadowSize: [41, 41],
+    });
+  }
+
   function popup(feature, openLabel, targetBlank) {
     var p = feature.properties;
     var box = document.createElement("div");
@@ -44,6 +58,7 @@
       : window.L.layerGroup();
     map.addLayer(cluster);
     var openLabel = element.dataset.openLabel || "Open";
+    var icon = markerIcon(element);
     var targetBlank = element.dataset.targetBlank === "1";
     fetch(element.dataset.geojson, { headers: { Accept: "application/geo+json" } })
       .then(function (response) { return response.ok ? response.json() : { features: [] }; })
@@ -52,7 +67,9 @@
         collection.features.forEach(function (feature) {
           if (!feature.geometry) return;
           var c = feature.geometry.coordinates; // [longitude, latitude]
-          var marker = window.L.marker([c[1], c[0]], { title: feature.properties.title, alt: feature.properties.title });
+          var marker = window.L.marker([c[1], c[0]], {
+            icon: icon, title: feature.properties.title, alt: feature.properties.title,
+          });
           marker.bindPopup(popup(feature, openLabel, targetBlank));
           markers.push(marker);
         });
@@ -67,7 +84,7 @@
     var point = [Number(element.dataset.lat), Number(element.dataset.lon)];
     var map = baseMap(element);
     map.setView(point, 14);
-    window.L.marker(point, { keyboard: false }).addTo(map);
+    window.L.marker(point, { keyboard: false, icon: markerIcon(element) }).addTo(map);
   }
 
   function start() {

@@ -263,6 +263,7 @@ def test_event_page_has_share_metadata_and_a_calendar_entry(client):
     text = body(page)
     assert '<meta property="og:title" content="Robots in the library">' in text
     assert 'property="og:image"' in text and "https://robots.example.org" in text
+    assert "French" in text  # the language's name, not its code
     assert wrong_slug.status_code == 301 and wrong_slug["Location"].endswith(f"{event.slug}/")
     assert entry["Content-Disposition"].startswith("attachment")
     [vevent] = icalendar.Calendar.from_ical(entry.content).walk("VEVENT")
