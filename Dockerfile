@@ -52,11 +52,12 @@ RUN export SECRET_KEY=build-time-only-not-a-secret \
         python manage.py compilemessages --ignore var; \
     fi \
     && python -m compileall -q . \
-    && mkdir -p var/media var/beat \
-    && chown app:app var/media var/beat
+    && mkdir -p var/media var/private var/beat \
+    && chown app:app var/media var/private var/beat
 
-# Only these two folders are the app user's to write: var/media (the media volume: uploads and
-# award letters) and var/beat (beat's schedule file). A named volume mounted on them starts as a
+# Only these folders are the app user's to write: var/media (public uploads), var/private (award
+# letters and other files only their organisation and partner may read) and var/beat (beat's
+# schedule file). A named volume mounted on them starts as a
 # copy of the folder, so it belongs to the app user too. var/ itself stays read-only: without
 # DATABASE_URL the app fails instead of quietly starting on a SQLite file there.
 
