@@ -12,6 +12,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from organisations import notifications
 from organisations.permissions import Roles, roles_of
 
 # The URL names the navigation links to. A page that does not exist yet (its URL name does not
@@ -58,10 +59,21 @@ def site(request):
         # Where the code lives, for the footer's "open source" link; plain text while unset.
         "SOURCE_CODE_URL": getattr(settings, "SOURCE_CODE_URL", ""),
     }
+    # The nav badge's count and the latest notifications: one query, only if a template asks.
+    inbox = SimpleLazyObject(lambda: _inbox(request))
+    context["unread_notifications"] = SimpleLazyObject(lambda: inbox.unread)
+    context["user_notifications"] = SimpleLazyObject(lambda: inbox.latest)
     if settings.DEBUG:
         context["DEMO_LOGINS"] = demo_logins()
         context["DEMO_PASSWORD"] = settings.DEMO_PASSWORD
     return context
+
+
+def _inbox(request) -> notifications.Inbox:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return notifications.Inbox(latest=[], unread=0)
+    return notifications.inbox_of(user)
 
 
 def demo_logins() -> list[dict]:

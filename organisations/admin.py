@@ -6,14 +6,17 @@ would skip the service's checks and its audit entry.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from meetandcode.exceptions import DomainError
+
 from .models import (
     AuditEntry,
     LegalForm,
+    MemberInvitation,
     Membership,
     Notification,
     Organisation,
@@ -23,6 +26,7 @@ from .models import (
     User,
     ValidationToken,
 )
+from .notifications import resend_notification
 
 
 class EmailUserCreationForm(AdminUserCreationForm):
@@ -161,6 +165,17 @@ class PartnerStaffInline(admin.TabularInline):
     autocomplete_fields = ("user",)
 
 
+@admin.register(MemberInvitation)
+class MemberInvitationAdmin(ViewOnlyAdmin):
+    """Owners invite and revoke on the organisation page (organisations.services)."""
+
+    list_display = ("email", "organisation", "created_at", "expires_at", "accepted_at", "revoked")
+    list_filter = ("revoked",)
+    search_fields = ("email", "organisation__name")
+    list_select_related = ("organisation", "invited_by")
+    exclude = ("token",)
+
+
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
     list_display = ("name", "country_list", "contact_email", "website")
@@ -257,5 +272,30 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ("recipient",)
     autocomplete_fields = ("recipient",)
     # Delivery state belongs to the sending task (it claims rows by status).
-    readonly_fields = ("status", "attempts", "last_error", "created_at", "sent_at", "read_at")
+    readonly_fields = (
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+        "read_at",
+    )
     show_full_result_count = False
+    actions = ["send_again"]
+
+    @admin.action(description=_("Send the selected failed notifications again"))
+    def send_again(self, request, queryset):
+        resent = 0
+        for notification in queryset.filter(status=Notification.Status.FAILED):
+            try:
+                resend_notification(notification, actor=request.user)
+            except DomainError:  # sent again by someone else a moment ago
+                continue
+            resent += 1
+        self.message_user(
+            request,
+            _("%(sent)d notification(s) will be sent again; %(skipped)d had not failed.")
+            % {"sent": resent, "skipped": queryset.count() - resent},
+            messages.SUCCESS if resent else messages.WARNING,
+        )

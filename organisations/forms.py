@@ -217,3 +217,31 @@ class JoinSearchForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # a GET search
+
+
+class InviteMemberForm(forms.Form):
+    """An owner invites a person to act for the organisation by e-mail."""
+
+    email = forms.EmailField(
+        label=_("E-mail address of the person to invite"),
+        max_length=254,
+        help_text=_(
+            "We send them a link that works for 14 days. They can accept it with any account."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class DeclineMemberForm(forms.Form):
+    """An owner turns down a join request, optionally saying why."""
+
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("We send it to the person in the e-mail telling them."),
+    )

@@ -1,5 +1,8 @@
 """People, organisations, national partners, validation, the audit log and notifications."""
 
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -7,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -137,6 +141,7 @@ class Membership(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         REQUESTED = "requested", _("Asked to join")
+        REMOVED = "removed", _("Removed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -158,6 +163,59 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organisation}"
+
+
+def new_invitation_token() -> str:
+    """An unguessable token for an invitation link."""
+    return secrets.token_urlsafe(32)
+
+
+class MemberInvitation(models.Model):
+    """An owner's invitation, by e-mail, to act for an organisation. Valid for 14 days."""
+
+    VALID_FOR = timedelta(days=14)
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open invitation per address and organisation: inviting again refreshes it.
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=Q(accepted_at__isnull=True, revoked=False),
+                name="invitation_one_open",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and not self.revoked and not self.is_expired
 
 
 class Partner(models.Model):
@@ -325,12 +383,22 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the last send attempt claimed the row: a row "sending" for long was lost by a worker.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The periodic sweep looks only at undelivered rows, a small part of the table.
+            models.Index(
+                fields=["status", "created_at"],
+                condition=Q(status__in=["pending", "sending"]),
+                name="notification_undelivered",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "sending", "sent", "failed"]),

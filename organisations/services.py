@@ -2,14 +2,27 @@
 
 import secrets
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from meetandcode.exceptions import DomainError
 
 from . import audit
-from .models import Membership, Organisation, OrganisationValidation, ValidationToken
+from .models import (
+    MemberInvitation,
+    Membership,
+    Organisation,
+    OrganisationValidation,
+    User,
+    ValidationToken,
+    new_invitation_token,
+)
+from .notifications import notify_validation
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud or typed by hand
 
@@ -50,6 +63,12 @@ def request_to_join(organisation: Organisation, *, user) -> Membership:
             organisation=organisation,
             defaults={"status": Membership.Status.REQUESTED, "role": Membership.Role.MEMBER},
         )
+        if not created and membership.status == Membership.Status.REMOVED:
+            # Declined or removed earlier: asking again opens a new request for the owners.
+            membership.status = Membership.Status.REQUESTED
+            membership.role = Membership.Role.MEMBER
+            membership.save(update_fields=["status", "role"])
+            created = True
         if created:
             audit.record(organisation, actor=user, action="membership.request")
     return membership
@@ -70,6 +89,195 @@ def accept_member(membership: Membership, *, actor) -> Membership:
             data={"user": locked.user_id},
         )
     return locked
+
+
+def decline_member(membership: Membership, *, actor, reason: str = "") -> Membership:
+    """An owner turns down a join request; the person who asked is told by e-mail."""
+    with transaction.atomic():
+        locked = (
+            Membership.objects.select_for_update()
+            .select_related("user", "organisation")
+            .get(pk=membership.pk)
+        )
+        if locked.status != Membership.Status.REQUESTED:
+            raise DomainError(_("This request was already answered."))
+        _require_owner(locked.organisation, actor)
+        locked.status = Membership.Status.REMOVED
+        locked.save(update_fields=["status"])
+        audit.record(
+            locked.organisation,
+            actor=actor,
+            action="membership.decline",
+            from_state=Membership.Status.REQUESTED,
+            to_state=Membership.Status.REMOVED,
+            message=reason,
+            data={"user": locked.user_id},
+        )
+        user, organisation = locked.user, locked.organisation
+        transaction.on_commit(
+            lambda: _send_email(
+                "join_declined",
+                to=user.email,
+                language=user.language,
+                context={"user": user, "organisation": organisation, "reason": reason},
+            )
+        )
+    return locked
+
+
+def invite_member(organisation: Organisation, *, actor, email: str) -> MemberInvitation:
+    """An owner invites a person by e-mail. Inviting the same address again while an invitation
+    is open (or expired) sends a fresh link with a new token and 14 more days."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        _require_owner(locked, actor)
+        already = locked.memberships.filter(
+            user__email__iexact=email, status=Membership.Status.ACTIVE
+        )
+        if already.exists():
+            raise DomainError(_("%(email)s is already a member.") % {"email": email})
+        invitation = (
+            MemberInvitation.objects.select_for_update()
+            .filter(organisation=locked, email=email, accepted_at__isnull=True, revoked=False)
+            .first()
+        )
+        now = timezone.now()
+        action = "invitation.refresh" if invitation else "invitation.create"
+        if invitation is None:
+            invitation = MemberInvitation(organisation=locked, email=email)
+        invitation.token = new_invitation_token()
+        invitation.invited_by = actor
+        invitation.expires_at = now + MemberInvitation.VALID_FOR
+        invitation.save()
+        audit.record(locked, actor=actor, action=action, data={"email": email})
+        transaction.on_commit(lambda: _send_invitation(invitation))
+    return invitation
+
+
+def accept_invitation(token: str, *, user) -> Membership:
+    """The signed-in person accepts an invitation (its e-mail address need not be theirs) and
+    becomes an active member. Accepting as a member already changes nothing."""
+    with transaction.atomic():
+        invitation = (
+            MemberInvitation.objects.select_for_update()
+            .select_related("organisation")
+            .filter(token=token)
+            .first()
+        )
+        if invitation is None:
+            raise DomainError(_("This invitation link is not valid. Ask for a new invitation."))
+        organisation = invitation.organisation
+        membership = (
+            Membership.objects.select_for_update()
+            .filter(user=user, organisation=organisation)
+            .first()
+        )
+        if membership and membership.status == Membership.Status.ACTIVE:
+            return membership
+        check_invitation(invitation)
+        if membership is None:
+            membership = Membership(user=user, organisation=organisation)
+        from_state = membership.status if membership.pk else ""
+        membership.role = Membership.Role.MEMBER
+        membership.status = Membership.Status.ACTIVE
+        membership.save()
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        audit.record(
+            organisation,
+            actor=user,
+            action="invitation.accept",
+            from_state=from_state,
+            to_state=Membership.Status.ACTIVE,
+            data={"email": invitation.email, "user": user.pk},
+        )
+    return membership
+
+
+def revoke_invitation(invitation: MemberInvitation, *, actor) -> MemberInvitation:
+    """An owner withdraws an open invitation: its link stops working."""
+    with transaction.atomic():
+        locked = MemberInvitation.objects.select_for_update().get(pk=invitation.pk)
+        _require_owner(locked.organisation, actor)
+        if locked.accepted_at is not None:
+            raise DomainError(_("This invitation was already accepted."))
+        if locked.revoked:
+            return locked
+        locked.revoked = True
+        locked.save(update_fields=["revoked"])
+        audit.record(
+            locked.organisation,
+            actor=actor,
+            action="invitation.revoke",
+            data={"email": locked.email},
+        )
+    return locked
+
+
+def check_invitation(invitation: MemberInvitation) -> None:
+    if invitation.revoked:
+        raise DomainError(
+            _("This invitation was withdrawn. Ask an owner of %(name)s for a new one.")
+            % {"name": invitation.organisation}
+        )
+    if invitation.accepted_at is not None:
+        raise DomainError(_("This invitation was already used. Ask for a new one."))
+    if invitation.is_expired:
+        raise DomainError(
+            _("This invitation has expired. Ask an owner of %(name)s to invite you again.")
+            % {"name": invitation.organisation}
+        )
+
+
+def _require_owner(organisation: Organisation, actor) -> None:
+    is_owner = Membership.objects.filter(
+        organisation=organisation,
+        user=actor,
+        role=Membership.Role.OWNER,
+        status=Membership.Status.ACTIVE,
+    ).exists()
+    if not is_owner:
+        raise DomainError(_("Only an owner of the organisation can do this."))
+
+
+def _send_invitation(invitation: MemberInvitation) -> None:
+    inviter = invitation.invited_by
+    path = reverse("organisations:invitation", args=[invitation.token])
+    # In the invited person's language when they have an account, else in the inviter's.
+    known = User.objects.filter(email__iexact=invitation.email).values_list("language", flat=True)
+    language = known.first() or getattr(inviter, "language", "") or translation.get_language()
+    _send_email(
+        "invitation",
+        to=invitation.email,
+        language=language,
+        context={
+            "invitation": invitation,
+            "organisation": invitation.organisation,
+            "inviter": inviter,
+            "link": settings.SITE_URL.rstrip("/") + path,
+        },
+    )
+
+
+def _send_email(name: str, *, to: str, language: str, context: dict) -> None:
+    """Render templates/emails/organisations/<name>{_subject.txt,.txt,.html} and send them."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        context = {
+            "programme": settings.PROGRAMME_NAME,
+            "site_url": settings.SITE_URL,
+            **context,
+        }
+        base = f"emails/organisations/{name}"
+        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        send_mail(
+            subject,
+            render_to_string(f"{base}.txt", context),
+            None,
+            [to],
+            html_message=render_to_string(f"{base}.html", context),
+        )
 
 
 def issue_validation_tokens(country_programme, *, actor, count: int = 1, email: str = ""):
@@ -207,6 +415,7 @@ def _set_validation(organisation, edition, *, status, method, actor, token=None,
         to_state=status,
         message=reason,
     )
+    notify_validation(validation)
     return validation
 
 

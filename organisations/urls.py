@@ -19,4 +19,10 @@ urlpatterns = [
         name="request_validation",
     ),
     path("members/<int:pk>/accept/", views.accept_member, name="accept_member"),
+    path("members/<int:pk>/decline/", views.decline_member, name="decline_member"),
+    path("organisations/<int:pk>/invite/", views.invite_member, name="invite_member"),
+    path("invitations/<int:pk>/revoke/", views.revoke_invitation, name="revoke_invitation"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("invitations/<str:token>/accept/", views.accept_invitation, name="accept_invitation"),
+    path("notifications/read/", views.mark_notifications_read, name="notifications_read"),
 ]

@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,9 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from events.selectors import dashboard_proposals
 from meetandcode.exceptions import DomainError
 
-from . import selectors, services
-from .forms import JoinSearchForm, OrganisationForm, ValidationTokenForm
-from .models import Membership, Organisation
+from . import notifications, selectors, services
+from .forms import (
+    DeclineMemberForm,
+    InviteMemberForm,
+    JoinSearchForm,
+    OrganisationForm,
+    ValidationTokenForm,
+)
+from .models import MemberInvitation, Membership, Organisation
 
 
 @login_required
@@ -78,7 +85,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, organisation, ValidationTokenForm())
 
 
-def _render_detail(request, organisation: Organisation, token_form) -> HttpResponse:
+def _render_detail(
+    request, organisation: Organisation, token_form, *, invite_form=None
+) -> HttpResponse:
     edition = selectors.current_edition()
     validation = selectors.validation_for(organisation, edition)
     is_owner = organisation.viewer_membership.role == Membership.Role.OWNER
@@ -89,6 +98,9 @@ def _render_detail(request, organisation: Organisation, token_form) -> HttpRespo
         "join_requests": (
             selectors.join_requests_for_organisation(organisation) if is_owner else []
         ),
+        "invitations": _open_invitations(organisation) if is_owner else [],
+        "invite_form": invite_form or InviteMemberForm(),
+        "decline_form": DeclineMemberForm(),
         "edition": edition,
         "programme": selectors.country_programme_for(organisation, edition),
         "validation": validation,
@@ -217,6 +229,141 @@ def accept_member(request: HttpRequest, pk: int) -> HttpResponse:
             _("%(person)s can now act for %(name)s.")
             % {"person": membership.user, "name": membership.organisation},
         )
+    return redirect(_safe_next(request) or "organisations:mine")
+
+
+@login_required
+@require_POST
+def decline_member(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = selectors.get_join_request_for_owner(request.user, pk)
+    form = DeclineMemberForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.decline_member(membership, actor=request.user, reason=reason)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("You declined the request of %(person)s to join %(name)s. We let them know.")
+            % {"person": membership.user, "name": membership.organisation},
+        )
+    return redirect(_safe_next(request) or "organisations:mine")
+
+
+@login_required
+@require_POST
+def invite_member(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for(request.user, pk, owner=True)
+    form = InviteMemberForm(request.POST)
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            services.invite_member(organisation, actor=request.user, email=email)
+        except DomainError as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(
+                request,
+                _("We sent an invitation to %(email)s. The link works for 14 days.")
+                % {"email": email},
+            )
+            return redirect(reverse("organisations:detail", args=[pk]) + "#members-title")
+    # Shown again with the address as typed and the reason next to the field.
+    return _render_detail(request, organisation, ValidationTokenForm(), invite_form=form)
+
+
+@login_required
+@require_POST
+def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _get_invitation_for_owner(request.user, pk)
+    try:
+        services.revoke_invitation(invitation, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s is withdrawn: its link no longer works.")
+            % {"email": invitation.email},
+        )
+    url = reverse("organisations:detail", args=[invitation.organisation_id])
+    return redirect(url + "#members-title")
+
+
+@login_required
+@require_GET
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """What an invitation link opens: the organisation and an Accept button, or why not."""
+    invitation = get_object_or_404(
+        MemberInvitation.objects.select_related("organisation", "invited_by"), token=token
+    )
+    context = {
+        "invitation": invitation,
+        "organisation": invitation.organisation,
+        "is_member": Membership.objects.filter(
+            user=request.user,
+            organisation=invitation.organisation,
+            status=Membership.Status.ACTIVE,
+        ).exists(),
+        "problem": _invitation_problem(invitation),
+    }
+    return render(request, "organisations/invitation.html", context)
+
+
+@login_required
+@require_POST
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(
+        MemberInvitation.objects.select_related("organisation"), token=token
+    )
+    try:
+        membership = services.accept_invitation(token, user=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("organisations:invitation", token=token)
+    messages.success(
+        request, _("You are now a member of %(name)s.") % {"name": invitation.organisation}
+    )
+    return redirect("organisations:detail", pk=membership.organisation_id)
+
+
+def _invitation_problem(invitation: MemberInvitation) -> str:
+    """Why the invitation cannot be accepted any more, in plain words; empty if it can."""
+    try:
+        services.check_invitation(invitation)
+    except DomainError as exc:
+        return str(exc)
+    return ""
+
+
+def _open_invitations(organisation: Organisation) -> list[MemberInvitation]:
+    """Invitations not accepted nor withdrawn, newest first; expired ones are marked so."""
+    return list(
+        organisation.invitations.filter(accepted_at__isnull=True, revoked=False).order_by(
+            "-created_at"
+        )
+    )
+
+
+def _get_invitation_for_owner(user, pk: int) -> MemberInvitation:
+    """An invitation of an organisation the person owns; else 404."""
+    return get_object_or_404(
+        MemberInvitation.objects.select_related("organisation"),
+        pk=pk,
+        organisation__memberships__user=user,
+        organisation__memberships__role=Membership.Role.OWNER,
+        organisation__memberships__status=Membership.Status.ACTIVE,
+    )
+
+
+@login_required
+@require_POST
+def mark_notifications_read(request: HttpRequest) -> HttpResponse:
+    """Mark all the person's notifications read; htmx swaps in the list, others go back."""
+    notifications.mark_all_read(request.user)
+    if request.htmx:
+        return render(request, "partials/notifications.html")
     return redirect(_safe_next(request) or "organisations:mine")
 
 

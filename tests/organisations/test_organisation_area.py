@@ -268,7 +268,8 @@ def test_the_dashboard_asks_few_queries_however_many_organisations(
         services.request_to_join(organisation, user=UserFactory())
     client.force_login(person)
 
-    with django_assert_max_num_queries(9):  # 8 before the proposals list, which adds one
+    # 8 before the proposals list, which adds one, and the notifications (nav badge and list) one
+    with django_assert_max_num_queries(10):
         response = client.get(DASHBOARD_URL)
 
     assert response.status_code == 200
@@ -285,7 +286,8 @@ def test_the_organisation_page_asks_few_queries_however_many_members(
         services.request_to_join(organisation, user=UserFactory())
     client.force_login(owner)
 
-    with django_assert_max_num_queries(9):
+    # 9, the open invitations and the nav's unread notifications
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("organisations:detail", args=[organisation.pk]))
 
     assert response.status_code == 200
