@@ -1,8 +1,11 @@
 """The proposal form, one Django form per section, each saved on its own."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .geo import venue_map_options
 from .models import CostCategory, Proposal
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -75,7 +78,33 @@ class AudienceForm(SectionForm):
         }
 
 
+def _coordinate(label, limit, help_text, error):
+    """A latitude or longitude: any precision is typed or clicked, five decimals (1 m) are kept."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=-limit,
+        max_value=limit,
+        help_text=help_text,
+        error_messages={"min_value": error, "max_value": error},
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+
+
 class PlaceTimeForm(SectionForm):
+    latitude = _coordinate(
+        _("Latitude"),
+        90,
+        _("The venue's position north to south in degrees, e.g. 49.61167. The map fills it in."),
+        _("A latitude is a number from -90 to 90; correct it or leave the field empty."),
+    )
+    longitude = _coordinate(
+        _("Longitude"),
+        180,
+        _("The venue's position east to west in degrees, e.g. 6.12972. The map fills it in."),
+        _("A longitude is a number from -180 to 180; correct it or leave the field empty."),
+    )
+
     class Meta:
         model = Proposal
         fields = [
@@ -86,6 +115,8 @@ class PlaceTimeForm(SectionForm):
             "address",
             "postcode",
             "city",
+            "latitude",
+            "longitude",
         ]
         widgets = {"starts_at": DATETIME, "ends_at": DATETIME}
         labels = {
@@ -104,6 +135,20 @@ class PlaceTimeForm(SectionForm):
         super().__init__(*args, **kwargs)
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def venue_map(self) -> dict:
+        """Tiles and the country's centre for the map above the coordinates (_venue_map.html)."""
+        return venue_map_options(self.instance.country_programme.country.code)
+
+    def _clean_coordinate(self, name):
+        value = self.cleaned_data.get(name)
+        return None if value is None else value.quantize(Decimal("0.00001"))
+
+    def clean_latitude(self):
+        return self._clean_coordinate("latitude")
+
+    def clean_longitude(self):
+        return self._clean_coordinate("longitude")
 
     def clean(self):
         data = super().clean()

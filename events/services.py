@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from meetandcode.exceptions import DomainError, InvalidTransition
 from organisations import audit
+from organisations.notifications import notify_proposal
 
 from .models import TRANSITIONS, BudgetLine, Proposal
 
@@ -68,7 +69,9 @@ def _stamp(proposal: Proposal, action: str) -> None:
 def withdraw_proposal(proposal: Proposal, *, actor, reason: str = "") -> Proposal:
     """The applicant takes the proposal back; possible until the partner decides."""
     with transaction.atomic():
-        return transition_proposal(proposal, "withdraw", actor=actor, message=reason)
+        locked = transition_proposal(proposal, "withdraw", actor=actor, message=reason)
+        notify_proposal(locked, "proposal_withdrawn", reason=reason)
+        return locked
 
 
 class NotEligible(DomainError):
@@ -118,6 +121,8 @@ def save_draft_section(proposal: Proposal, *, actor, section: str, data) -> Prop
                     m2m[name] = value
                 else:
                     setattr(locked, name, value)
+            if data.get("latitude") is not None and data.get("longitude") is not None:
+                locked.location_is_approximate = False  # a pin placed by the applicant
             locked.save()
             for name, value in m2m.items():
                 getattr(locked, name).set(value)
@@ -128,14 +133,23 @@ def submit_proposal(proposal: Proposal, *, actor, now=None) -> Proposal:
     """Hand a draft (or a proposal the partner asked to change) to the national partner.
 
     The programme's rules are checked on the locked row, whatever the caller sent; a proposal
-    that breaks one raises NotEligible with a message per field.
+    that breaks one raises NotEligible with a message per field. The audit entry keeps a
+    snapshot of what was handed in (events.changes), to show what changed on a resubmit.
     """
+    from .changes import proposal_snapshot
     from .eligibility import check_eligibility  # eligibility reads organisations.services
+
+    data: dict = {}
 
     def check(locked):
         errors = check_eligibility(locked, now=now)
         if errors:
             raise NotEligible(errors)
+        # From the locked row, so it is exactly what is handed in; transition_proposal runs this
+        # before it writes the audit entry with ``data``.
+        data["snapshot"] = proposal_snapshot(locked)
 
     with transaction.atomic():
-        return transition_proposal(proposal, "submit", actor=actor, before_save=check)
+        locked = transition_proposal(proposal, "submit", actor=actor, data=data, before_save=check)
+        notify_proposal(locked, "proposal_submitted")
+        return locked

@@ -13,7 +13,7 @@ from django_htmx.http import reswap, retarget
 from meetandcode.exceptions import InvalidTransition
 from organisations import audit
 
-from . import selectors, services
+from . import changes, selectors, services
 from .eligibility import NON_FIELD, check_eligibility
 from .forms import FIELD_SECTION, SECTIONS, budget_lines_from, section_form
 from .models import Proposal
@@ -120,7 +120,18 @@ def review(request, pk):
             return redirect("events:detail", pk=proposal.pk)
     else:
         errors = check_eligibility(proposal)
-    return render(request, "events/review.html", _summary(proposal, errors), status=status)
+    context = _summary(proposal, errors) | _since_last_submission(proposal)
+    return render(request, "events/review.html", context, status=status)
+
+
+def _since_last_submission(proposal):
+    """For a proposal sent back by the partner: the partner's request and what changed since."""
+    if proposal.status != Proposal.Status.CHANGES_REQUESTED:
+        return {}
+    return {
+        "change_request": changes.latest_change_request(proposal),
+        "changes": changes.changes_since_last_submission(proposal),
+    }
 
 
 def _summary(proposal, errors):
@@ -174,7 +185,7 @@ def _timeline(proposal):
     labels = dict(Proposal.Status.choices)
     for entry in entries:
         entry.to_label = labels.get(entry.to_state, "")
-    return entries
+    return changes.annotate_submissions(entries)  # a resubmit shows what it changed
 
 
 @login_required

@@ -1,0 +1,46 @@
+"""Where a map starts: a centre and zoom per programme country, and the tile server to draw it.
+
+Plain data, no models: settings.py imports ``COUNTRY_CENTRES`` as ``MAP_DEFAULT_CENTRES``, and the
+maps read the setting, so an installation (or a test) can move a centre without a code change.
+"""
+
+from django.conf import settings
+
+# (latitude, longitude, zoom): the country fits a phone-sized map. Keys are ISO 3166-1 alpha-2
+# codes; the programme writes "UK" for the United Kingdom, so that spelling finds it too.
+COUNTRY_CENTRES = {
+    "AT": (47.59, 14.12, 6),
+    "BE": (50.64, 4.67, 7),
+    "DE": (51.16, 10.45, 5),
+    "ES": (40.24, -3.65, 5),
+    "FR": (46.60, 2.35, 5),
+    "GB": (54.30, -2.50, 5),
+    "UK": (54.30, -2.50, 5),
+    "IE": (53.41, -8.00, 6),
+    "IT": (42.50, 12.50, 5),
+    "LU": (49.78, 6.13, 9),
+    "NL": (52.21, 5.29, 7),
+    "PL": (52.07, 19.48, 5),
+    "RO": (45.94, 24.97, 6),
+    "UA": (48.96, 31.26, 5),
+}
+# Europe as a whole, for a country without a centre of its own.
+EUROPE = (50.00, 10.00, 4)
+
+
+def country_centre(code) -> tuple[float, float, int]:
+    """The (latitude, longitude, zoom) a map of this country starts at."""
+    centres = getattr(settings, "MAP_DEFAULT_CENTRES", COUNTRY_CENTRES)
+    return centres.get(str(code or "").upper(), EUROPE)
+
+
+def venue_map_options(country_code) -> dict:
+    """What the venue map of the proposal form needs: tiles, attribution and the country centre."""
+    latitude, longitude, zoom = country_centre(country_code)
+    return {
+        "tile_url": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "latitude": latitude,
+        "longitude": longitude,
+        "zoom": zoom,
+    }
