@@ -7,11 +7,24 @@ move together with the budget, in one locked transaction, with an audit entry).
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from organisations.admin import ViewOnlyAdmin
 
-from .models import CountryProgramme, Edition, Grant, Review, ReviewCriterion, ReviewScore
+from .models import (
+    AwardLetter,
+    CountryInfo,
+    CountryProgramme,
+    Edition,
+    FaqEntry,
+    Grant,
+    ProposalComment,
+    Review,
+    ReviewCriterion,
+    ReviewScore,
+)
 
 
 class CountryProgrammeForm(forms.ModelForm):
@@ -136,6 +149,16 @@ class ReviewScoreAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
+@admin.register(ProposalComment)
+class ProposalCommentAdmin(admin.ModelAdmin):
+    list_display = ("proposal", "author", "to_applicant", "created_at")
+    list_filter = ("to_applicant",)
+    search_fields = ("proposal__title", "author__email", "body")
+    list_select_related = ("proposal", "author")
+    raw_id_fields = ("proposal", "author")
+    show_full_result_count = False
+
+
 @admin.register(Grant)
 class GrantAdmin(ViewOnlyAdmin):
     """Grants are made by approving a proposal and cancelled through grants.services.
@@ -177,3 +200,89 @@ class GrantAdmin(ViewOnlyAdmin):
         "payment_reference",
     )
     readonly_fields = fields
+
+
+@admin.register(AwardLetter)
+class AwardLetterAdmin(ViewOnlyAdmin):
+    """Award letters are built by a worker after an approval (grants.letters); view only. The
+    PDF is stored privately: the current one downloads through the permission-checked view."""
+
+    list_display = ("grant", "version", "code", "amount", "currency", "superseded", "created_at")
+    list_filter = ("superseded", "currency")
+    search_fields = ("code", "grant__reference", "grant__proposal__organisation__name")
+    list_select_related = ("grant",)
+    fields = (
+        "grant",
+        "version",
+        "code",
+        "language",
+        "amount",
+        "currency",
+        "created_at",
+        "superseded",
+        "download",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("PDF"))
+    def download(self, letter):
+        if letter.superseded:
+            return _("Superseded: only the current version downloads.")
+        url = reverse("letters:download", args=[letter.grant_id])
+        return format_html('<a href="{}">{}</a>', url, _("Download"))
+
+
+
+# --- Public content: country pages and the FAQ ----------------------------------------------
+# Programme staff edit every country's page and the FAQ. Partner staff may edit the pages of
+# their own countries too, once programme staff let them into the admin (``is_staff``): these
+# methods grant them that one model, scoped like the partner dashboard (grants.access).
+
+
+@admin.register(CountryInfo)
+class CountryInfoAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "updated_at")
+    list_filter = ("country_programme__edition", "country_programme__country")
+    list_select_related = ("country_programme__edition",)
+    fields = ("country_programme", "conditions", "extra_notes")
+
+    def _partner(self, request) -> bool:
+        from .access import scope_of
+
+        scope = scope_of(request.user)
+        return not scope.everywhere and scope.any
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self._partner(request)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self._partner(request)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) or self._partner(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) or self._partner(request)
+
+    def get_queryset(self, request):
+        from .access import visible_programmes
+
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser or not self._partner(request):
+            return queryset
+        return queryset.filter(country_programme__in=visible_programmes(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from .access import visible_programmes
+
+        if db_field.name == "country_programme" and self._partner(request):
+            kwargs["queryset"] = visible_programmes(request.user).select_related("edition")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(FaqEntry)
+class FaqEntryAdmin(admin.ModelAdmin):
+    list_display = ("question", "language", "order", "published")
+    list_editable = ("order", "published")
+    list_filter = ("language", "published")
+    search_fields = ("question", "answer")

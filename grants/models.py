@@ -3,8 +3,10 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -237,3 +239,143 @@ class Grant(models.Model):
 
     def __str__(self):
         return self.reference
+
+
+class ProposalComment(models.Model):
+    """A note of partner staff on a proposal: internal, or sent to the applicant."""
+
+    proposal = models.ForeignKey(
+        "events.Proposal", on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("comment"))
+    to_applicant = models.BooleanField(
+        _("send to the applicant"),
+        default=False,
+        help_text=_("The applicant sees it on their proposal page; otherwise only partner staff."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["proposal", "to_applicant"])]
+
+    def __str__(self):
+        return f"{self.author} on {self.proposal_id}"
+
+
+class _PrivateStorage(LazyObject):
+    """``STORAGES["private"]``, looked up when first used (so tests can point it elsewhere)."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private_storage = _PrivateStorage()
+
+
+def private_storage():
+    """The storage of files never served by a public URL (award letters): a callable, so
+    migrations name it instead of freezing its location."""
+    return _private_storage
+
+
+class AwardLetter(models.Model):
+    """One version of a grant's award letter (PDF), stored privately.
+
+    A new version is built when the facts the letter states change (the amount, above all); the
+    earlier ones stay, marked superseded, so their verification code still answers truthfully.
+    ``code`` is printed on the letter and opens its public verification page.
+    """
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="letters")
+    version = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=24, unique=True)
+    file = models.FileField(storage=private_storage, upload_to="letters/%Y/")
+    language = models.CharField(max_length=8)
+    # What the letter says, as issued: the verification page shows these, not today's grant.
+    amount = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3, choices=CURRENCIES)
+    fingerprint = models.CharField(max_length=64, help_text="Hash of the facts the letter states.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    superseded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["grant", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "version"], name="letter_version_unique"),
+            models.UniqueConstraint(
+                fields=["grant"],
+                condition=Q(superseded=False),
+                name="letter_one_current_per_grant",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grant_id} v{self.version}"
+
+
+# --- Public content edited without a deployment -----------------------------------------------
+
+
+class CountryInfo(models.Model):
+    """What a country's public page says beyond the programme's numbers: the conditions of
+    participation and any notes, written by programme or partner staff in the admin."""
+
+    country_programme = models.OneToOneField(
+        CountryProgramme,
+        on_delete=models.CASCADE,
+        related_name="info",
+        verbose_name=_("country programme"),
+    )
+    conditions = models.TextField(
+        _("conditions of participation"),
+        blank=True,
+        help_text=_("Shown on the country's public page. One condition per line."),
+    )
+    extra_notes = models.TextField(
+        _("further notes"), blank=True, help_text=_("Anything else applicants should know.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("country page")
+        verbose_name_plural = _("country pages")
+
+    def __str__(self):
+        return str(self.country_programme)
+
+
+class FaqEntryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+
+class FaqEntry(models.Model):
+    """One question and answer of the public FAQ, in one language."""
+
+    question = models.CharField(_("question"), max_length=240)
+    answer = models.TextField(_("answer"))
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers come first.")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        default="en",
+        help_text=_("Language code of the question and answer, e.g. en, de, fr."),
+    )
+    published = models.BooleanField(_("published"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FaqEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["language", "order", "id"]
+        verbose_name = _("FAQ entry")
+        verbose_name_plural = _("FAQ entries")
+
+    def __str__(self):
+        return self.question

@@ -1,28 +1,51 @@
 """Decisions of national partners: request changes, approve within the budget, reject, cancel."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Avg, Count, F, Max, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from events.models import Event, Proposal
+from events.gazetteer import locate_town
+from events.models import Delivery, Event, Proposal
 from events.services import transition_proposal
-from meetandcode.exceptions import AmountNotAllowed, BudgetExceeded
+from meetandcode.exceptions import AmountNotAllowed, BudgetExceeded, DomainError
+from organisations import audit
+from organisations.models import PartnerStaff
+from organisations.notifications import notify_proposal
 
-from .models import CountryProgramme, Grant
+from .letters import enqueue_award_letter
+from .models import CountryProgramme, Grant, ProposalComment, Review, ReviewScore
 
 
 def request_changes(proposal: Proposal, *, actor, message: str) -> Proposal:
     """Send the proposal back to the applicant with what to change."""
+    require_manager(actor, proposal.country_programme)
+    if not message.strip():
+        raise DomainError(_("Say what the applicant should change."))
     with transaction.atomic():
-        return transition_proposal(proposal, "request_changes", actor=actor, message=message)
+        locked = transition_proposal(proposal, "request_changes", actor=actor, message=message)
+        notify_proposal(locked, "proposal_changes_requested", message=message)
+        return locked
 
 
 def reject_proposal(proposal: Proposal, *, actor, reason: str) -> Proposal:
+    """Refuse the proposal; the reason is sent to the applicant."""
+    require_manager(actor, proposal.country_programme)
+    if not reason.strip():
+        raise DomainError(_("Give a reason for the rejection; the applicant will read it."))
     with transaction.atomic():
-        return transition_proposal(proposal, "reject", actor=actor, message=reason)
+        locked = transition_proposal(proposal, "reject", actor=actor, message=reason)
+        notify_proposal(locked, "proposal_rejected", reason=reason)
+        return locked
 
 
 def approve_proposal(proposal: Proposal, *, actor, amount: Decimal | None = None) -> Grant:
@@ -31,6 +54,7 @@ def approve_proposal(proposal: Proposal, *, actor, amount: Decimal | None = None
     The country programme's row is locked for the whole transaction, so two managers approving
     at once are served one after the other; the CHECK on ``reserved <= budget`` backs this up.
     """
+    require_manager(actor, proposal.country_programme)
     made: dict[str, Grant] = {}
 
     def reserve(locked: Proposal) -> None:
@@ -47,26 +71,36 @@ def approve_proposal(proposal: Proposal, *, actor, amount: Decimal | None = None
         transition_proposal(
             proposal, "approve", actor=actor, data={"amount": str(amount)}, before_save=reserve
         )
+        transaction.on_commit(lambda pk=made["grant"].pk: enqueue_award_letter(pk))
+        notify_proposal(made["grant"].proposal, "proposal_approved")
     return made["grant"]
 
 
 def _check_amount(amount: Decimal, proposal: Proposal, programme: CountryProgramme) -> None:
     if amount <= 0:
-        raise AmountNotAllowed("The grant must be more than zero.")
+        raise AmountNotAllowed(_("The grant must be more than zero."))
     if amount > proposal.requested_amount:
         raise AmountNotAllowed(
-            f"The grant ({amount}) cannot be more than the requested amount "
-            f"({proposal.requested_amount})."
+            _("The grant (%(amount)s) cannot be more than the requested amount (%(requested)s).")
+            % {"amount": amount, "requested": proposal.requested_amount}
         )
     if amount > programme.max_grant:
         raise AmountNotAllowed(
-            f"The grant ({amount}) cannot be more than the country's maximum "
-            f"({programme.max_grant} {programme.currency})."
+            _("The grant (%(amount)s) cannot be more than the country's maximum (%(max)s %(cur)s).")
+            % {"amount": amount, "max": programme.max_grant, "cur": programme.currency}
         )
     if amount > programme.remaining:
         raise BudgetExceeded(
-            f"Budget exceeded: {programme.remaining} {programme.currency} remain in "
-            f"{programme.country.name}, the grant would need {amount}."
+            _(
+                "Budget exceeded: %(remaining)s %(cur)s remain in %(country)s, "
+                "the grant would need %(amount)s."
+            )
+            % {
+                "remaining": programme.remaining,
+                "cur": programme.currency,
+                "country": programme.country.name,
+                "amount": amount,
+            }
         )
 
 
@@ -88,6 +122,18 @@ def _create_grant(proposal, programme, amount, actor) -> Grant:
 def grant_reference(programme: CountryProgramme, sequence: int) -> str:
     """E.g. MC24-LU-0042: edition code, country, number within the country programme."""
     return f"{programme.edition.code}-{programme.country.code}-{sequence:04d}"
+
+
+def _located_at_town(fields: dict, proposal: Proposal, organisation) -> dict:
+    """Without a pin, the event stands at its town's centre (an online one: the organisation's)."""
+    if fields["latitude"] is not None and fields["longitude"] is not None:
+        return fields
+    town = proposal.city or (organisation.city if proposal.delivery == Delivery.ONLINE else "")
+    point = locate_town(town, proposal.country_programme.country)
+    if point is None:
+        return fields
+    latitude, longitude = point
+    return {**fields, "latitude": latitude, "longitude": longitude, "location_is_approximate": True}
 
 
 def public_event_fields(proposal: Proposal, *, organisation, language_codes, focus_codes) -> dict:
@@ -124,8 +170,9 @@ def publish_event(proposal: Proposal) -> Event:
         language_codes=[lang.code for lang in proposal.languages.all()],
         focus_codes=[group.code for group in proposal.focus_groups.all()],
     )
+    fields = _located_at_town(fields, proposal, proposal.organisation)
     fields["status"] = Event.Status.SCHEDULED
-    event, _ = Event.objects.update_or_create(
+    event, _created = Event.objects.update_or_create(
         proposal=proposal,
         defaults=fields,
         create_defaults={**fields, "published_at": timezone.now()},
@@ -135,6 +182,9 @@ def publish_event(proposal: Proposal) -> Event:
 
 def cancel_grant(proposal: Proposal, *, actor, reason: str) -> Proposal:
     """Cancel an approved proposal: release its budget and take its event off the map."""
+    require_manager(actor, proposal.country_programme)
+    if not reason.strip():
+        raise DomainError(_("Say why the grant is cancelled; the applicant will read it."))
 
     def release(locked: Proposal) -> None:
         grant = Grant.objects.select_for_update().get(proposal=locked)
@@ -147,6 +197,296 @@ def cancel_grant(proposal: Proposal, *, actor, reason: str) -> Proposal:
         Event.objects.filter(proposal=locked).update(status=Event.Status.CANCELLED)
 
     with transaction.atomic():
-        return transition_proposal(
+        locked = transition_proposal(
             proposal, "cancel", actor=actor, message=reason, before_save=release
         )
+        notify_proposal(locked, "grant_cancelled", reason=reason)
+        return locked
+
+
+# --- Who may review and decide --------------------------------------------------------------
+
+
+def staff_role(user, programme: CountryProgramme) -> str | None:
+    """The person's role for this country programme: "manager", "reviewer" or None.
+
+    Programme staff act as managers everywhere; partner staff for the programme's partner, or for
+    a partner covering the programme's country.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_programme_staff or user.is_superuser:
+        return PartnerStaff.Role.MANAGER
+    roles = set()
+    for row in PartnerStaff.objects.filter(user=user).select_related("partner"):
+        if row.partner_id == programme.partner_id or programme.country in row.partner.countries:
+            roles.add(row.role)
+    if PartnerStaff.Role.MANAGER in roles:
+        return PartnerStaff.Role.MANAGER
+    return PartnerStaff.Role.REVIEWER if roles else None
+
+
+def require_reviewer(user, programme: CountryProgramme) -> str:
+    """Partner staff of the programme (reviewers and managers) may review and comment."""
+    role = staff_role(user, programme)
+    if role is None:
+        raise PermissionDenied(_("Only the national partner's staff may review this proposal."))
+    return role
+
+
+def require_manager(user, programme: CountryProgramme) -> None:
+    """Only the national partner's managers (and programme staff) decide."""
+    if staff_role(user, programme) != PartnerStaff.Role.MANAGER:
+        raise PermissionDenied(_("Only a manager of the national partner may decide."))
+
+
+# --- Reviews ----------------------------------------------------------------------------------
+
+REVIEWABLE = frozenset({Proposal.Status.SUBMITTED, Proposal.Status.CHANGES_REQUESTED})
+
+
+class ReviewNotValid(DomainError):
+    """Some scores are missing or out of range; ``errors`` maps criterion ids to messages."""
+
+    def __init__(self, errors: dict[int, str]):
+        super().__init__(_("Give every criterion a score from 1 to 5."))
+        self.errors = errors
+
+
+def _clean_scores(criteria, scores: dict) -> dict[int, int]:
+    errors: dict[int, str] = {}
+    given = {}
+    for key, value in scores.items():
+        given[int(key) if str(key).isdigit() else key] = value
+    cleaned = {}
+    for criterion in criteria:
+        value = given.pop(criterion.pk, None)
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            errors[criterion.pk] = _("Choose a score from 1 to 5 for “%(name)s”.") % {
+                "name": criterion.name
+            }
+            continue
+        if not 1 <= number <= 5 or str(number) != str(value).strip():
+            errors[criterion.pk] = _("“%(name)s” takes a score from 1 to 5.") % {
+                "name": criterion.name
+            }
+        else:
+            cleaned[criterion.pk] = number
+    for unknown in given:
+        errors[unknown] = _("This criterion is not one of this edition's.")
+    if errors:
+        raise ReviewNotValid(errors)
+    return cleaned
+
+
+def _check_reviewable(proposal: Proposal) -> None:
+    if proposal.status not in REVIEWABLE:
+        raise DomainError(
+            _("Only submitted proposals are reviewed; this one is %(status)s.")
+            % {"status": proposal.get_status_display().lower()}
+        )
+
+
+def submit_review(proposal: Proposal, *, reviewer, scores: dict, comment: str = "") -> Review:
+    """Create or update the reviewer's own review: a score of 1 to 5 for every criterion of the
+    proposal's edition, and a comment. A reviewer who declared a conflict cannot score."""
+    programme = proposal.country_programme
+    require_reviewer(reviewer, programme)
+    cleaned = _clean_scores(list(programme.edition.criteria.all()), scores)
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        _check_reviewable(locked)
+        review, created = Review.objects.select_for_update().get_or_create(
+            proposal=locked, reviewer=reviewer
+        )
+        if review.conflict_of_interest:
+            raise DomainError(_("You declared a conflict of interest for this proposal."))
+        review.comment = comment.strip()
+        review.save()
+        review.scores.all().delete()
+        ReviewScore.objects.bulk_create(
+            ReviewScore(review=review, criterion_id=pk, score=score)
+            for pk, score in cleaned.items()
+        )
+        audit.record(
+            locked,
+            actor=reviewer,
+            action="review.submit" if created else "review.update",
+            from_state=locked.status,
+            to_state=locked.status,
+            data={"scores": {str(pk): score for pk, score in cleaned.items()}},
+        )
+    return review
+
+
+def declare_conflict(proposal: Proposal, *, reviewer, note: str = "") -> Review:
+    """The reviewer has a conflict of interest: their scores leave the average and the proposal
+    leaves their review queue."""
+    require_reviewer(reviewer, proposal.country_programme)
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        review, _created = Review.objects.select_for_update().get_or_create(
+            proposal=locked, reviewer=reviewer
+        )
+        review.conflict_of_interest = True
+        review.comment = note.strip()
+        review.save()
+        review.scores.all().delete()
+        audit.record(
+            locked,
+            actor=reviewer,
+            action="review.conflict",
+            from_state=locked.status,
+            to_state=locked.status,
+            message=review.comment,
+        )
+    return review
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    average: Decimal | None
+    count: int
+
+
+def review_summary(proposal: Proposal) -> ReviewSummary:
+    """Average score over the reviews without a conflict of interest, and how many there are."""
+    reviews = Review.objects.filter(proposal=proposal, conflict_of_interest=False)
+    numbers = reviews.aggregate(
+        count=Count("id", filter=Q(scores__isnull=False), distinct=True),
+        average=Avg("scores__score"),
+    )
+    average = numbers["average"]
+    return ReviewSummary(
+        average=None if average is None else Decimal(str(round(average, 2))),
+        count=numbers["count"],
+    )
+
+
+# --- Comments ---------------------------------------------------------------------------------
+
+
+def add_comment(proposal: Proposal, *, author, body: str, to_applicant: bool) -> ProposalComment:
+    """A note of partner staff: internal, or shown to the applicant on their proposal page."""
+    require_reviewer(author, proposal.country_programme)
+    if not body.strip():
+        raise DomainError(_("Write the comment first."))
+    with transaction.atomic():
+        comment = ProposalComment.objects.create(
+            proposal=proposal, author=author, body=body.strip(), to_applicant=to_applicant
+        )
+        audit.record(
+            proposal,
+            actor=author,
+            action="comment.to_applicant" if to_applicant else "comment.internal",
+            from_state=proposal.status,
+            to_state=proposal.status,
+            data={"comment": comment.pk},
+        )
+    return comment
+
+
+# --- Rejection reasons and bulk decisions -----------------------------------------------------
+
+REJECTION_REASONS = [
+    ("not_coding", gettext_lazy("The event is not about coding or digital skills.")),
+    ("audience", gettext_lazy("The event is not for children and young people aged 8 to 24.")),
+    ("not_free", gettext_lazy("The event is not free for all participants.")),
+    ("costs", gettext_lazy("The budget contains costs the programme does not fund.")),
+    ("budget", gettext_lazy("The country's budget is used up for this edition.")),
+    ("quality", gettext_lazy("Other proposals met the review criteria better.")),
+    ("other", gettext_lazy("Other reason (explained below).")),
+]
+
+
+def rejection_reason(template: str, text: str = "") -> str:
+    """The reason sent to the applicant: the chosen template's sentence, then the free text."""
+    sentences = dict(REJECTION_REASONS)
+    if template not in sentences:
+        raise DomainError(_("Choose one of the listed reasons."))
+    text = text.strip()
+    if template == "other":
+        if not text:
+            raise DomainError(_("Explain the reason in your own words."))
+        return text
+    return f"{sentences[template]}\n\n{text}".strip()
+
+
+@dataclass
+class Result:
+    """What one proposal of a bulk decision got."""
+
+    proposal: Proposal
+    ok: bool
+    message: str = ""
+    grant: Grant | None = None
+
+
+def bulk_decide(proposals, *, actor, decision: str, reason: str = "") -> list[Result]:
+    """Approve (each at its requested amount) or reject (with ``reason``) several proposals.
+
+    One service call per proposal, each in its own transaction, so one that fails (budget
+    exceeded, already decided) leaves the others decided; the result says what each got.
+    """
+    if decision not in {"approve", "reject"}:
+        raise ValueError(f"Unknown decision: {decision}")
+    results = []
+    for proposal in proposals:
+        try:
+            if decision == "approve":
+                grant = approve_proposal(proposal, actor=actor)
+                results.append(Result(proposal, True, _("Approved"), grant))
+            else:
+                reject_proposal(proposal, actor=actor, reason=reason)
+                results.append(Result(proposal, True, _("Rejected")))
+        except (DomainError, PermissionDenied) as error:
+            results.append(Result(proposal, False, str(error)))
+        proposal.refresh_from_db()
+    return results
+
+
+# --- Organisation validation by the partner --------------------------------------------------
+
+
+def issue_tokens(programme: CountryProgramme, *, actor, count: int = 1, email: str = ""):
+    """A manager issues ``count`` validation tokens; with ``email`` they are sent there too."""
+    from organisations.services import issue_validation_tokens
+
+    require_manager(actor, programme)
+    if not 1 <= count <= 500:
+        raise DomainError(_("Issue between 1 and 500 tokens at a time."))
+    with transaction.atomic():
+        tokens = issue_validation_tokens(programme, actor=actor, count=count, email=email)
+        if email:
+            codes = [token.code for token in tokens]
+            transaction.on_commit(lambda: _mail_tokens(programme.pk, codes, email))
+    return tokens
+
+
+def _mail_tokens(programme_id: int, codes: list[str], email: str) -> None:
+    programme = CountryProgramme.objects.select_related("edition", "partner").get(pk=programme_id)
+    context = {"programme": programme, "codes": codes}
+    send_mail(
+        subject=_("Your Meet and Code validation codes for %(edition)s")
+        % {"edition": programme.edition},
+        message=render_to_string("grants/tokens_email.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
+    )
+
+
+def decide_organisation(organisation, edition, *, actor, validated: bool, reason: str = ""):
+    """A manager of the organisation's country validates it or refuses it with a reason."""
+    from organisations.services import decide_validation
+
+    programme = CountryProgramme.objects.filter(
+        edition=edition, country=organisation.country
+    ).first()
+    if programme is None:
+        raise DomainError(_("This edition does not run in the organisation's country."))
+    require_manager(actor, programme)
+    return decide_validation(
+        organisation, edition, actor=actor, validated=validated, reason=reason
+    )

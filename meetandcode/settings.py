@@ -11,6 +11,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from events.geo import COUNTRY_CENTRES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -103,6 +105,8 @@ VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Our queries are short: PostgreSQL's JIT cost ~100 ms compiling a 240 ms queue query.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     if env.bool("DB_POOL", default=True):
         # The pool keeps connections itself: CONN_MAX_AGE must stay 0 with it.
         DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -157,6 +161,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "send-pending-notifications": {
         "task": "organisations.tasks.send_pending_notifications",
         "schedule": 60.0,
+    },
+    # Award letters whose task was lost (broker down at commit) are built late, never missing.
+    "build-missing-award-letters": {
+        "task": "grants.tasks.build_missing_award_letters",
+        "schedule": 300.0,
     },
 }
 if not REDIS_URL and not TESTING:
@@ -257,8 +266,15 @@ if DEBUG or TESTING:  # whitenoise warns on every request when STATIC_ROOT is mi
     Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"  # never served publicly: uploads go through permission-checked views
+# Award letters: a directory no URL maps to; only permission-checked views read it. The web and
+# the worker must share it (one volume in docker-compose).
+PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/not-served/"},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not (DEBUG or TESTING)
@@ -291,6 +307,19 @@ if not DEBUG and not TESTING:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# --- Maps ------------------------------------------
+# Map tiles come from a tile server at run time (OpenStreetMap's own by default, fine for a small
+# site under its usage policy; a bigger one sets its provider's URL and the attribution it asks
+# for). Leaflet itself is vendored (static/vendor/leaflet/). MAP_DEFAULT_CENTRES: where a country's
+# map starts, (latitude, longitude, zoom) per country code (events/geo.py).
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.str(
+    "MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+    " contributors",
+)
+MAP_DEFAULT_CENTRES = COUNTRY_CENTRES
+
 # --- Programme ------------------------------------------
 PROGRAMME_NAME = "Meet and Code"
 # The fixed demo logins' shared password; demo accounts cannot log in when DEBUG is off.
@@ -302,5 +331,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # weasyprint.progress logs every rendering step at INFO (even at import): too chatty.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

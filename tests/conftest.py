@@ -92,6 +92,25 @@ def db_refuses():
 
 
 @pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    """Private files (award letters) go to the test's own folder, never to var/private."""
+    from django.utils.functional import empty
+
+    from grants import models as grant_models
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
+    grant_models._private_storage._wrapped = empty
+    yield tmp_path / "private"
+    grant_models._private_storage._wrapped = empty
+
+
+@pytest.fixture(autouse=True)
 def isolated_cache(settings):
     """Each test starts with an empty cache, so rate limits count from zero whatever ran before.
 
@@ -102,3 +121,34 @@ def isolated_cache(settings):
     caches = {name: dict(config) for name, config in settings.CACHES.items()}
     caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
     settings.CACHES = caches
+
+
+@pytest.fixture
+def two_factor_login():
+    """Log partner staff into a test client as the dashboard requires: a TOTP authenticator and
+    a session that passed the second factor (the records allauth writes after a password and a
+    code). ``two_factor_login(client, user)`` returns the client."""
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    def login(client, user):
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, generate_totp_secret())
+        client.force_login(user)
+        session = client.session
+        now = time.time()
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            {"method": "password", "at": now, "email": user.email},
+            {"method": "mfa", "at": now, "type": "totp"},
+        ]
+        session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+        session.save()
+        return client
+
+    return login

@@ -25,6 +25,7 @@ from grants.models import CountryProgramme, Edition, Grant, Review, ReviewCriter
 from grants.services import grant_reference
 from organisations.models import (
     LegalForm,
+    MemberInvitation,
     Membership,
     Organisation,
     Partner,
@@ -81,6 +82,17 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     role = Membership.Role.OWNER
     status = Membership.Status.ACTIVE
+
+
+class MemberInvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation, valid for 14 days from now."""
+
+    class Meta:
+        model = MemberInvitation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + MemberInvitation.VALID_FOR)
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):
@@ -282,3 +294,32 @@ def submit_in_window(proposal, *, actor):
     if not proposal.budget_lines.exists():  # the rules ask for the amount to come from lines
         BudgetLineFactory(proposal=proposal, amount=proposal.requested_amount)
     return submit_proposal(proposal, actor=actor, now=SUBMIT_MOMENT)
+
+
+def with_totp(user):
+    """Give the person a TOTP authenticator (allauth MFA), as activating it in the app would."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return existing or TOTP.activate(user, generate_totp_secret()).instance
+
+
+def log_in_with_second_factor(client, user):
+    """Log the test client in as a person who passed the TOTP step of the login (partner staff
+    need it for the dashboard, grants/access.py): the session holds allauth's "mfa" record."""
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+
+    totp = with_totp(user)
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "id": totp.pk, "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client

@@ -9,14 +9,14 @@ from django.contrib import admin
 from django.urls import reverse
 
 from events.models import Proposal
-from grants.models import CountryProgramme, Grant
-from organisations.models import AuditEntry, User
+from grants.models import AwardLetter, CountryProgramme, Grant
+from organisations.models import AuditEntry, MemberInvitation, User
 from tests.factories import ProposalFactory, submit_in_window
 
 pytestmark = pytest.mark.django_db
 
 # Made only by services (budget reservation, audit log): the admin must refuse to add them.
-NO_ADD = {AuditEntry, Grant}
+NO_ADD = {AuditEntry, Grant, AwardLetter, MemberInvitation}
 
 OUR_APPS = {"organisations", "grants", "events"}
 
@@ -36,7 +36,8 @@ def proposal():
 def every_kind_of_row(proposal):
     """At least one row of every model, made the way the programme makes them."""
     from events.models import BudgetLine, FocusGroup, Language, Report
-    from grants.models import Review, ReviewCriterion, ReviewScore
+    from grants.letters import build_award_letter
+    from grants.models import ProposalComment, Review, ReviewCriterion, ReviewScore
     from grants.services import approve_proposal
     from organisations.models import (
         Membership,
@@ -45,6 +46,7 @@ def every_kind_of_row(proposal):
         PartnerStaff,
         ValidationToken,
     )
+    from organisations.services import invite_member
 
     programme = proposal.country_programme
     manager = User.objects.create_user("manager@example.org", "x")
@@ -62,13 +64,15 @@ def every_kind_of_row(proposal):
         format="workshop",
     )
     submit_in_window(proposal, actor=manager)
-    approve_proposal(proposal, actor=manager)
+    build_award_letter(approve_proposal(proposal, actor=manager).pk)
     criterion = ReviewCriterion.objects.create(edition=programme.edition, name="Relevance")
     review = Review.objects.create(proposal=proposal, reviewer=manager, comment="Good")
     ReviewScore.objects.create(review=review, criterion=criterion, score=4)
+    ProposalComment.objects.create(proposal=proposal, author=manager, body="Looks good")
     Report.objects.create(proposal=proposal)
     Notification.objects.create(recipient=manager, kind="proposal.approved")
     ValidationToken.objects.create(country_programme=programme, code="ABC123", issued_by=manager)
+    invite_member(proposal.organisation, actor=manager, email="new.member@example.org")
     assert OrganisationValidation.objects.filter(organisation=proposal.organisation).exists()
     return proposal
 

@@ -129,3 +129,38 @@ def test_two_managers_approving_the_same_proposal_make_one_grant(programme):
     assert Grant.objects.filter(proposal=proposal).count() == 1
     programme.refresh_from_db()
     assert programme.reserved == Decimal("400.00")
+
+
+def test_two_managers_bulk_approving_at_once_get_a_result_each_and_never_overspend(programme):
+    """The dashboard's bulk approval: one service call per proposal, so the lock and the CHECK
+    hold across both managers' lists, and each refusal is a "budget exceeded" result."""
+    from grants.services import bulk_decide
+
+    lists = [
+        [
+            ProposalFactory(country_programme=programme, status=Proposal.Status.SUBMITTED)
+            for _ in range(2)
+        ]
+        for _manager in range(2)
+    ]
+    managers = [PartnerStaffFactory(partner=programme.partner).user for _ in lists]
+    barrier = threading.Barrier(2)
+    outcomes: list = [None, None]
+
+    def decide(index: int) -> None:
+        try:
+            barrier.wait(timeout=JOIN_TIMEOUT_SECONDS)
+            outcomes[index] = bulk_decide(lists[index], actor=managers[index], decision="approve")
+        except Exception as exc:  # recorded, and asserted on by the test
+            outcomes[index] = exc
+        finally:
+            connections.close_all()
+
+    _run_together(decide, 2)
+
+    results = [result for outcome in outcomes for result in outcome]
+    assert sorted(r.ok for r in results) == [False, False, True, True], outcomes
+    assert all("Budget exceeded" in r.message for r in results if not r.ok)
+    programme.refresh_from_db()
+    assert programme.reserved == Decimal("800.00")
+    assert Proposal.objects.filter(status=Proposal.Status.APPROVED).count() == 2

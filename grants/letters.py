@@ -1,0 +1,326 @@
+"""Award letters: the PDF a grant's organisation receives, its versions and its verification.
+
+``build_award_letter`` renders the letter with WeasyPrint from ``templates/letters/`` and stores it
+privately; it is idempotent (the current letter stating the same facts is returned as it is) and
+builds a new version, superseding the old one, when the facts change (the amount, above all).
+WeasyPrint may read only the app's own static files (``StaticOnlyFetcher``): a template or a
+field value naming an outside URL never makes the worker open a connection.
+"""
+
+import hashlib
+import json
+import logging
+import mimetypes
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import segno
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
+
+from organisations import audit
+
+from .models import AwardLetter, CountryProgramme, Grant
+
+log = logging.getLogger(__name__)
+
+TEMPLATE = "letters/award_letter.html"
+# No 0/O, 1/I/L, U: a code read off paper and typed in is hard to get wrong. 16 characters of 30
+# are about 78 bits: not guessable, and each code is also unique in the database.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+CODE_LENGTH = 16
+
+
+# --- Verification codes -----------------------------------------------------------------------
+
+
+def new_code() -> str:
+    """A fresh verification code, grouped for reading: ``K7QF-3MZP-XW2A-9RTB``."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def normalise_code(typed: str) -> str:
+    """What a person typed (lower case, spaces, no dashes) in the stored form, or ``""``."""
+    raw = "".join(ch for ch in typed.upper() if ch.isalnum())
+    if len(raw) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in raw):
+        return ""
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def find_letter(typed_code: str) -> AwardLetter | None:
+    """The letter a verification code belongs to, or None."""
+    code = normalise_code(typed_code)
+    if not code:
+        return None
+    return (
+        AwardLetter.objects.select_related("grant__proposal__organisation")
+        .filter(code=code)
+        .first()
+    )
+
+
+def verification_url(code: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("letters:verify", args=[code])
+
+
+def qr_svg(url: str) -> str:
+    """The URL as a QR code: an inline SVG made here, no network service involved."""
+    return segno.make(url, error="m").svg_inline(scale=3, border=2, dark="#1d2440")
+
+
+# --- What WeasyPrint may read -----------------------------------------------------------------
+
+
+class ResourceRefused(ValueError):
+    """The letter asked for something that is not one of the app's static files."""
+
+
+def static_roots() -> list[Path]:
+    roots = [Path(d).resolve() for d in settings.STATICFILES_DIRS]
+    return [*roots, Path(settings.STATIC_ROOT).resolve()]
+
+
+def static_base_url() -> str:
+    """``file://.../static/``: the letter template's relative URLs resolve to the static files."""
+    return path2url(str(Path(settings.STATICFILES_DIRS[0]).resolve())) + "/"
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves files under the static directories from disk; refuses everything else (http, data,
+    other files, paths escaping the directory with ``..`` or a symlink)."""
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise ResourceRefused(f"Award letters load only the app's static files, not {url}")
+        path = Path(unquote(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in static_roots()) or not path.is_file():
+            raise ResourceRefused(f"Not one of the app's static files: {url}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            path2url(str(path)), path.read_bytes(), {"Content-Type": content_type}
+        )
+
+
+def render_pdf(html: str) -> bytes:
+    return HTML(
+        string=html, base_url=static_base_url(), url_fetcher=StaticOnlyFetcher()
+    ).write_pdf()
+
+
+# --- The letter -------------------------------------------------------------------------------
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string (for ``content:``), whatever characters it holds."""
+    escaped = "".join(ch if ch.isalnum() or ch in " .,:-/()" else f"\\{ord(ch):x} " for ch in text)
+    return f'"{escaped}"'
+
+
+def page_counter_css(text: str) -> str:
+    """A translated "Page %(page)s of %(pages)s" as a CSS ``content`` value with counters, so
+    each language keeps its own word order."""
+    marker = "\x00"
+    filled = text % {"page": f"{marker}page{marker}", "pages": f"{marker}pages{marker}"}
+    tokens = []
+    for index, piece in enumerate(filled.split(marker)):
+        if index % 2:
+            tokens.append(f"counter({piece})")
+        elif piece:
+            tokens.append(css_string(piece))
+    return " ".join(tokens)
+
+
+def letter_language(grant: Grant) -> str:
+    """The grant's chosen language, else the language of the person who wrote the proposal."""
+    known = {code for code, _name in settings.LANGUAGES}
+    creator = grant.proposal.created_by
+    for code in (grant.award_letter_language, getattr(creator, "language", "")):
+        if code in known:
+            return code
+    return settings.LANGUAGE_CODE
+
+
+def letter_facts(grant: Grant) -> dict:
+    """The facts the letter states; a change to any of them makes a new version."""
+    proposal, organisation = grant.proposal, grant.proposal.organisation
+    return {
+        "reference": grant.reference,
+        "amount": str(grant.amount),
+        "currency": grant.currency,
+        "organisation": [
+            organisation.name,
+            organisation.legal_form.name,
+            organisation.registration_number,
+            organisation.street,
+            organisation.postcode,
+            organisation.city,
+            str(organisation.country),
+        ],
+        "event": [
+            proposal.title,
+            proposal.starts_at.isoformat() if proposal.starts_at else "",
+            proposal.ends_at.isoformat() if proposal.ends_at else "",
+            proposal.city,
+            proposal.delivery,
+        ],
+        "partner": grant.country_programme.partner.name,
+    }
+
+
+def fingerprint(facts: dict) -> str:
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Conditions:
+    report_deadline_hours: int
+    report_due: object  # an aware datetime, or None without an end time
+    payment_timing: str
+    paid_before_event: bool
+    extra: str
+
+
+def _conditions(programme: CountryProgramme, proposal) -> Conditions:
+    hours = programme.report_deadline_hours
+    due = proposal.ends_at + timedelta(hours=hours) if proposal.ends_at else None
+    return Conditions(
+        report_deadline_hours=hours,
+        report_due=due,
+        payment_timing=programme.get_payment_timing_display(),
+        paid_before_event=programme.payment_timing == CountryProgramme.PaymentTiming.BEFORE_EVENT,
+        extra=programme.conditions,
+    )
+
+
+def letter_context(grant: Grant, *, code: str, version: int, issued_at) -> dict:
+    """Everything the template shows. Call inside ``translation.override(language)``."""
+    proposal = grant.proposal
+    programme = grant.country_programme
+    url = verification_url(code)
+    return {
+        "programme_name": settings.PROGRAMME_NAME,
+        "grant": grant,
+        "programme": programme,
+        "edition": programme.edition,
+        "partner": programme.partner,
+        "organisation": proposal.organisation,
+        "proposal": proposal,
+        "conditions": _conditions(programme, proposal),
+        "approved_by": grant.approved_by,
+        "issued_at": issued_at,
+        "version": version,
+        "code": code,
+        "verify_url": url,
+        "qr_svg": qr_svg(url),
+        "page_counter": page_counter_css(_("Page %(page)s of %(pages)s")),
+        "reference_css": css_string(grant.reference),
+    }
+
+
+def render_letter(grant: Grant, *, code: str, version: int, issued_at, language: str) -> bytes:
+    with translation.override(language):
+        context = letter_context(grant, code=code, version=version, issued_at=issued_at)
+        return render_pdf(render_to_string(TEMPLATE, context))
+
+
+def _locked_grant(grant_id: int) -> Grant:
+    return (
+        Grant.objects.select_for_update(of=("self",))
+        .select_related(
+            "proposal__organisation__legal_form",
+            "proposal__created_by",
+            "country_programme__edition",
+            "country_programme__partner",
+            "approved_by",
+        )
+        .get(pk=grant_id)
+    )
+
+
+def build_award_letter(grant_id: int) -> AwardLetter | None:
+    """The grant's current award letter, built (and stored privately) if it is missing or states
+    facts that changed since; the earlier version is then marked superseded.
+
+    Safe to run twice and at once: the grant's row is locked while its letter is built, and a
+    current letter with the same facts is returned as it is. A cancelled grant gets no letter.
+    """
+    with transaction.atomic():
+        grant = _locked_grant(grant_id)
+        if grant.status != Grant.Status.ACTIVE:
+            return None
+        facts_hash = fingerprint(letter_facts(grant))
+        current = grant.letters.filter(superseded=False).first()
+        if current is not None and current.fingerprint == facts_hash:
+            return current
+        letter = _new_version(grant, facts_hash, previous=current)
+        audit.record(
+            grant,
+            actor=None,
+            action="award_letter.build",
+            data={"version": letter.version, "letter": letter.pk},
+        )
+    return letter
+
+
+def _new_version(grant: Grant, facts_hash: str, *, previous: AwardLetter | None) -> AwardLetter:
+    last = grant.letters.aggregate(n=Max("version"))["n"] or 0
+    version, code, issued_at = last + 1, new_code(), timezone.now()
+    language = letter_language(grant)
+    pdf = render_letter(grant, code=code, version=version, issued_at=issued_at, language=language)
+    if previous is not None:
+        AwardLetter.objects.filter(pk=previous.pk).update(superseded=True)
+    letter = AwardLetter(
+        grant=grant,
+        version=version,
+        code=code,
+        language=language,
+        amount=grant.amount,
+        currency=grant.currency,
+        fingerprint=facts_hash,
+    )
+    letter.file.save(f"{grant.reference}-v{version}.pdf", ContentFile(pdf), save=False)
+    try:
+        letter.save()
+    except Exception:
+        letter.file.delete(save=False)
+        raise
+    return letter
+
+
+def current_letter(grant: Grant) -> AwardLetter | None:
+    """The letter in force for the grant (None until the worker built it): for the approval
+    e-mail's attachment and the download view. ``letter.file.open("rb")`` reads the PDF."""
+    return AwardLetter.objects.filter(grant=grant, superseded=False).first()
+
+
+def letter_filename(letter: AwardLetter) -> str:
+    return f"award-letter-{letter.grant.reference}-v{letter.version}.pdf"
+
+
+def enqueue_award_letter(grant_id: int) -> None:
+    """Hand the grant to a worker (call after commit). If the broker does not answer, the
+    periodic ``build_missing_award_letters`` builds it later: the approval never fails for it."""
+    from .tasks import build_award_letter_task
+
+    try:
+        build_award_letter_task.apply_async((grant_id,), retry=False)
+    except Exception:  # noqa: BLE001 (any broker failure: the periodic sweep builds it)
+        log.exception("Could not queue the award letter of grant %s; the sweep will", grant_id)
+
+
+def grants_missing_a_letter():
+    """Active grants without a current letter (their task was lost)."""
+    return Grant.objects.filter(status=Grant.Status.ACTIVE).exclude(letters__superseded=False)

@@ -1,0 +1,140 @@
+"""Reads of the partner dashboard: the queue with its scores, counts per status, budget bars.
+
+Every function answers with a fixed number of queries, whatever the number of proposals: the
+average score and the number of reviews are subqueries in the queue's own SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from events.models import Proposal
+
+from .access import visible_programmes, visible_proposals
+from .models import CountryProgramme, Review, ReviewScore
+
+QUEUE_STATUSES = [status for status in Proposal.Status.values if status != Proposal.Status.DRAFT]
+
+
+def _average_score() -> Subquery:
+    """The mean of every criterion score of the reviews without a conflict of interest, as
+    ``grants.services.review_summary`` computes it for one proposal."""
+    scores = (
+        ReviewScore.objects.filter(
+            review__proposal=OuterRef("pk"), review__conflict_of_interest=False
+        )
+        .order_by()
+        .values("review__proposal")
+        .annotate(average=Avg("score"))
+        .values("average")
+    )
+    return Subquery(scores, output_field=FloatField())
+
+
+def _review_count() -> Subquery:
+    """How many reviews (with scores, without a conflict) a proposal has."""
+    reviews = (
+        Review.objects.filter(proposal=OuterRef("pk"), conflict_of_interest=False)
+        .filter(Exists(ReviewScore.objects.filter(review=OuterRef("pk"))))
+        .order_by()
+        .values("proposal")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(reviews, output_field=IntegerField()), Value(0))
+
+
+def queue_for(user) -> QuerySet[Proposal]:
+    """The person's review queue: submitted and later proposals of their countries, with
+    ``avg_score`` and ``review_count``; without those they declared a conflict of interest on."""
+    conflicted = Review.objects.filter(
+        proposal=OuterRef("pk"), reviewer=user, conflict_of_interest=True
+    )
+    return (
+        visible_proposals(user)
+        .exclude(Exists(conflicted))
+        .select_related("organisation", "country_programme")
+        .annotate(avg_score=_average_score(), review_count=_review_count())
+    )
+
+
+def rows_in_order(user, ids: list[int]) -> list[Proposal]:
+    """The queue's rows for one page of ids, in that order, with scores and review counts.
+
+    The page's ids come from a lean query (ordering and filters only); the scores of 50 rows are
+    then cheap, where computing them before OFFSET would cost one subquery per skipped row.
+    """
+    found = {proposal.pk: proposal for proposal in queue_for(user).filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+@dataclass(frozen=True)
+class StatusListing:
+    counts: dict[str, int]  # every status of the queue, with how many proposals it holds
+    ids: list[int]  # the proposals of the chosen status (or all), in the queue's order
+
+
+def status_listing(proposals: QuerySet[Proposal], status: str | None) -> StatusListing:
+    """One query: the (id, status) pairs of the filtered, ordered queue give both the counts per
+    status and the ids to page through. A text search or a score filter then scans the table
+    once, not once for the counts and again for the page."""
+    counts = dict.fromkeys(QUEUE_STATUSES, 0)
+    ids = []
+    for pk, state in proposals.values_list("pk", "status"):
+        counts[state] = counts.get(state, 0) + 1
+        if not status or state == status:
+            ids.append(pk)
+    return StatusListing(counts=counts, ids=ids)
+
+
+@dataclass(frozen=True)
+class BudgetBar:
+    programme: CountryProgramme
+    budget: Decimal
+    reserved: Decimal
+    remaining: Decimal
+    percent: int  # reserved, in whole percent of the budget (for the bar's width)
+
+    @property
+    def country(self):
+        return self.programme.country
+
+    @property
+    def currency(self) -> str:
+        return self.programme.currency
+
+
+def budget_bars(user, countries: list[str] | None = None) -> list[BudgetBar]:
+    """One bar per country programme of the newest edition the person sees. One query."""
+    programmes = visible_programmes(user)
+    newest = programmes.order_by("-edition__year").values("edition__year")[:1]
+    chosen = programmes.filter(edition__year=Subquery(newest)).select_related("edition")
+    if countries:
+        chosen = chosen.filter(country__in=countries)
+    return [_bar(programme) for programme in chosen.order_by("country")]
+
+
+def _bar(programme: CountryProgramme) -> BudgetBar:
+    budget, reserved = programme.budget, programme.reserved
+    percent = int(reserved * 100 / budget) if budget else 0
+    return BudgetBar(
+        programme=programme,
+        budget=budget,
+        reserved=reserved,
+        remaining=budget - reserved,
+        percent=max(0, min(100, percent)),
+    )

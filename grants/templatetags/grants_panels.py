@@ -1,0 +1,62 @@
+"""What the proposal page's review and decision partials need, whatever view includes them.
+
+``{% review_panel proposal request.user as panel %}`` in grants/_reviews.html and
+``{% decision_panel proposal request.user as panel %}`` in grants/_decisions.html, so the
+proposal page's view needs no knowledge of these partials.
+"""
+
+from django import template
+from django.db.models import Prefetch
+
+from grants import services
+from grants.forms import REJECTION_REASONS
+from grants.models import Grant, Review, ReviewScore
+from organisations.models import PartnerStaff
+
+register = template.Library()
+
+
+@register.simple_tag
+def review_panel(proposal, user) -> dict:
+    programme = proposal.country_programme
+    role = services.staff_role(user, programme)
+    reviews = list(
+        Review.objects.filter(proposal=proposal)
+        .select_related("reviewer")
+        .prefetch_related(
+            Prefetch("scores", queryset=ReviewScore.objects.select_related("criterion"))
+        )
+        .order_by("created_at")
+    )
+    own = next((r for r in reviews if r.reviewer_id == user.pk), None)
+    given = {score.criterion_id: score.score for score in own.scores.all()} if own else {}
+    criteria = list(programme.edition.criteria.all())
+    return {
+        "role": role,
+        "reviews": reviews,
+        "own": own,
+        "summary": services.review_summary(proposal),
+        "can_review": role is not None and proposal.status in services.REVIEWABLE,
+        "rows": [(criterion, given.get(criterion.pk)) for criterion in criteria],
+        "scale": range(1, 6),
+        "comments": list(proposal.comments.select_related("author")),
+    }
+
+
+@register.simple_tag
+def decision_panel(proposal, user) -> dict:
+    programme = proposal.country_programme
+    is_manager = services.staff_role(user, programme) == PartnerStaff.Role.MANAGER
+    status = proposal.status
+    grant = Grant.objects.filter(proposal=proposal).first() if status == "approved" else None
+    return {
+        "is_manager": is_manager,
+        "programme": programme,
+        "can_request_changes": is_manager and status == "submitted",
+        "can_approve": is_manager and status == "submitted",
+        "can_reject": is_manager and status in {"submitted", "changes_requested"},
+        "can_cancel": is_manager and status == "approved",
+        "grant": grant,
+        "default_amount": min(proposal.requested_amount, programme.max_grant),
+        "reasons": REJECTION_REASONS,
+    }

@@ -1,0 +1,41 @@
+"""The national partners' review dashboard, under /partner/.
+
+Every view here is guarded by ``grants.access.partner_required`` or ``manager_required`` and
+fetches through the scoped querysets of ``grants.access`` (another country's object is a 404).
+tests/grants/test_partner_access.py asks every URL of this namespace as each kind of visitor.
+"""
+
+from django.urls import path
+
+from . import views, views_decisions
+
+app_name = "grants"
+
+urlpatterns = [
+    # Queue, proposal page and exports (grants/views.py)
+    path("", views.queue, name="dashboard"),
+    path("export.csv", views.export_csv, name="export_csv"),
+    path("export.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
+    # ---- Reviews, comments, decisions, tokens, organisation validation --------------------
+    # (grants/views_decisions.py): add those paths below this line.
+    path("proposals/<int:pk>/review/", views_decisions.review, name="review"),
+    path("proposals/<int:pk>/conflict/", views_decisions.declare_conflict, name="conflict"),
+    path("proposals/<int:pk>/comment/", views_decisions.comment, name="comment"),
+    path(
+        "proposals/<int:pk>/request-changes/",
+        views_decisions.request_changes,
+        name="request_changes",
+    ),
+    path("proposals/<int:pk>/approve/", views_decisions.approve, name="approve"),
+    path("proposals/<int:pk>/reject/", views_decisions.reject, name="reject"),
+    path("proposals/<int:pk>/cancel/", views_decisions.cancel_grant, name="cancel_grant"),
+    path("bulk/", views_decisions.bulk_decide, name="bulk_decide"),
+    path("tokens/", views_decisions.tokens, name="tokens"),
+    path("validations/", views_decisions.validations, name="validations"),
+    path(
+        "validations/<int:pk>/decide/",
+        views_decisions.decide_validation,
+        name="decide_validation",
+    ),
+]

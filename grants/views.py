@@ -1,0 +1,124 @@
+"""The partner dashboard: the review queue, the proposal page and the queue's exports.
+
+Reviews, comments, decisions and validation live in grants/views_decisions.py.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from events.models import Proposal
+from organisations import audit
+from organisations.models import OrganisationValidation
+
+from . import exports
+from .access import get_proposal_for, partner_required, visible_proposals
+from .filters import SORT_LABELS, SORTS, QueueFilter, visible_countries
+from .selectors import budget_bars, queue_for, rows_in_order, status_listing
+
+PAGE_SIZE = 50
+LABELS = dict(Proposal.Status.choices)
+
+try:  # the "what changed" summary (events/changes.py), where that module exists
+    from events import changes as _changes
+except ImportError:  # pragma: no cover - only before events/changes.py is there
+    _changes = None
+
+
+def _filtered(request: HttpRequest, data=None, country_codes=None) -> QueueFilter:
+    return QueueFilter(
+        request.GET if data is None else data,
+        queryset=queue_for(request.user),
+        request=request,
+        country_codes=country_codes,
+    )
+
+
+@partner_required
+def queue(request: HttpRequest) -> HttpResponse:
+    codes = visible_countries(request.user)
+    filterset = _filtered(request, country_codes=codes)
+    valid = filterset.form.is_valid()
+    status = filterset.form.cleaned_data.get("status") if valid else None
+    country = filterset.form.cleaned_data.get("country") if valid else None
+    # Every other filter, without the status: one scan gives the counts per status (what each
+    # status tab would show) and, in the chosen order, the ids of the chosen status.
+    others = request.GET.copy()
+    others.pop("status", None)
+    listing = status_listing(_filtered(request, others, codes).qs, status)
+    page = Paginator(listing.ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "proposals": rows_in_order(request.user, list(page.object_list)),
+        "counts": listing.counts,
+        "count_all": sum(listing.counts.values()),
+        "status_tabs": [(code, LABELS[code], n) for code, n in listing.counts.items()],
+        "status_filter": status or "",
+        "bars": budget_bars(request.user, [country] if country else None),
+        "sort": filterset.sort_param,
+        "sorts": [(param, SORT_LABELS[param]) for param in SORTS],
+        "total": len(listing.ids),
+    }
+    return render(request, "grants/queue.html", context)
+
+
+@partner_required
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_proposal_for(request.user, pk)
+    organisation = proposal.organisation
+    edition = proposal.country_programme.edition
+    history = (
+        visible_proposals(request.user)
+        .filter(organisation=organisation)
+        .exclude(pk=proposal.pk)
+        .select_related("country_programme__edition", "grant", "report")
+        .order_by("-submitted_at", "-pk")
+    )
+    context = {
+        "proposal": proposal,
+        "organisation": organisation,
+        "programme": proposal.country_programme,
+        "budget_lines": list(proposal.budget_lines.all()),
+        "focus_groups": list(proposal.focus_groups.all()),
+        "languages": list(proposal.languages.all()),
+        "validation": OrganisationValidation.objects.filter(
+            organisation=organisation, edition=edition
+        ).first(),
+        "grant": getattr(proposal, "grant", None),
+        "history": list(history),
+        "timeline": _timeline(proposal),
+        "changes": _what_changed(proposal),
+    }
+    context["budget_total"] = sum(line.amount for line in context["budget_lines"])
+    return render(request, "grants/proposal.html", context)
+
+
+def _timeline(proposal) -> list:
+    """The proposal's audit entries, newest first, with their states as people read them."""
+    entries = list(audit.entries_for(proposal))
+    for entry in entries:
+        entry.from_label = LABELS.get(entry.from_state, entry.from_state)
+        entry.to_label = LABELS.get(entry.to_state, entry.to_state)
+    return entries
+
+
+def _what_changed(proposal):
+    """What the latest resubmission changed, for a reviewer who saw the earlier version."""
+    if _changes is None:
+        return None
+    compare = getattr(_changes, "changes_in_last_resubmission", None)
+    compare = compare or getattr(_changes, "changes_since_last_submission", None)
+    return compare(proposal) if compare else None
+
+
+@partner_required
+def export_csv(request: HttpRequest) -> HttpResponse:
+    return exports.csv_response(_filtered(request).qs)
+
+
+@partner_required
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    return exports.xlsx_response(_filtered(request).qs)

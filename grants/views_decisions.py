@@ -1,0 +1,360 @@
+"""The partner dashboard's actions: reviews, comments, decisions, bulk decisions, validation
+tokens and manual validation of organisations.
+
+Thin views: the proposal is fetched through the partner's scope (404 for another country), the
+form is checked, one service call does the work (and checks the role again), then a redirect to
+the proposal page, or the form again with its errors and everything typed (status 400).
+"""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meetandcode.exceptions import BudgetExceeded, DomainError
+from organisations.models import OrganisationValidation
+
+from . import services
+from .access import (
+    managed_programmes,
+    manager_required,
+    partner_required,
+    visible_programmes,
+    visible_proposals,
+)
+from .forms import (
+    ApproveForm,
+    BulkDecisionForm,
+    CancelGrantForm,
+    CommentForm,
+    ConflictForm,
+    RefuseValidationForm,
+    RejectForm,
+    RequestChangesForm,
+    ReviewForm,
+    TokenForm,
+)
+
+PROPOSAL_PAGE = "grants:proposal"
+
+
+def _proposal(request: HttpRequest, pk: int):
+    queryset = visible_proposals(request.user).select_related(
+        "organisation", "country_programme__edition", "country_programme__partner"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _back(proposal, anchor: str = "") -> HttpResponse:
+    return redirect(reverse(PROPOSAL_PAGE, args=[proposal.pk]) + (f"#{anchor}" if anchor else ""))
+
+
+def _own_review(proposal, user):
+    return proposal.reviews.filter(reviewer=user).prefetch_related("scores").first()
+
+
+# --- Reviews and comments ---------------------------------------------------------------------
+
+
+@partner_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Score the proposal on each criterion of its edition (GET shows the form, POST saves)."""
+    proposal = _proposal(request, pk)
+    criteria = proposal.country_programme.edition.criteria.all()
+    own = _own_review(proposal, request.user)
+    if request.method != "POST":
+        initial = {"comment": own.comment if own else ""}
+        for score in own.scores.all() if own else []:
+            initial[f"score_{score.criterion_id}"] = score.score
+        form = ReviewForm(criteria=criteria, initial=initial)
+        return _render_review(request, proposal, form, own)
+    form = ReviewForm(request.POST, criteria=criteria)
+    if form.is_valid():
+        try:
+            services.submit_review(
+                proposal,
+                reviewer=request.user,
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+            )
+        except services.ReviewNotValid as error:
+            form.add_service_errors(error.errors)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your review is saved."))
+            return _back(proposal, "reviews")
+    return _render_review(request, proposal, form, own, status=400)
+
+
+def _render_review(request, proposal, form, own, status=200) -> HttpResponse:
+    context = {
+        "proposal": proposal,
+        "form": form,
+        "own_review": own,
+        "conflict_form": ConflictForm(),
+        "summary": services.review_summary(proposal),
+    }
+    return render(request, "grants/review.html", context, status=status)
+
+
+@require_POST
+@partner_required
+def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    form = ConflictForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    services.declare_conflict(proposal, reviewer=request.user, note=note)
+    messages.success(
+        request, _("Conflict of interest noted: your scores are left out of the average.")
+    )
+    return _back(proposal, "reviews")
+
+
+@require_POST
+@partner_required
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_comment(
+                proposal,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                to_applicant=form.cleaned_data["to_applicant"],
+            )
+        except DomainError as error:
+            form.add_error("body", str(error))
+        else:
+            messages.success(request, _("Your comment is saved."))
+            return _back(proposal, "comments")
+    return _render_decision(request, proposal, form, _("Add a comment"), "comment", 400)
+
+
+# --- Decisions --------------------------------------------------------------------------------
+
+
+def _render_decision(request, proposal, form, title, action, status=400) -> HttpResponse:
+    """A decision form that needs correcting, on a page of its own, keeping what was typed."""
+    context = {
+        "proposal": proposal,
+        "form": form,
+        "title": title,
+        "action_url": reverse(f"grants:{action}", args=[proposal.pk]),
+        "programme": proposal.country_programme,
+    }
+    return render(request, "grants/review_decision.html", context, status=status)
+
+
+def _decide(request, proposal, form, title, action, call) -> HttpResponse:
+    """Validate the form, call the service; a refusal goes next to ``error_field``."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except DomainError as error:
+            field = "amount" if "amount" in form.fields else None
+            form.add_error(field, str(error))
+            if isinstance(error, BudgetExceeded):
+                proposal.country_programme.refresh_from_db()
+        else:
+            return _back(proposal)
+    return _render_decision(request, proposal, form, title, action)
+
+
+@require_POST
+@manager_required
+def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+
+    def call(data):
+        services.request_changes(proposal, actor=request.user, message=data["message"])
+        messages.success(request, _("The proposal went back to the applicant."))
+
+    form = RequestChangesForm(request.POST)
+    return _decide(request, proposal, form, _("Request changes"), "request_changes", call)
+
+
+@require_POST
+@manager_required
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+
+    def call(data):
+        grant = services.approve_proposal(proposal, actor=request.user, amount=data["amount"])
+        messages.success(
+            request,
+            _("Approved: grant %(reference)s of %(amount)s %(currency)s.")
+            % {"reference": grant.reference, "amount": grant.amount, "currency": grant.currency},
+        )
+
+    form = ApproveForm(request.POST, proposal=proposal)
+    return _decide(request, proposal, form, _("Approve"), "approve", call)
+
+
+@require_POST
+@manager_required
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+
+    def call(data):
+        services.reject_proposal(proposal, actor=request.user, reason=data["reason"])
+        messages.success(request, _("The proposal is rejected; the applicant was told why."))
+
+    form = RejectForm(request.POST)
+    return _decide(request, proposal, form, _("Reject"), "reject", call)
+
+
+@require_POST
+@manager_required
+def cancel_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+
+    def call(data):
+        services.cancel_grant(proposal, actor=request.user, reason=data["reason"])
+        messages.success(request, _("The grant is cancelled and its amount is back in the budget."))
+
+    form = CancelGrantForm(request.POST)
+    return _decide(request, proposal, form, _("Cancel the grant"), "cancel_grant", call)
+
+
+# --- Bulk decisions from the queue ------------------------------------------------------------
+
+
+def _selected(request) -> list[str]:
+    """The queue's checkboxes; ``proposals`` is the name, ``ids`` accepted as well."""
+    return request.POST.getlist("proposals") or request.POST.getlist("ids")
+
+
+@require_POST
+@manager_required
+def bulk_decide(request: HttpRequest) -> HttpResponse:
+    """From the queue: first a confirmation page (with the reason for a rejection), then the
+    decisions, one service call per proposal, and a page with each proposal's result."""
+    scope = visible_proposals(request.user)
+    data = request.POST.copy()
+    data.setlist("proposals", _selected(request))
+    form = BulkDecisionForm(data, proposals=scope)
+    if not (form.is_valid() and request.POST.get("confirm") == "yes"):
+        status = 400 if request.POST.get("confirm") == "yes" else 200
+        return _render_bulk_confirm(request, form, scope, status)
+    proposals = list(
+        form.cleaned_data["proposals"]
+        .select_related("organisation", "country_programme__edition")
+        .order_by("submitted_at", "pk")
+    )
+    results = services.bulk_decide(
+        proposals,
+        actor=request.user,
+        decision=form.cleaned_data["decision"],
+        reason=form.cleaned_data.get("reason", ""),
+    )
+    context = {
+        "results": results,
+        "decision": form.cleaned_data["decision"],
+        "succeeded": sum(1 for r in results if r.ok),
+        "failed": sum(1 for r in results if not r.ok),
+        "programmes": visible_programmes(request.user)
+        .filter(pk__in={p.country_programme_id for p in proposals})
+        .select_related("edition"),
+    }
+    return render(request, "grants/bulk_results.html", context)
+
+
+def _render_bulk_confirm(request, form, scope, status) -> HttpResponse:
+    ids = [pk for pk in _selected(request) if pk.isdigit()]
+    chosen = list(
+        scope.filter(pk__in=ids).select_related("organisation", "country_programme__edition")
+    )
+    total = sum((p.requested_amount for p in chosen), 0)
+    context = {
+        "form": form,
+        "chosen": chosen,
+        "total": total,
+        "decision": request.POST.get("decision", ""),
+        "programmes": visible_programmes(request.user).filter(
+            pk__in={p.country_programme_id for p in chosen}
+        ),
+    }
+    return render(request, "grants/bulk_confirm.html", context, status=status)
+
+
+# --- Organisation validation: tokens and manual checks ----------------------------------------
+
+
+@manager_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    """Issue validation codes; they are shown once, on the answer to the POST."""
+    programmes = managed_programmes(request.user).select_related("edition")
+    form = TokenForm(request.POST or None, programmes=programmes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.issue_tokens(
+                form.cleaned_data["country_programme"],
+                actor=request.user,
+                count=form.cleaned_data["count"],
+                email=form.cleaned_data["email"],
+            )
+        except DomainError as error:
+            form.add_error("count", str(error))
+        else:
+            context = {
+                "tokens": issued,
+                "programme": form.cleaned_data["country_programme"],
+                "email": form.cleaned_data["email"],
+            }
+            response = render(request, "grants/tokens_issued.html", context)
+            response["Cache-Control"] = "no-store"  # the codes are shown once, never from cache
+            return response
+    status = 400 if request.method == "POST" else 200
+    return render(request, "grants/tokens.html", {"form": form}, status=status)
+
+
+def _validations(user):
+    """Organisations of the partner's countries that asked for a manual check."""
+    programmes = managed_programmes(user).values_list("edition_id", "country")
+    pairs = list(programmes)
+    if not pairs:
+        return OrganisationValidation.objects.none()
+    scope = Q()
+    for edition_id, country in pairs:
+        scope |= Q(edition_id=edition_id, organisation__country=country)
+    return OrganisationValidation.objects.filter(scope).select_related("organisation", "edition")
+
+
+@manager_required
+def validations(request: HttpRequest) -> HttpResponse:
+    requested = (
+        _validations(request.user)
+        .filter(status=OrganisationValidation.Status.REQUESTED)
+        .order_by("created_at")
+    )
+    context = {"validations": requested, "refuse_form": RefuseValidationForm()}
+    return render(request, "grants/validations.html", context)
+
+
+@require_POST
+@manager_required
+def decide_validation(request: HttpRequest, pk: int) -> HttpResponse:
+    validation = get_object_or_404(_validations(request.user), pk=pk)
+    validated = request.POST.get("decision") == "validate"
+    form = RefuseValidationForm(request.POST)
+    if not validated and not form.is_valid():
+        context = {"validation": validation, "form": form}
+        return render(request, "grants/validation_refuse.html", context, status=400)
+    services.decide_organisation(
+        validation.organisation,
+        validation.edition,
+        actor=request.user,
+        validated=validated,
+        reason="" if validated else form.cleaned_data["reason"],
+    )
+    if validated:
+        messages.success(request, _("%(name)s is validated.") % {"name": validation.organisation})
+    else:
+        message = _("%(name)s is refused; they were told why.")
+        messages.success(request, message % {"name": validation.organisation})
+    return redirect("grants:validations")

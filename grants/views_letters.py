@@ -1,0 +1,77 @@
+"""Award letters on the web: the permission-checked download and the public verification page."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from organisations.models import Membership
+
+from .letters import current_letter, find_letter, letter_filename, normalise_code
+from .models import Grant
+from .services import staff_role
+
+
+def can_download_letter(user, grant: Grant) -> bool:
+    """The organisation's active members, its partner's staff and programme staff."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_programme_staff or user.is_superuser:
+        return True
+    is_member = Membership.objects.filter(
+        user=user, organisation_id=grant.proposal.organisation_id, status=Membership.Status.ACTIVE
+    ).exists()
+    return is_member or staff_role(user, grant.country_programme) is not None
+
+
+@require_GET
+@login_required
+def download(request: HttpRequest, grant_id: int) -> FileResponse:
+    """The grant's current letter as a PDF attachment; 404 for whoever may not see it."""
+    grant = get_object_or_404(
+        Grant.objects.select_related("proposal", "country_programme"), pk=grant_id
+    )
+    if not can_download_letter(request.user, grant):
+        raise Http404
+    letter = current_letter(grant)
+    if letter is None:
+        raise Http404("The award letter is still being prepared.")
+    response = FileResponse(
+        letter.file.open("rb"),
+        as_attachment=True,
+        filename=letter_filename(letter),
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def verify_form(request: HttpRequest) -> HttpResponse:
+    """A code typed in from a printed letter: on to its verification page."""
+    typed = request.GET.get("code", "")
+    code = normalise_code(typed)
+    if code:
+        return redirect("letters:verify", code=code)
+    context = {"typed": typed, "asked": bool(typed)}
+    return render(request, "letters/verify.html", context, status=400 if typed else 200)
+
+
+@require_GET
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: confirms a letter is genuine and shows its key facts, nothing personal."""
+    letter = find_letter(code)
+    if letter is None:
+        return render(request, "letters/verify.html", {"typed": code, "asked": True}, status=404)
+    grant = letter.grant
+    context = {
+        "letter": letter,
+        "reference": grant.reference,
+        "organisation_name": grant.proposal.organisation.name,
+        "event_title": grant.proposal.title,
+        "cancelled": grant.status == Grant.Status.CANCELLED,
+    }
+    response = render(request, "letters/verify.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
