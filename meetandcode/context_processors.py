@@ -18,7 +18,7 @@ from organisations.permissions import Roles, roles_of
 # The URL names the navigation links to. A page that does not exist yet (its URL name does not
 # resolve) is left out of the navigation instead of linking nowhere.
 EVENTS_URL = "events:list"
-IMPACT_URL = "grants:impact"
+IMPACT_URL = "public:impact"
 LIBRARY_URL = "events:library"
 MY_ORGANISATION_URL = "organisations:mine"
 REVIEW_DASHBOARD_URL = "grants:dashboard"

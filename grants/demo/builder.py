@@ -33,7 +33,7 @@ from organisations.models import (
     ValidationToken,
 )
 
-from . import data
+from . import content, data
 from .planner import OrgPlan, Person, Plan, ProposalPlan
 
 BATCH = 2000
@@ -150,6 +150,7 @@ class DemoBuilder:
             self._people()
             self._partners()
             self._programmes()
+            self._public_content()
             self._organisations()
             self._proposals()
 
@@ -268,6 +269,10 @@ class DemoBuilder:
                     donation_receipt_required=spec.donation_receipt,
                 )
             counter["rows"] = len(self.programmes)
+
+    def _public_content(self) -> None:
+        with self.progress.step(_("library, FAQ and country pages")) as counter:
+            counter["rows"] = content.write_public_content(self.programmes)
 
     # --- organisations ------------------------------------------------------------------------
 

@@ -82,8 +82,13 @@ def proposal(organisation, programme, owner):
     )
 
 
+DIGEST = {"count": 1, "proposals": [{"title": "Robots", "organisation": "Code Club", "link": ""}]}
+
+
 def _row(recipient, kind="proposal_rejected", **fields) -> Notification:
     context = {"proposal": "Robots", "organisation": "Code Club", "reason": "Too late."}
+    if kind == "review_digest":  # a list of the proposals waiting, not one proposal
+        context |= DIGEST
     return Notification.objects.create(
         recipient=recipient, kind=kind, context=context, url="/my/", **fields
     )

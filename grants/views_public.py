@@ -1,0 +1,150 @@
+"""Public pages of the programme: its impact figures, a page per country and the FAQ.
+
+No login, no personal data: partners appear with their public contact only, figures are sums.
+"""
+
+from django import forms
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django_countries import countries
+
+from events.models import Language
+from organisations.models import LegalForm
+
+from . import impact
+from .models import CountryInfo, CountryProgramme, Edition, FaqEntry
+
+# The bar chart's geometry, in SVG user units (the SVG scales to the width of the screen).
+CHART_WIDTH = 460
+CHART_LABEL_WIDTH = 125
+CHART_VALUE_WIDTH = 50
+CHART_ROW = 28
+CHART_BAR = 20
+
+
+class EditionForm(forms.Form):
+    edition = forms.TypedChoiceField(
+        label=gettext_lazy("Edition"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, editions, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", gettext_lazy("All editions"))]
+        choices += [(edition.year, edition.name) for edition in editions]
+        self.fields["edition"].choices = choices
+        self.fields["edition"].widget.attrs["class"] = "form-select"
+
+
+@require_GET
+def impact_page(request: HttpRequest) -> HttpResponse:
+    editions = list(Edition.objects.only("id", "year", "name"))
+    form = EditionForm(request.GET or None, editions=editions)
+    edition = None
+    if form.is_valid() and form.cleaned_data["edition"]:
+        edition = next(e for e in editions if e.year == form.cleaned_data["edition"])
+    figures = impact.cached(edition)
+    context = {
+        "form": form,
+        "edition": edition,
+        "impact": figures,
+        "chart": bar_chart(figures.by_country),
+    }
+    return render(request, "public/impact.html", context)
+
+
+def bar_chart(rows: list[impact.Figures]) -> dict | None:
+    """Bars of participants per country (approved events while no report is accepted yet),
+    laid out here so the template only draws them."""
+    if not rows:
+        return None
+    metric = "participants" if any(row.participants for row in rows) else "approved_events"
+    title = (
+        _("Participants per country")
+        if metric == "participants"
+        else _("Approved events per country")
+    )
+    largest = max(getattr(row, metric) for row in rows) or 1
+    room = CHART_WIDTH - CHART_LABEL_WIDTH - CHART_VALUE_WIDTH
+    bars = []
+    for index, row in enumerate(rows):
+        value = getattr(row, metric)
+        width = round(room * value / largest, 1)
+        top = index * CHART_ROW
+        bars.append(
+            {
+                "label": row.label,
+                "value": value,
+                "y": top,
+                "text_y": top + CHART_BAR - 5,
+                "width": width,
+                "value_x": CHART_LABEL_WIDTH + width + 6,
+            }
+        )
+    description = "; ".join(f"{bar['label']}: {bar['value']}" for bar in bars)
+    return {
+        "title": title,
+        "description": description,
+        "bars": bars,
+        "width": CHART_WIDTH,
+        "height": len(rows) * CHART_ROW,
+        "label_width": CHART_LABEL_WIDTH,
+        "label_x": CHART_LABEL_WIDTH - 8,
+        "bar_height": CHART_BAR,
+    }
+
+
+@require_GET
+def country_page(request: HttpRequest, code: str) -> HttpResponse:
+    code = code.upper()
+    programme = (
+        CountryProgramme.objects.select_related("edition", "partner", "info")
+        .filter(country=code)
+        .order_by("-edition__year")
+        .first()
+    )
+    if programme is None:
+        raise Http404(_("Meet and Code has no programme in this country."))
+    try:
+        info = programme.info
+    except CountryInfo.DoesNotExist:
+        info = None
+    conditions = info.conditions if info and info.conditions else programme.conditions
+    context = {
+        "programme": programme,
+        "country": programme.country,
+        "edition": programme.edition,
+        "partner": programme.partner,
+        "conditions": [line.strip() for line in conditions.splitlines() if line.strip()],
+        "notes": info.extra_notes if info else "",
+        "legal_forms": list(LegalForm.objects.filter(country=code).values_list("name", flat=True)),
+        "languages": _language_names(programme.languages),
+        "other_countries": _other_countries(programme),
+    }
+    return render(request, "public/country.html", context)
+
+
+def _language_names(codes: list[str]) -> list[str]:
+    names = dict(Language.objects.filter(code__in=codes).values_list("code", "name"))
+    return [names.get(code, code) for code in codes]
+
+
+def _other_countries(programme: CountryProgramme) -> list[tuple[str, str]]:
+    codes = CountryProgramme.objects.filter(edition=programme.edition).values_list(
+        "country", flat=True
+    )
+    others = [(code, str(countries.name(code))) for code in codes if code != programme.country]
+    return sorted(others, key=lambda pair: pair[1])
+
+
+@require_GET
+def faq(request: HttpRequest) -> HttpResponse:
+    """The published questions in the visitor's language, else in the site's default one."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    entries = list(FaqEntry.objects.published().filter(language=language))
+    if not entries and language != settings.LANGUAGE_CODE:
+        entries = list(FaqEntry.objects.published().filter(language=settings.LANGUAGE_CODE))
+    return render(request, "public/faq.html", {"entries": entries})
