@@ -9,7 +9,17 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import BudgetLine, Event, FocusGroup, Language, Proposal, Report
+from .models import (
+    BudgetLine,
+    Event,
+    FocusGroup,
+    Language,
+    Proposal,
+    Reminder,
+    Report,
+    ReportFile,
+    Resource,
+)
 
 
 @admin.register(FocusGroup)
@@ -149,3 +159,95 @@ class ReportAdmin(admin.ModelAdmin):
     raw_id_fields = ("proposal",)
     show_full_result_count = False
     readonly_fields = ("status", "created_at", "updated_at", "submitted_at", "accepted_at")
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """What the periodic reminders sent (events/reminders.py): a record to read, never to edit,
+    as a changed or deleted row would make a reminder go out again."""
+
+    list_display = ("proposal", "kind", "number", "sent_at")
+    list_filter = ("kind",)
+    search_fields = ("proposal__title", "proposal__organisation__name")
+    list_select_related = ("proposal",)
+    raw_id_fields = ("proposal",)
+    show_full_result_count = False
+    date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportFile)
+class ReportFileAdmin(admin.ModelAdmin):
+    """Receipts and photos of reports. Added only through the report's upload (which checks the
+    content and strips metadata); here they are read, and a photo can be taken off the public
+    page. The file itself opens through the permission-checked download view."""
+
+    list_display = ("original_name", "kind", "report", "size", "public", "created_at")
+    list_filter = ("kind", "public")
+    search_fields = ("original_name", "report__proposal__title")
+    list_select_related = ("report__proposal",)
+    show_full_result_count = False
+    fields = ("report", "kind", "download", "original_name", "content_type", "size", "consent",
+              "public", "uploaded_by", "created_at")  # fmt: skip
+    readonly_fields = ("report", "kind", "download", "original_name", "content_type", "size",
+                       "consent", "uploaded_by", "created_at")  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        if obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("events:report_file", args=[obj.pk]), _("Download")
+        )
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    """The inspiration library. Programme staff and national partner staff both add and edit
+    resources: partner staff get this one model (once programme staff give their account
+    ``is_staff`` so the admin lets them in), without any other admin permission."""
+
+    list_display = ("title", "kind", "format", "age_band", "language", "published", "created_at")
+    list_filter = ("published", "kind", "format", "age_band", "language")
+    search_fields = ("title", "summary")
+    list_editable = ("published",)
+    fields = ("title", "summary", "kind", "format", "age_band", "language", "url", "file",
+              "published")  # fmt: skip
+
+    def _editor(self, request) -> bool:
+        from organisations.permissions import roles_of
+
+        cached = getattr(request, "_library_editor", None)
+        if cached is None:
+            roles = roles_of(request.user)
+            cached = request._library_editor = roles.programme_staff or roles.partner_staff
+        return cached
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self._editor(request)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self._editor(request)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) or self._editor(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) or self._editor(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) or self._editor(request)

@@ -1,12 +1,14 @@
 """Proposals, their budget lines, the public events they become, and reports after the event."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from grants.models import CURRENCIES, MONEY
+from grants.models import CURRENCIES, MONEY, private_storage
 
 
 class Format(models.TextChoices):
@@ -347,3 +349,189 @@ class Report(models.Model):
 
     def __str__(self):
         return f"Report on {self.proposal}"
+
+
+# --- The inspiration library ----------------------------------------------------------------
+
+RESOURCE_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "docx", "pptx", "odt"]
+RESOURCE_MAX_BYTES = 20 * 1024 * 1024
+
+
+def validate_resource_size(upload) -> None:
+    if upload.size > RESOURCE_MAX_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s MB; the library takes files of up to 20 MB."),
+            params={"size": f"{upload.size / 1024 / 1024:.1f}"},
+            code="too_large",
+        )
+
+
+class ResourceQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+
+class Resource(models.Model):
+    """A guide, lesson plan, video, toolkit or story in the public inspiration library.
+
+    Public content that programme and partner staff edit in the admin: an uploaded file is served
+    by the library's own view, and only while the resource is published.
+    """
+
+    class Kind(models.TextChoices):
+        GUIDE = "guide", _("Guide")
+        LESSON_PLAN = "lesson_plan", _("Lesson plan")
+        VIDEO = "video", _("Video")
+        TOOLKIT = "toolkit", _("Toolkit")
+        STORY = "story", _("Story")
+
+    class AgeBand(models.TextChoices):
+        AGES_8_12 = "8-12", _("8 to 12 years")
+        AGES_13_16 = "13-16", _("13 to 16 years")
+        AGES_17_24 = "17-24", _("17 to 24 years")
+        ALL = "all", _("All ages")
+
+    title = models.CharField(_("title"), max_length=160)
+    summary = models.TextField(_("summary"), max_length=1000)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind)
+    format = models.CharField(
+        _("event format"),
+        max_length=20,
+        choices=Format,
+        blank=True,
+        help_text=_("The kind of event it helps with; leave empty if it suits any."),
+    )
+    age_band = models.CharField(_("ages"), max_length=8, choices=AgeBand, default=AgeBand.ALL)
+    language = models.CharField(
+        _("language"), max_length=8, default="en", help_text=_("Language code, e.g. en, de, fr.")
+    )
+    url = models.URLField(
+        _("link"), blank=True, help_text=_("Where the resource is online. Or upload a file.")
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to="library/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(RESOURCE_EXTENSIONS), validate_resource_size],
+        help_text=_("PDF, PNG, JPG, DOCX, PPTX or ODT, up to 20 MB. Or give a link."),
+    )
+    published = models.BooleanField(
+        _("published"), default=False, help_text=_("Shown in the public library.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("library resource")
+        verbose_name_plural = _("library resources")
+        indexes = [models.Index(fields=["published", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(url="") | ~Q(file=""), name="resource_has_link_or_file"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if not self.url and not self.file:
+            raise ValidationError(
+                {"url": _("Give a link to the resource or upload its file.")}, code="missing"
+            )
+
+
+# --- Reminders sent by the periodic tasks (events/reminders.py) ----------------------------
+
+
+class Reminder(models.Model):
+    """A reminder sent about a proposal, kept so the periodic tasks send each one exactly once.
+
+    The report series is ``report_due`` (number 1), then ``report_overdue`` (numbers 2 and 3):
+    the unique constraint with the check below lets the database refuse a fourth.
+    """
+
+    class Kind(models.TextChoices):
+        REPORT_DUE = "report_due", _("Report due")
+        REPORT_OVERDUE = "report_overdue", _("Report overdue")
+        DRAFT_DEADLINE = "draft_deadline", _("Application deadline near")
+
+    kind = models.CharField(max_length=30, choices=Kind)
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reminders")
+    number = models.PositiveSmallIntegerField(help_text=_("Its place in the series, from 1."))
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "proposal", "number"], name="reminder_sent_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="report_due", number=1)
+                | Q(kind="report_overdue", number__in=[2, 3])
+                | Q(kind="draft_deadline", number=1),
+                name="reminder_number_in_series",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.number} for {self.proposal_id}"
+
+
+# --- Files attached to a report (events/uploads.py checks them) -----------------------------
+
+
+def report_file_path(instance, filename: str) -> str:
+    """Where a report's file is stored: a name the server made (events/uploads.py), never the
+    uploader's."""
+    return f"reports/{instance.report_id}/{filename}"
+
+
+class ReportFile(models.Model):
+    """A receipt or a photo of a report, stored privately and served only through a checked view.
+
+    Photos are re-encoded without any metadata on upload; a photo needs the declaration that
+    everyone shown agreed, and only photos the organisation marked public reach the event page.
+    """
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", _("Receipt")
+        PHOTO = "photo", _("Photo")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    file = models.FileField(storage=private_storage, upload_to=report_file_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    public = models.BooleanField(
+        _("may be shown on the public event page"), default=False
+    )
+    consent = models.BooleanField(
+        _("everyone shown agreed to the photo being used"), default=False
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["receipt", "photo"]), name="reportfile_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="receipt") | Q(consent=True), name="reportfile_photo_consent"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="photo") | Q(public=False), name="reportfile_receipt_private"
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name

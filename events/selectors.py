@@ -1,7 +1,9 @@
 """Reads for the applicant's proposal pages."""
 
 from django.db.models.functions import TruncDate
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import CountryProgramme
@@ -62,11 +64,37 @@ def dashboard_proposals(user, limit: int = 50) -> list[Proposal]:
             organisation__memberships__user=user,
             organisation__memberships__status=Membership.Status.ACTIVE,
         )
-        .select_related("organisation", "grant")
+        .select_related("organisation", "grant", "report", "country_programme")
         .order_by("-updated_at", "-id")[:limit]
     )
+    now = timezone.now()
     for proposal in proposals:
         proposal.next_step, proposal.next_step_on_edit = NEXT_STEPS.get(
             proposal.status, ("", False)
         )
+        proposal.next_step_url = ""
+        if proposal.status == Proposal.Status.APPROVED:
+            _report_step(proposal, now)
     return proposals
+
+
+def _report_step(proposal: Proposal, now) -> None:
+    """Once the event has started, the next thing to do is its report, until it is sent."""
+    from .reports import EDITABLE, report_window
+
+    window = report_window(proposal)
+    report = getattr(proposal, "report", None)  # select_related: None when there is none
+    if not window.is_open(now) or (report is not None and report.status not in EDITABLE):
+        return
+    due = window.due_at
+    if report is not None and report.status == report.Status.CHANGES_REQUESTED:
+        proposal.next_step = _("Change your report as the partner asked")
+    elif due is None:
+        proposal.next_step = _("Write your report")
+    elif now > due:
+        proposal.next_step = _("Report overdue since %(date)s") % {"date": date_format(
+            timezone.localtime(due), "DATE_FORMAT")}
+    else:
+        proposal.next_step = _("Report due on %(date)s") % {"date": date_format(
+            timezone.localtime(due), "DATE_FORMAT")}
+    proposal.next_step_url = reverse("events:report", args=[proposal.pk])

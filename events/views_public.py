@@ -16,7 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from . import feeds
-from .models import Language
+from .models import Language, ReportFile
 from .public import PublicEventFilter, version, visible_events
 
 PER_PAGE = 20
@@ -84,8 +84,21 @@ def event_detail(request, pk, slug):
         "absolute_url": feeds.event_url(event),
         "map": _map_settings(),
         "site_url": feeds.site_url(),
+        "photos": _public_photos(event),
     }
     return render(request, "public/event.html", context)
+
+
+def _public_photos(event) -> list:
+    """The photos the organisation marked public (with the consent declared), for the page."""
+    return list(
+        ReportFile.objects.filter(
+            report__proposal_id=event.proposal_id,
+            kind=ReportFile.Kind.PHOTO,
+            public=True,
+            consent=True,
+        ).only("pk")
+    )
 
 
 def _language_names(codes: str) -> list[str]:

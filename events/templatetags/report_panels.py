@@ -1,0 +1,31 @@
+"""What the partner's report panel (templates/grants/_report.html) needs, whatever view includes
+it: ``{% report_panel proposal request.user as panel %}``."""
+
+from django import template
+
+from grants.services import staff_role
+from organisations import audit
+from organisations.models import PartnerStaff
+
+from ..models import BudgetLine, Report
+from ..reports import report_window
+
+register = template.Library()
+
+
+@register.simple_tag
+def report_panel(proposal, user) -> dict:
+    report = Report.objects.filter(proposal=proposal).first()
+    if report is None:
+        return {"report": None, "window": report_window(proposal)}
+    is_manager = staff_role(user, proposal.country_programme) == PartnerStaff.Role.MANAGER
+    return {
+        "report": report,
+        "window": report_window(proposal),
+        "files": list(report.files.all()),
+        "lines": list(BudgetLine.objects.filter(proposal=proposal)),
+        "is_manager": is_manager,
+        "can_decide": is_manager and report.status == Report.Status.SUBMITTED,
+        "history": list(audit.entries_for(report).order_by("created_at", "id")),
+        "labels": dict(Report.Status.choices),
+    }
