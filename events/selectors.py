@@ -1,5 +1,6 @@
 """Reads for the applicant's proposal pages."""
 
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -65,6 +66,7 @@ def dashboard_proposals(user, limit: int = 50) -> list[Proposal]:
             organisation__memberships__status=Membership.Status.ACTIVE,
         )
         .select_related("organisation", "grant", "report", "country_programme")
+        .annotate(has_award_letter=Exists(_current_letters()))
         .order_by("-updated_at", "-id")[:limit]
     )
     now = timezone.now()
@@ -76,6 +78,12 @@ def dashboard_proposals(user, limit: int = 50) -> list[Proposal]:
         if proposal.status == Proposal.Status.APPROVED:
             _report_step(proposal, now)
     return proposals
+
+
+def _current_letters():
+    from grants.models import AwardLetter
+
+    return AwardLetter.objects.filter(grant__proposal=OuterRef("pk"), superseded=False)
 
 
 def _report_step(proposal: Proposal, now) -> None:

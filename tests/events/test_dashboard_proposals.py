@@ -60,3 +60,19 @@ def test_the_list_costs_the_same_queries_for_one_or_many_proposals(client, membe
 
     assert len(many.captured_queries) == len(one.captured_queries)
     assert response.content.decode().count("list-group-item") == 21
+
+
+def test_an_approved_proposal_offers_its_award_letter_once_built(client, member):
+    from grants.letters import build_award_letter
+    from tests.factories import GrantFactory
+
+    proposal = ProposalFactory(organisation=member.organisation, status="approved")
+    grant = GrantFactory(proposal=proposal)
+    letter_link = reverse("letters:download", args=[grant.pk])
+    assert letter_link not in client.get(DASHBOARD_URL).content.decode()
+
+    build_award_letter(grant.pk)
+
+    page = client.get(DASHBOARD_URL).content.decode()
+    assert letter_link in page and "Award letter (PDF)" in page
+    assert client.get(letter_link)["Content-Type"] == "application/pdf"
