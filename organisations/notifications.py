@@ -34,12 +34,26 @@ from .models import Membership, Notification
 log = logging.getLogger(__name__)
 
 MAX_RETRIES = 5  # after the first attempt: six attempts in all, then "failed"
-STUCK_AFTER = timedelta(minutes=10)  # a row "sending" this long was lost by its worker
-ENQUEUE_GRACE = timedelta(minutes=1)  # a fresh row's own task is on its way: leave it be
 SWEEP_BATCH = 500
 LATEST_IN_APP = 10
 
 MEMBERS, PARTNER = "members", "partner"
+
+
+def stuck_after() -> timedelta:
+    """A row "sending" this long was lost by its worker (NOTIFICATION_CLAIM_TIMEOUT)."""
+    return timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT)
+
+
+def enqueue_grace() -> timedelta:
+    """A fresh row's own task is on its way this long: the sweep leaves it be."""
+    return timedelta(seconds=settings.NOTIFICATION_ENQUEUE_GRACE)
+
+
+def __getattr__(name: str):
+    if name == "STUCK_AFTER":  # the former constant, now a setting read on each use
+        return stuck_after()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -104,9 +118,23 @@ KINDS: dict[str, Kind] = {
         _("Changes requested to your report: %(proposal)s"),
         _("The national partner asks for changes to the report on “%(proposal)s”."),
     ),
+    "report_submitted": Kind(
+        _("Report submitted: %(proposal)s"),
+        _("%(organisation)s sent the report on “%(proposal)s”: it waits for your review."),
+        frozenset({PARTNER}),
+    ),
     "payment_made": Kind(
         _("Payment made: %(reference)s"),
         _("%(amount)s %(currency)s were paid for grant %(reference)s."),
+    ),
+    "draft_deadline": Kind(
+        _("Applications close soon: %(proposal)s"),
+        _("“%(proposal)s” is not submitted yet; applications close on %(deadline)s."),
+    ),
+    "review_digest": Kind(
+        _("Proposals waiting for your review: %(count)s"),
+        _("Proposals of your countries waiting for your review: %(count)s."),
+        frozenset({PARTNER}),
     ),
 }
 
@@ -267,11 +295,11 @@ def claim(notification_id: int) -> Notification | None:
     """Take the row for one send attempt, or None if it is sent, failed or another worker's.
 
     A conditional UPDATE, so of two deliveries of the same task only one goes on. A row left
-    "sending" for longer than STUCK_AFTER was lost by a crashed worker and may be taken again.
+    "sending" for longer than ``stuck_after()`` was lost by a crashed worker and may be taken again.
     """
     now = timezone.now()
     claimable = Q(status=Notification.Status.PENDING) | Q(
-        status=Notification.Status.SENDING, claimed_at__lt=now - STUCK_AFTER
+        status=Notification.Status.SENDING, claimed_at__lt=now - stuck_after()
     )
     taken = Notification.objects.filter(claimable, pk=notification_id).update(
         status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
@@ -291,7 +319,20 @@ def send(notification: Notification) -> None:
         to=[notification.recipient.email],
     )
     mail.attach_alternative(message.html, "text/html")
+    for filename, content, mimetype in attachments(notification):
+        mail.attach(filename, content, mimetype)
     mail.send()
+
+
+def attachments(notification: Notification) -> list[tuple[str, bytes, str]]:
+    """Files the e-mail carries: the approval e-mail carries the grant's award letter (built
+    here if its own task has not run yet: building is idempotent and locks the grant)."""
+    if notification.kind != "proposal_approved":
+        return []
+    from grants.letters import award_letter_attachment  # grants imports organisations
+
+    letter = award_letter_attachment(notification.context.get("reference", ""))
+    return [letter] if letter else []
 
 
 def is_transient(error: BaseException) -> bool:
@@ -326,8 +367,10 @@ def _describe(error: BaseException) -> str:
 
 
 def retry_countdown(attempts: int) -> int:
-    """Seconds before the next attempt: 30, 60, 120, 240, 480 (well inside STUCK_AFTER)."""
-    return min(30 * 2 ** max(attempts - 1, 0), int(STUCK_AFTER.total_seconds()) - 60)
+    """Seconds before the next attempt: 30, 60, 120, 240, 480 (well inside ``stuck_after()``:
+    a retry waiting longer would look lost to the sweep)."""
+    window = int(stuck_after().total_seconds())
+    return max(1, min(30 * 2 ** max(attempts - 1, 0), window - 60))
 
 
 def due_for_sending(now=None) -> QuerySet[Notification]:
@@ -336,11 +379,11 @@ def due_for_sending(now=None) -> QuerySet[Notification]:
     never_tried = Q(
         status=Notification.Status.PENDING,
         claimed_at__isnull=True,
-        created_at__lt=now - ENQUEUE_GRACE,
+        created_at__lt=now - enqueue_grace(),
     )
     left_behind = Q(
         status__in=[Notification.Status.PENDING, Notification.Status.SENDING],
-        claimed_at__lt=now - STUCK_AFTER,
+        claimed_at__lt=now - stuck_after(),
     )
     return Notification.objects.filter(never_tried | left_behind).order_by("created_at")
 
