@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -148,26 +149,51 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task a worker took but never acknowledged (the worker was killed) goes back to the queue after
+# the visibility timeout. Keep it above the longest task and the longest retry countdown (9 min),
+# or Redis hands a task still running or waiting to a second worker (docs/configuration.md).
+BROKER_VISIBILITY_TIMEOUT = env.int("BROKER_VISIBILITY_TIMEOUT", default=3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": REDIS_TIMEOUT_SECONDS,
     "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
-    "visibility_timeout": 3600,
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
     "max_retries": 1,
 }
+# A notification "sending" this long (seconds) was lost by its worker: a redelivered task or the
+# sweep may send it. Keep it well above the longest send (the SMTP timeout is 10 s).
+NOTIFICATION_CLAIM_TIMEOUT = env.int("NOTIFICATION_CLAIM_TIMEOUT", default=600)
+# A fresh notification's own task is on its way: the sweep leaves it this long (seconds).
+NOTIFICATION_ENQUEUE_GRACE = env.int("NOTIFICATION_ENQUEUE_GRACE", default=60)
 CELERY_TASK_DEFAULT_QUEUE = "meetandcode"
 # Celery's own beat schedule (django-celery-beat does not support Django 6.1 yet).
 CELERY_BEAT_SCHEDULE: dict = {
     # Notifications whose task was lost (broker down at commit, a worker killed) go out late.
     "send-pending-notifications": {
         "task": "organisations.tasks.send_pending_notifications",
-        "schedule": 60.0,
+        "schedule": env.float("NOTIFICATION_SWEEP_SECONDS", default=60.0),
     },
     # Award letters whose task was lost (broker down at commit) are built late, never missing.
     "build-missing-award-letters": {
         "task": "grants.tasks.build_missing_award_letters",
-        "schedule": 300.0,
+        "schedule": env.float("LETTER_SWEEP_SECONDS", default=300.0),
+    },
+    # Reminders (events/reminders.py): each is recorded, so a run repeated or late sends nothing
+    # twice. Crontab hours are in Celery's time zone, which follows TIME_ZONE (Europe/Brussels).
+    "send-report-reminders": {
+        "task": "events.tasks.send_report_reminders",
+        "schedule": crontab(minute=5),
+    },
+    "send-draft-deadline-reminders": {
+        "task": "events.tasks.send_draft_deadline_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "send-partner-review-digests": {
+        "task": "events.tasks.send_partner_digests",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
+# Unsubmitted drafts get one reminder when their application deadline is this many days away.
+DRAFT_REMINDER_DAYS = env.int("DRAFT_REMINDER_DAYS", default=5)
 if not REDIS_URL and not TESTING:
     log.warning("REDIS_URL is not set: Celery tasks run in-process (no worker, no beat).")
 
@@ -235,6 +261,9 @@ if EMAIL_BACKEND_PATH == SMTP_BACKEND:
         "use_tls": env.bool("EMAIL_USE_TLS", default=False),
         "timeout": 10,
     }
+elif env.str("EMAIL_FILE_PATH", default=""):
+    # The file backend (or a subclass) writes the messages to files in this folder.
+    MAILERS["default"]["OPTIONS"] = {"file_path": env.str("EMAIL_FILE_PATH")}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Meet and Code <grants@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
