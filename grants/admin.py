@@ -198,6 +198,9 @@ class GrantAdmin(ViewOnlyAdmin):
         "paid_on",
         "paid_amount",
         "payment_reference",
+        # The receipt's file is served only by its permission-checked view, not linked here.
+        "donation_receipt_name",
+        "donation_receipt_uploaded_at",
     )
     readonly_fields = fields
 

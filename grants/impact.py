@@ -1,6 +1,7 @@
 """The programme's public figures, computed from the data with a few aggregate queries.
 
-What counts:
+Every figure is one of grants/figures.py's (the partners' dashboard counts the same way). What
+counts:
 
 - an *approved event* is a proposal approved and not cancelled since (a cancelled grant, a
   rejected or withdrawn proposal never counts);
@@ -15,17 +16,16 @@ The figures are the same for everyone, so they are cached for ten minutes.
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Concat, Lower
+from django.db.models import F
 from django.utils.translation import get_language
 from django_countries import countries
 
-from events.models import Proposal, Report
+from events.models import Proposal
 
+from . import figures
 from .models import Edition
 
 CACHE_SECONDS = 10 * 60
-ACCEPTED = Q(report__status=Report.Status.ACCEPTED)
 
 
 @dataclass
@@ -68,24 +68,18 @@ def _percent(part: int, whole: int) -> int | None:
 
 
 def _aggregates() -> dict:
+    """The public figures as grants/figures.py (the programme's single source of numbers)
+    defines and counts them, so the dashboard and this page always agree."""
+    measures = figures.measures()
     return {
-        "approved_events": Count("pk"),
-        "events_held": Count("pk", filter=ACCEPTED),
-        "participants": Sum("report__participants_total", filter=ACCEPTED, default=0),
-        "girls_and_women": Sum("report__gender_female", filter=ACCEPTED, default=0),
-        "refugees": Sum("report__refugees", filter=ACCEPTED, default=0),
-        # Same town name in two countries is two towns.
-        "towns": Count(
-            Concat("country_programme__country", Lower("city")),
-            filter=~Q(city=""),
-            distinct=True,
-        ),
-        "answered_only_possible": Count(
-            "pk", filter=ACCEPTED & Q(report__only_possible_thanks_to_grant__isnull=False)
-        ),
-        "only_possible": Count(
-            "pk", filter=ACCEPTED & Q(report__only_possible_thanks_to_grant=True)
-        ),
+        "approved_events": measures["funded"],
+        "events_held": measures["held"],
+        "participants": measures["participants_total"],
+        "girls_and_women": measures["gender_female"],
+        "refugees": measures["refugees"],
+        "towns": measures["towns"],
+        "answered_only_possible": measures["answered_only_possible"],
+        "only_possible": measures["only_possible"],
     }
 
 

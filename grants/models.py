@@ -180,6 +180,22 @@ class ReviewScore(models.Model):
         return f"{self.criterion_id}: {self.score}"
 
 
+class _PrivateStorage(LazyObject):
+    """``STORAGES["private"]``, looked up when first used (so tests can point it elsewhere)."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private_storage = _PrivateStorage()
+
+
+def private_storage():
+    """The storage of files never served by a public URL (award letters): a callable, so
+    migrations name it instead of freezing its location."""
+    return _private_storage
+
+
 class Grant(models.Model):
     """The approved amount reserved from a country budget, with its reference and payment.
 
@@ -219,6 +235,18 @@ class Grant(models.Model):
     paid_on = models.DateField(null=True, blank=True)
     paid_amount = models.DecimalField(null=True, blank=True, **MONEY)
     payment_reference = models.CharField(max_length=100, blank=True)
+    # The organisation's donation receipt, where the country programme asks for one: private,
+    # checked by its content on upload (grants/payments.py), served by a permission-checked view.
+    donation_receipt = models.FileField(
+        _("donation receipt"),
+        storage=private_storage,
+        upload_to="donation-receipts/%Y/",
+        max_length=200,
+        blank=True,
+    )
+    donation_receipt_name = models.CharField(max_length=200, blank=True)
+    donation_receipt_type = models.CharField(max_length=100, blank=True)
+    donation_receipt_uploaded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-approved_at"]
@@ -234,6 +262,11 @@ class Grant(models.Model):
                 condition=Q(payment_status="unpaid")
                 | Q(paid_on__isnull=False, paid_amount__isnull=False),
                 name="grant_paid_has_date_and_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_amount__isnull=True)
+                | Q(paid_amount__gt=0, paid_amount__lte=F("amount")),
+                name="grant_paid_amount_within_grant",
             ),
         ]
 
@@ -264,22 +297,6 @@ class ProposalComment(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.proposal_id}"
-
-
-class _PrivateStorage(LazyObject):
-    """``STORAGES["private"]``, looked up when first used (so tests can point it elsewhere)."""
-
-    def _setup(self):
-        self._wrapped = storages["private"]
-
-
-_private_storage = _PrivateStorage()
-
-
-def private_storage():
-    """The storage of files never served by a public URL (award letters): a callable, so
-    migrations name it instead of freezing its location."""
-    return _private_storage
 
 
 class AwardLetter(models.Model):

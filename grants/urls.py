@@ -7,7 +7,7 @@ tests/grants/test_partner_access.py asks every URL of this namespace as each kin
 
 from django.urls import path
 
-from . import views, views_decisions
+from . import views, views_decisions, views_figures, views_payments
 
 app_name = "grants"
 
@@ -17,6 +17,14 @@ urlpatterns = [
     path("export.csv", views.export_csv, name="export_csv"),
     path("export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
+    # Payments and programme figures (grants/views_payments.py, grants/views_figures.py)
+    path("payments/", views_payments.payments_list, name="payments"),
+    path("payments/export.csv", views_payments.payments_csv, name="payments_csv"),
+    path("payments/export.xlsx", views_payments.payments_xlsx, name="payments_xlsx"),
+    path("proposals/<int:pk>/payment/", views_payments.payment, name="payment"),
+    path("figures/", views_figures.figures_page, name="figures"),
+    path("figures/export.csv", views_figures.figures_csv, name="figures_csv"),
+    path("figures/export.xlsx", views_figures.figures_xlsx, name="figures_xlsx"),
     # ---- Reviews, comments, decisions, tokens, organisation validation --------------------
     # (grants/views_decisions.py): add those paths below this line.
     path("proposals/<int:pk>/review/", views_decisions.review, name="review"),

@@ -23,6 +23,7 @@ LIBRARY_URL = "events:library"
 MY_ORGANISATION_URL = "organisations:mine"
 REVIEW_DASHBOARD_URL = "grants:dashboard"
 PROGRAMME_FIGURES_URL = "grants:figures"
+PAYMENTS_URL = "grants:payments"
 
 DEMO_DOMAIN = "demo.meetandcode.eu"  # the demo data's domain (grants/demo/data.py)
 DEMO_LOGINS = [
@@ -111,17 +112,17 @@ def _role_links(user, roles: Roles) -> list[tuple[str, str]]:
         wanted.append((MY_ORGANISATION_URL, _("My organisation")))
     if roles.partner_staff or roles.programme_staff:
         wanted.append((REVIEW_DASHBOARD_URL, _("Review dashboard")))
-    if roles.programme_staff:
+        wanted.append((PAYMENTS_URL, _("Payments")))
         wanted.append((PROGRAMME_FIGURES_URL, _("Programme figures")))
+    if roles.programme_staff:
         if user.is_staff:  # the Django admin lets in staff accounts only
             wanted.append(("admin:index", _("Admin")))
     return wanted
 
 
 def _links(request, wanted: list[tuple[str, str]]) -> list[NavLink]:
-    links = []
-    for name, label in wanted:
-        url = url_or_none(name)
-        if url:
-            links.append(NavLink(label=label, url=url, current=request.path.startswith(url)))
-    return links
+    """The links whose pages exist; the current one is the longest address the page is under."""
+    found = [(url, label) for name, label in wanted if (url := url_or_none(name))]
+    under = [url for url, _label in found if request.path.startswith(url)]
+    current = max(under, key=len, default=None)
+    return [NavLink(label=label, url=url, current=url == current) for url, label in found]

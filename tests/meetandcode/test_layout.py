@@ -31,6 +31,7 @@ def routed_nav(monkeypatch):
 
 
 PUBLIC = ["Events", "Impact", "Library"]  # for everyone, signed in or not
+PARTNER = ["Review dashboard", "Payments", "Programme figures"]  # partner and programme staff
 
 
 def nav_labels(response) -> list[str]:
@@ -123,12 +124,23 @@ def test_a_new_sign_up_is_an_applicant_and_sees_my_organisation(client, routed_n
     assert "Log out" in response.content.decode()
 
 
-def test_partner_reviewer_sees_the_review_dashboard_only(client, routed_nav):
+def test_only_the_deepest_matching_link_is_current(client):
+    from tests.factories import log_in_with_second_factor
+
+    log_in_with_second_factor(client, make_partner_staff(PartnerStaff.Role.MANAGER))
+
+    response = client.get(reverse("grants:payments"))
+
+    current = [link.label for link in response.context["layout"].nav if link.current]
+    assert current == ["Payments"]  # not the review dashboard at /partner/ as well
+
+
+def test_partner_reviewer_sees_the_partner_pages_only(client, routed_nav):
     client.force_login(make_partner_staff(PartnerStaff.Role.REVIEWER))
 
     response = client.get(reverse("home"))
 
-    assert nav_labels(response) == [*PUBLIC, "Review dashboard"]
+    assert nav_labels(response) == [*PUBLIC, *PARTNER]
 
 
 def test_partner_staff_who_is_also_a_member_sees_both_areas(client, routed_nav):
@@ -150,7 +162,7 @@ def test_partner_staff_who_is_also_a_member_sees_both_areas(client, routed_nav):
 
     response = client.get(reverse("home"))
 
-    assert nav_labels(response) == [*PUBLIC, "My organisation", "Review dashboard"]
+    assert nav_labels(response) == [*PUBLIC, "My organisation", *PARTNER]
 
 
 def test_programme_staff_see_figures_and_admin(client, routed_nav):
@@ -161,7 +173,7 @@ def test_programme_staff_see_figures_and_admin(client, routed_nav):
 
     response = client.get(reverse("home"))
 
-    assert nav_labels(response) == [*PUBLIC, "Review dashboard", "Programme figures", "Admin"]
+    assert nav_labels(response) == [*PUBLIC, *PARTNER, "Admin"]
     assert f'href="{reverse("admin:index")}"' in response.content.decode()
 
 
