@@ -364,6 +364,14 @@ def validate_resource_size(upload) -> None:
             params={"size": f"{upload.size / 1024 / 1024:.1f}"},
             code="too_large",
         )
+    # The content must match the extension (magic bytes; zip bombs refused): events/uploads.py
+    from .uploads import library_file_problem
+
+    if getattr(upload, "_committed", False):  # already stored (checked when it came in)
+        return
+    problem = library_file_problem(upload)
+    if problem:
+        raise ValidationError(problem, code="bad_content")
 
 
 class ResourceQuerySet(models.QuerySet):

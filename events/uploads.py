@@ -186,3 +186,59 @@ def _plain_pixels(image, kind: str):
         mode = "L"
     converted = upright.convert(mode)
     return Image.frombytes(mode, converted.size, converted.tobytes())
+
+
+# --- The library's files (events.models.Resource, uploaded in the admin) --------------------
+
+ZIP_MAX_ENTRIES = 1000
+ZIP_MAX_UNCOMPRESSED = 100 * 1024 * 1024
+ZIP_FORMATS = {"docx", "pptx", "odt"}
+
+
+def library_file_problem(upload) -> str | None:
+    """Why the library file's content does not match its extension, or None when it does.
+
+    PDF and images by their magic bytes (no web page code in a PDF); DOCX, PPTX and ODT are zip
+    containers: refused when they hold too many entries, unpack to too much (a zip bomb) or name
+    a path outside themselves."""
+    import zipfile
+
+    extension = os.path.splitext(upload.name or "")[1].lower().lstrip(".")
+    upload.seek(0)
+    head = upload.read(1024)
+    upload.seek(0)
+    if extension == "pdf":
+        if not head.startswith(b"%PDF") or any(m in head.lower() for m in HTML_MARKERS):
+            return _("The file is not a plain PDF.")
+        return None
+    if extension in {"png", "jpg", "jpeg"}:
+        if _image_kind(head) != ("PNG" if extension == "png" else "JPEG"):
+            return _("The file is not a %(kind)s image.") % {"kind": extension.upper()}
+        try:
+            with Image.open(upload) as image:  # reads the header only: no pixels decoded
+                too_many = image.width * image.height > MAX_PIXELS
+        except (OSError, ValueError, Image.DecompressionBombError):
+            too_many = True
+        finally:
+            upload.seek(0)
+        if too_many:
+            return _("The image is broken or has too many pixels (at most 40 megapixels).")
+        return None
+    if extension in ZIP_FORMATS:
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                entries = archive.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return _("The file is not a %(kind)s document.") % {"kind": extension.upper()}
+        finally:
+            upload.seek(0)
+        if len(entries) > ZIP_MAX_ENTRIES:
+            return _("The document holds too many parts to be a real %(kind)s file.") % {
+                "kind": extension.upper()
+            }
+        if sum(entry.file_size for entry in entries) > ZIP_MAX_UNCOMPRESSED:
+            return _("The document unpacks to more than 100 MB: it is refused.")
+        if any(e.filename.startswith("/") or ".." in e.filename.split("/") for e in entries):
+            return _("The document names files outside itself: it is refused.")
+        return None
+    return _("Files of this type are not accepted.")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from meetandcode.exceptions import InvalidTransition
+from meetandcode.ratelimit import ratelimit
 from organisations import audit
 
 from . import changes, selectors, services
@@ -46,6 +47,8 @@ def edit(request, pk):
 
 @login_required
 @require_POST
+# Autosave while typing stays well under 120 a minute; a script flooding the form does not.
+@ratelimit("proposal_save", "120/m/user,2000/h/user,600/m/ip")
 def save_section(request, pk, section):
     """Save one section. htmx gets "saved at", or the section with errors (400); others a page."""
     if section not in SECTIONS:

@@ -101,7 +101,7 @@ def resource_file(request: HttpRequest, pk: int) -> FileResponse:
     except FileNotFoundError:
         raise Http404 from None
     filename = resource.file.name.rsplit("/", 1)[-1]
-    response = FileResponse(handle, as_attachment=False, filename=filename)
+    response = FileResponse(handle, as_attachment=True, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -20,6 +20,7 @@ from grants.access import managed_proposals, manager_required, partner_required,
 from grants.access import visible_proposals as partner_proposals
 from meetandcode.exceptions import DomainError
 from organisations.models import Membership
+from organisations.privacy import log_staff_read
 
 from . import reports, uploads
 from .forms_reports import ReportForm, UploadForm
@@ -284,6 +285,7 @@ def download(request: HttpRequest, file_pk: int) -> HttpResponse:
 def _partner_download(request: HttpRequest, *, row: ReportFile) -> HttpResponse:
     if not partner_proposals(request.user).filter(pk=row.report.proposal_id).exists():
         raise Http404
+    log_staff_read(request, row)
     return _attachment(row)
 
 

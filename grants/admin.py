@@ -192,7 +192,6 @@ class GrantAdmin(ViewOnlyAdmin):
         "approved_by",
         "approved_at",
         "cancelled_at",
-        "award_letter",
         "award_letter_language",
         "payment_status",
         "paid_on",

@@ -14,6 +14,7 @@ import mimetypes
 import secrets
 import ssl
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -104,13 +105,20 @@ class StaticOnlyFetcher(URLFetcher):
     """Serves files under the static directories from disk; refuses everything else (http, data,
     other files, paths escaping the directory with ``..`` or a symlink)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, time_limit: float | None = None, **kwargs):
         # It never opens a connection: a bare TLS context spares URLFetcher's default one, which
         # loads the system's CA certificates (30 ms, an eighth of a letter).
         kwargs.setdefault("ssl_context", ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
         super().__init__(**kwargs)
+        # A render that is still asking for files after its time limit (a template pulling in
+        # thousands of images) is refused from then on; the Celery task's own time limits
+        # (grants.tasks) end a render stuck elsewhere.
+        limit = settings.LETTER_RENDER_TIME_LIMIT if time_limit is None else time_limit
+        self.deadline = time.monotonic() + limit
 
     def fetch(self, url, headers=None):
+        if time.monotonic() > self.deadline:
+            raise ResourceRefused(f"The letter took too long to render; not loading {url}")
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise ResourceRefused(f"Award letters load only the app's static files, not {url}")

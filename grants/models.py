@@ -227,7 +227,6 @@ class Grant(models.Model):
     )
     approved_at = models.DateTimeField()
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    award_letter = models.FileField(upload_to="letters/", blank=True)
     award_letter_language = models.CharField(max_length=8, blank=True)
     payment_status = models.CharField(
         max_length=10, choices=PaymentStatus, default=PaymentStatus.UNPAID

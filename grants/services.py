@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from events.gazetteer import locate_town
 from events.models import Delivery, Event, Proposal
+from events.public import bump_version
 from events.services import transition_proposal
 from meetandcode.exceptions import AmountNotAllowed, BudgetExceeded, DomainError
 from organisations import audit
@@ -195,6 +196,8 @@ def cancel_grant(proposal: Proposal, *, actor, reason: str) -> Proposal:
         grant.cancelled_at = timezone.now()
         grant.save(update_fields=["status", "cancelled_at"])
         Event.objects.filter(proposal=locked).update(status=Event.Status.CANCELLED)
+        # update() sends no post_save: tell the cached public feeds themselves (events.signals).
+        transaction.on_commit(bump_version)
 
     with transaction.atomic():
         locked = transition_proposal(

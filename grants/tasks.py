@@ -23,6 +23,11 @@ SWEEP_BATCH = 200
     retry_backoff=True,
     retry_backoff_max=300,
     max_retries=5,
+    # A letter takes well under a second: one past these limits is stuck (a pathological
+    # template or font), and is stopped rather than holding a worker (SoftTimeLimitExceeded,
+    # then the worker process is killed at the hard limit).
+    soft_time_limit=60,
+    time_limit=90,
 )
 def build_award_letter_task(grant_id: int) -> str:
     """Build (or leave as it is) the grant's current award letter."""

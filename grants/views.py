@@ -12,6 +12,7 @@ from django.shortcuts import render
 from events.models import Proposal
 from organisations import audit
 from organisations.models import OrganisationValidation
+from organisations.privacy import log_staff_read
 
 from . import exports
 from .access import get_proposal_for, partner_required, visible_proposals
@@ -68,6 +69,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @partner_required
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal_for(request.user, pk)
+    log_staff_read(request, proposal)
     organisation = proposal.organisation
     edition = proposal.country_programme.edition
     history = (

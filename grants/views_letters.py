@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from organisations.models import Membership
+from organisations.privacy import log_staff_read
 
 from .letters import current_letter, find_letter, letter_filename, normalise_code
 from .models import Grant
@@ -36,6 +37,7 @@ def download(request: HttpRequest, grant_id: int) -> FileResponse:
     letter = current_letter(grant)
     if letter is None:
         raise Http404("The award letter is still being prepared.")
+    log_staff_read(request, grant)  # skipped for the organisation's own members
     response = FileResponse(
         letter.file.open("rb"),
         as_attachment=True,

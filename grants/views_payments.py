@@ -37,6 +37,7 @@ from openpyxl import Workbook
 
 from events.uploads import FileRefused
 from meetandcode.exceptions import AmountNotAllowed, DomainError
+from organisations.privacy import log_staff_read
 
 from . import payments
 from .access import (
@@ -426,6 +427,7 @@ def download_receipt(request: HttpRequest, grant_id: int) -> HttpResponse:
 def _partner_download(request: HttpRequest, *, grant: Grant) -> HttpResponse:
     if not visible_proposals(request.user).filter(pk=grant.proposal_id).exists():
         raise Http404
+    log_staff_read(request, grant)
     return _attachment(grant)
 
 

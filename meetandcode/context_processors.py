@@ -114,9 +114,8 @@ def _role_links(user, roles: Roles) -> list[tuple[str, str]]:
         wanted.append((REVIEW_DASHBOARD_URL, _("Review dashboard")))
         wanted.append((PAYMENTS_URL, _("Payments")))
         wanted.append((PROGRAMME_FIGURES_URL, _("Programme figures")))
-    if roles.programme_staff:
-        if user.is_staff:  # the Django admin lets in staff accounts only
-            wanted.append(("admin:index", _("Admin")))
+    if roles.programme_staff and user.is_staff:  # the Django admin lets in staff accounts only
+        wanted.append(("admin:index", _("Admin")))
     return wanted
 
 

@@ -6,10 +6,12 @@ in-process. Production (DEBUG off) refuses to start without its secrets.
 
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from events.geo import COUNTRY_CENTRES
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,6 +81,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "meetandcode.middleware.HtmxSessionEndedMiddleware",
+    "organisations.privacy.ConsentMiddleware",
 ]
 
 ROOT_URLCONF = "meetandcode.urls"
@@ -91,6 +95,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -191,11 +196,32 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "events.tasks.send_partner_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Retention (organisations/privacy.py): idempotent, so a repeated or late run is harmless.
+    "purge-old-data": {
+        "task": "organisations.tasks.purge_old_data",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 # Unsubmitted drafts get one reminder when their application deadline is this many days away.
 DRAFT_REMINDER_DAYS = env.int("DRAFT_REMINDER_DAYS", default=5)
 if not REDIS_URL and not TESTING:
     log.warning("REDIS_URL is not set: Celery tasks run in-process (no worker, no beat).")
+
+# --- Privacy ------------------------------------------
+# Raise the version when the privacy notice changes: signed-in people are asked to accept it.
+PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2026-11")
+# Personal data of an edition is removed this many days after its events ended (3 years).
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=1095)
+# Replaces an organisation's contact when its last owner deletes their account.
+PRIVACY_NEUTRAL_CONTACT_EMAIL = env.str(
+    "PRIVACY_NEUTRAL_CONTACT_EMAIL", default="no-contact@meetandcode.invalid"
+)
+# Named in the privacy notice (templates/privacy.html) as the controller: check before launch.
+PRIVACY_CONTROLLER = env.str(
+    "PRIVACY_CONTROLLER",
+    default="Haus des Stiftens gGmbH, Munich, Germany, which runs Meet and Code",
+)
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="privacy@meet-and-code.org")
 
 # --- Accounts ------------------------------------------
 AUTH_USER_MODEL = "organisations.User"
@@ -205,6 +231,8 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "organisations.auth.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up asks for the privacy notice to be accepted, recorded with PRIVACY_NOTICE_VERSION.
+ACCOUNT_SIGNUP_FORM_CLASS = "organisations.forms.PrivacyConsentSignupForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
@@ -239,6 +267,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "organisations.password_validation.DecoratedCommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 if TESTING:
@@ -298,6 +327,14 @@ MEDIA_URL = "/media/"  # never served publicly: uploads go through permission-ch
 # Award letters: a directory no URL maps to; only permission-checked views read it. The web and
 # the worker must share it (one volume in docker-compose).
 PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+# Seconds an award letter's render may go on fetching its static files (grants.letters).
+LETTER_RENDER_TIME_LIMIT = 30
+# Request bodies: form fields at most 2.5 MB, files kept in memory up to 2.5 MB (then spooled to
+# disk; the upload code refuses files over 10 MB, the library over 20 MB), at most 25 files in a
+# request (a report takes 20 of a kind). Over the limit Django answers 400 and stores nothing.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 25
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
@@ -323,6 +360,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG and not TESTING:
     # TLS ends at the reverse proxy, which must set X-Forwarded-Proto (overwriting what the client
     # sent) and forward the Host header; only the proxy can reach the app (docs/deploy.md).
@@ -342,6 +380,26 @@ if not DEBUG and not TESTING:
 # for). Leaflet itself is vendored (static/vendor/leaflet/). MAP_DEFAULT_CENTRES: where a country's
 # map starts, (latitude, longitude, zoom) per country code (events/geo.py).
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Content-Security-Policy, enforced everywhere (development and tests too, so the browser tests
+# see a violation): our own files only, scripts also with the per-request nonce
+# (`nonce="{{ csp_nonce }}"`), images also from the map tile host. Style attributes
+# (style="max-width: ...") stay allowed: they cannot run code; <style> and style sheets cannot.
+# The embeddable map (events.views_public.embed_map) overrides frame-ancestors.
+_tile_url = urlsplit(MAP_TILE_URL)
+MAP_TILE_ORIGIN = f"{_tile_url.scheme}://{_tile_url.netloc}" if _tile_url.netloc else ""
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", *([MAP_TILE_ORIGIN] if MAP_TILE_ORIGIN else [])],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
 MAP_TILE_ATTRIBUTION = env.str(
     "MAP_TILE_ATTRIBUTION",
     default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'

@@ -15,6 +15,7 @@ from meetandcode.exceptions import DomainError
 
 from .models import (
     AuditEntry,
+    Consent,
     LegalForm,
     MemberInvitation,
     Membership,
@@ -299,3 +300,14 @@ class NotificationAdmin(admin.ModelAdmin):
             % {"sent": resent, "skipped": queryset.count() - resent},
             messages.SUCCESS if resent else messages.WARNING,
         )
+
+
+@admin.register(Consent)
+class ConsentAdmin(ViewOnlyAdmin):
+    """Evidence of what a person accepted: written only at sign-up or on the acceptance page."""
+
+    list_display = ("accepted_at", "user", "document", "version")
+    list_filter = ("document", "version")
+    search_fields = ("user__email",)
+    list_select_related = ("user",)
+    show_full_result_count = False

@@ -3,6 +3,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.db.models.functions import Lower
 from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -245,3 +246,63 @@ class DeclineMemberForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("We send it to the person in the e-mail telling them."),
     )
+
+
+class PrivacyConsentSignupForm(forms.Form):
+    """Added to allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS): the privacy notice must be
+    accepted, and the acceptance is recorded with the notice's version."""
+
+    accept_privacy = forms.BooleanField(
+        required=True,
+        error_messages={
+            "required": _("Tick this box to confirm you have read the privacy notice.")
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .privacy import notice_version
+
+        field = self.fields["accept_privacy"]
+        field.label = _("I have read the privacy notice (version %(version)s)") % {
+            "version": notice_version()
+        }
+        field.help_text = format_lazy(
+            "{} {}", _("The privacy notice is at"), reverse_lazy("privacy")
+        )
+
+    def signup(self, request, user) -> None:
+        from .privacy import client_ip, record_consent
+
+        record_consent(user, ip=client_ip(request))
+
+
+class AcceptPrivacyForm(forms.Form):
+    """A signed-in person accepts a new version of the privacy notice."""
+
+    accept_privacy = forms.BooleanField(
+        required=True,
+        label=_("I have read the new privacy notice"),
+        error_messages={"required": _("Tick this box to accept the privacy notice and go on.")},
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting the account asks for the password again."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To make sure it is you who deletes the account."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password. Type it again."))
+        return password

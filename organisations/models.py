@@ -408,3 +408,29 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.recipient}"
+
+
+class Consent(models.Model):
+    """A person's acceptance of a document (the privacy notice) in one version: GDPR evidence."""
+
+    class Document(models.TextChoices):
+        PRIVACY = "privacy", _("Privacy notice")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents"
+    )
+    document = models.CharField(max_length=20, choices=Document, default=Document.PRIVACY)
+    version = models.CharField(max_length=40)
+    accepted_at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-accepted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "document", "version"], name="consent_once_per_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} accepted {self.document} {self.version}"

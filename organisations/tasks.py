@@ -42,3 +42,11 @@ def send_pending_notifications() -> int:
     )
     notifications.enqueue(ids)
     return len(ids)
+
+
+@shared_task(acks_late=True)
+def purge_old_data() -> dict:
+    """Every night (beat): the retention rules of organisations/privacy.py. Safe to run twice."""
+    from .privacy import purge_old_data as purge
+
+    return purge()

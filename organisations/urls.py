@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_privacy
 
 app_name = "organisations"
 
@@ -25,4 +25,7 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("invitations/<str:token>/accept/", views.accept_invitation, name="accept_invitation"),
     path("notifications/read/", views.mark_notifications_read, name="notifications_read"),
+    path("account/data/", views_privacy.account_data, name="account_data"),
+    path("account/delete/", views_privacy.delete_account, name="delete_account"),
+    path("account/privacy/", views_privacy.accept_privacy, name="accept_privacy"),
 ]

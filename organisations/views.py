@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from events.selectors import dashboard_proposals
 from meetandcode.exceptions import DomainError
+from meetandcode.ratelimit import ratelimit
 
 from . import notifications, selectors, services
 from .forms import (
@@ -139,6 +140,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@ratelimit("redeem_token", "20/h/ip,10/h/user")
 def redeem_token(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_for(request.user, pk)
     form = ValidationTokenForm(request.POST)

@@ -7,16 +7,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
-from events.models import Proposal
+from events.models import Proposal, Reminder, ReportFile
 from grants.models import AwardLetter, CountryProgramme, Grant
-from organisations.models import AuditEntry, MemberInvitation, User
+from organisations.models import AuditEntry, Consent, MemberInvitation, User
 from tests.factories import ProposalFactory, submit_in_window
 
 pytestmark = pytest.mark.django_db
 
 # Made only by services (budget reservation, audit log): the admin must refuse to add them.
-NO_ADD = {AuditEntry, Grant, AwardLetter, MemberInvitation}
+NO_ADD = {AuditEntry, Consent, Grant, AwardLetter, MemberInvitation, Reminder, ReportFile}
 
 OUR_APPS = {"organisations", "grants", "events"}
 
@@ -35,9 +36,16 @@ def proposal():
 @pytest.fixture
 def every_kind_of_row(proposal):
     """At least one row of every model, made the way the programme makes them."""
-    from events.models import BudgetLine, FocusGroup, Language, Report
+    from events.models import BudgetLine, FocusGroup, Language, Report, Resource
     from grants.letters import build_award_letter
-    from grants.models import ProposalComment, Review, ReviewCriterion, ReviewScore
+    from grants.models import (
+        CountryInfo,
+        FaqEntry,
+        ProposalComment,
+        Review,
+        ReviewCriterion,
+        ReviewScore,
+    )
     from grants.services import approve_proposal
     from organisations.models import (
         Membership,
@@ -69,10 +77,27 @@ def every_kind_of_row(proposal):
     review = Review.objects.create(proposal=proposal, reviewer=manager, comment="Good")
     ReviewScore.objects.create(review=review, criterion=criterion, score=4)
     ProposalComment.objects.create(proposal=proposal, author=manager, body="Looks good")
-    Report.objects.create(proposal=proposal)
+    report = Report.objects.create(proposal=proposal)
+    ReportFile.objects.create(
+        report=report,
+        kind="photo",
+        file="reports/1/photo.jpg",
+        original_name="workshop.jpg",
+        content_type="image/jpeg",
+        size=1234,
+        consent=True,
+        public=True,
+    )
+    Reminder.objects.create(kind="report_due", proposal=proposal, number=1, sent_at=timezone.now())
     Notification.objects.create(recipient=manager, kind="proposal.approved")
+    Consent.objects.create(user=manager, version="2026-11", ip="192.0.2.1")
     ValidationToken.objects.create(country_programme=programme, code="ABC123", issued_by=manager)
     invite_member(proposal.organisation, actor=manager, email="new.member@example.org")
+    Resource.objects.create(
+        title="Scratch ideas", summary="Ten projects", kind="guide", url="https://example.org/"
+    )
+    CountryInfo.objects.create(country_programme=programme, conditions="Free events only.")
+    FaqEntry.objects.create(question="Who can apply?", answer="Non-profits.")
     assert OrganisationValidation.objects.filter(organisation=proposal.organisation).exists()
     return proposal
 

@@ -70,6 +70,7 @@ def test_sign_up_with_a_common_password_has_no_serious_violation(page):
     page.locator("#id_email").fill("volunteer@example.org")
     page.locator("#id_password1").fill("password")
     page.locator("#id_password2").fill("password")
+    page.locator("#id_accept_privacy").check()
     page.locator("main [type=submit]").click()
     page.wait_for_selector(".invalid-feedback")
     # The error is announced with the field: screen readers read it on focus.

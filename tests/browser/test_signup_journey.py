@@ -32,6 +32,7 @@ def _sign_up_and_verify(page: Page, mailoutbox) -> None:
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label(re.compile(r"Password\W*$")).fill(PASSWORD)  # not "Password (again)"
     page.get_by_label(re.compile(r"Password \(again\)")).fill(PASSWORD)
+    page.get_by_label(re.compile(r"I have read the privacy notice")).check()
     page.get_by_role("button", name="Sign Up").click()
     expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
 

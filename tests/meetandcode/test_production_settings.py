@@ -86,6 +86,34 @@ def test_production_process_ignores_this_runs_testing_and_debug(monkeypatch):
     ]
 
 
+def test_production_answers_carry_hsts_preload_csp_and_isolation_headers():
+    """A real response of the production process (through its middleware, over HTTPS as the
+    proxy reports it): HSTS with preload, the CSP, the referrer and opener policies, secure
+    cookies."""
+    script = (
+        "import django; django.setup(); from django.test import Client; "
+        "r = Client(headers={'X-Forwarded-Proto': 'https'}).get('/healthz', "
+        "HTTP_HOST='grants.example.org'); "
+        "import json; print(json.dumps({k: r.get(k, '') for k in ("
+        "'Strict-Transport-Security', 'Content-Security-Policy', 'Referrer-Policy', "
+        "'X-Content-Type-Options', 'Cross-Origin-Opener-Policy')}))"
+    )
+
+    result = _run(["-c", script], _production_env())
+
+    assert result.returncode == 0, result.stderr
+    headers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert headers["Strict-Transport-Security"] == (
+        "max-age=31536000; includeSubDomains; preload"
+    )
+    policy = headers["Content-Security-Policy"]
+    for directive in ("default-src 'self'", "frame-ancestors 'none'", "object-src 'none'"):
+        assert directive in policy
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
 def test_missing_secret_key_with_debug_off_refuses_to_start():
     # Empty rather than absent, so that a SECRET_KEY in a local .env cannot fill it in.
     env = _production_env(SECRET_KEY="")

@@ -33,7 +33,8 @@ def _log_in(client, email, password=PASSWORD):
 
 def _sign_up(client, email, password=NEW_PASSWORD):
     return client.post(
-        reverse("account_signup"), {"email": email, "password1": password, "password2": password}
+        reverse("account_signup"),
+        {"email": email, "password1": password, "password2": password, "accept_privacy": "on"},
     )
 
 

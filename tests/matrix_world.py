@@ -1,0 +1,134 @@
+"""A small world for asking every URL of the app as each kind of person (tests/test_permission_
+matrix.py): Luxembourg's organisation with its member (the right applicant), an approved grant
+with its public event, a submitted report with a file, an award letter and a donation receipt;
+another organisation's member; the reviewer and manager of Luxembourg (the right partner) and the
+manager of Belgium (another country)."""
+
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from events.models import Proposal, Report, ReportFile, Resource
+from grants.letters import new_code
+from grants.models import AwardLetter
+from organisations.models import (
+    Membership,
+    OrganisationValidation,
+    PartnerStaff,
+)
+from tests.events.test_reports import approved_event
+from tests.factories import (
+    CountryProgrammeFactory,
+    MemberInvitationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PartnerStaffFactory,
+    ProposalFactory,
+    UserFactory,
+    log_in_with_second_factor,
+)
+
+SECRET_TITLE = "Robots in Esch"
+SECRET_ORGANISATION = "Luxembourg Coders ASBL"
+
+
+def all_urls() -> list[tuple[str, str, list[str]]]:
+    """(namespaced name, route, parameter names) of every named URL, nested includes too."""
+    found = []
+
+    def walk(patterns, route, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}{pattern.namespace}:"
+                walk(pattern.url_patterns, route + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                full = route + str(pattern.pattern)
+                params = list(getattr(pattern.pattern, "converters", {}))
+                found.append((namespace + pattern.name, full, params))
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+class MatrixWorld:
+    def __init__(self):
+        lu = CountryProgrammeFactory(country="LU")
+        be = CountryProgrammeFactory(edition=lu.edition, country="BE")
+        self.lu, self.be = lu, be
+        membership = MembershipFactory(
+            organisation=OrganisationFactory(country="LU", name=SECRET_ORGANISATION)
+        )
+        self.organisation = membership.organisation
+        self.applicant = membership.user
+        self.proposal, self.manager = approved_event(self.organisation, programme=lu)
+        Proposal.objects.filter(pk=self.proposal.pk).update(title=SECRET_TITLE)
+        self.proposal.refresh_from_db()
+        self.draft = ProposalFactory(organisation=self.organisation, country_programme=lu)
+        self.grant = self.proposal.grant
+        self.event = self.proposal.event
+        self.report = Report.objects.create(proposal=self.proposal, status=Report.Status.DRAFT)
+        self.report_file = ReportFile.objects.create(
+            report=self.report,
+            kind=ReportFile.Kind.PHOTO,
+            file=ContentFile(b"\xff\xd8\xff photo", name="p.jpg"),
+            original_name="p.jpg",
+            content_type="image/jpeg",
+            size=12,
+            consent=True,
+            public=True,
+            uploaded_by=self.applicant,
+        )
+        self.letter = AwardLetter.objects.filter(
+            grant=self.grant
+        ).first() or AwardLetter.objects.create(
+            grant=self.grant,
+            version=1,
+            code=new_code(),
+            file=ContentFile(b"%PDF-1.4 letter", name="l.pdf"),
+            language="en",
+            amount=self.grant.amount,
+            currency=self.grant.currency,
+            fingerprint="x",
+        )
+        self.grant.donation_receipt.save("r.pdf", ContentFile(b"%PDF-1.4 receipt"), save=True)
+        self.resource = Resource.objects.create(
+            title="Guide", published=True, file=ContentFile(b"%PDF-1.4 guide", name="g.pdf")
+        )
+        self.joiner = Membership.objects.create(
+            user=UserFactory(), organisation=self.organisation, status=Membership.Status.REQUESTED
+        )
+        self.invitation = MemberInvitationFactory(
+            organisation=self.organisation, invited_by=self.applicant
+        )
+        self.validation = OrganisationValidation.objects.get_or_create(
+            organisation=self.organisation, edition=lu.edition
+        )[0]
+        self.other_applicant = MembershipFactory(
+            organisation=OrganisationFactory(country="LU", name="Other Org")
+        ).user
+        self.reviewer = PartnerStaffFactory(
+            partner=lu.partner, role=PartnerStaff.Role.REVIEWER
+        ).user
+        self.other_manager = PartnerStaffFactory(
+            partner=be.partner, role=PartnerStaff.Role.MANAGER
+        ).user
+
+    def client(self, persona: str) -> Client:
+        client = Client()
+        user = {
+            "anonymous": None,
+            "other_applicant": self.other_applicant,
+            "applicant": self.applicant,
+            "other_partner": self.other_manager,
+            "reviewer": self.reviewer,
+            "manager": self.manager,
+        }[persona]
+        if user is None:
+            return client
+        if persona in ("other_partner", "reviewer", "manager"):
+            log_in_with_second_factor(client, user)
+        else:
+            client.force_login(user)
+        return client
