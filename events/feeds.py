@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Delivery, Event
+from .models import Delivery, Event, Format
 
 ORGANISATION_TYPE = "Non-Profit Organisation"  # every grantee is a non-profit
 ACTIVITY_TYPE = {Delivery.IN_PERSON: "offline and open", Delivery.ONLINE: "online and open"}
@@ -55,8 +55,21 @@ def event_url(event: Event) -> str:
     return site_url() + reverse("events:event", args=[event.pk, event.slug])
 
 
+def event_url_maker_parts() -> tuple[str, str]:
+    """An event page's address around "<id>-<slug>", reversed once for a whole feed."""
+    pattern = site_url() + reverse("events:event", args=[1234567890, "the-slug"])
+    head, tail = pattern.split("1234567890-the-slug")
+    return head, tail
+
+
+_UTC = timezone.get_fixed_timezone(0)
+
+
 def _iso(moment) -> str:
-    return moment.astimezone(timezone.get_fixed_timezone(0)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """ISO 8601 in UTC, e.g. 2026-12-02T09:00:00Z (the database gives UTC already)."""
+    if moment.utcoffset():
+        moment = moment.astimezone(_UTC)
+    return moment.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def _codes(value: str) -> list[str]:
@@ -72,39 +85,50 @@ def place_line(event: Event) -> str:
 # --- GeoJSON (RFC 7946) --------------------------------------------------------------------------
 
 
-def feature(event: Event) -> dict:
-    geometry = None
-    if event.latitude is not None and event.longitude is not None:
-        geometry = {
-            "type": "Point",
-            "coordinates": [float(event.longitude), float(event.latitude)],  # lon, lat
-        }
-    return {
-        "type": "Feature",
-        "id": event.pk,
-        "geometry": geometry,
-        "properties": {
-            "title": event.title,
-            "url": event_url(event),
-            "organisation": event.organisation_name,
-            "country": event.country.code,
-            "town": event.city,
-            "venue": event.venue_name,
-            "starts_at": _iso(event.starts_at),
-            "ends_at": _iso(event.ends_at),
-            "format": event.format,
-            "format_label": event.get_format_display(),
-            "delivery": event.delivery,
-            "age_min": event.age_min,
-            "age_max": event.age_max,
-            "languages": _codes(event.language_codes),
-            "location_is_approximate": event.location_is_approximate,
-        },
-    }
+def _format_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in Format.choices}
+
+
+GEOJSON_FIELDS = (
+    "pk", "slug", "title", "organisation_name", "country", "city", "venue_name", "latitude",
+    "longitude", "starts_at", "ends_at", "format", "delivery", "age_min", "age_max",
+    "language_codes", "location_is_approximate",
+)  # fmt: skip
 
 
 def geojson(events) -> bytes:
-    collection = {"type": "FeatureCollection", "features": [feature(event) for event in events]}
+    """A FeatureCollection of a queryset of events, read as plain rows (no model instances)."""
+    rows = events.values_list(*GEOJSON_FIELDS)
+    url_head, url_tail = event_url_maker_parts()
+    labels = _format_labels()
+    features = []
+    for (pk, slug, title, organisation, country, town, venue, lat, lon, starts, ends, fmt,
+         delivery, age_min, age_max, languages, approximate) in rows:  # fmt: skip
+        features.append({
+            "type": "Feature",
+            "id": pk,
+            "geometry": None if lat is None or lon is None else {
+                "type": "Point", "coordinates": [float(lon), float(lat)],  # lon, lat
+            },
+            "properties": {
+                "title": title,
+                "url": f"{url_head}{pk}-{slug}{url_tail}",
+                "organisation": organisation,
+                "country": str(country),
+                "town": town,
+                "venue": venue,
+                "starts_at": _iso(starts),
+                "ends_at": _iso(ends),
+                "format": fmt,
+                "format_label": labels.get(fmt, fmt),
+                "delivery": delivery,
+                "age_min": age_min,
+                "age_max": age_max,
+                "languages": _codes(languages),
+                "location_is_approximate": approximate,
+            },
+        })  # fmt: skip
+    collection = {"type": "FeatureCollection", "features": features}
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
 
 

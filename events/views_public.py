@@ -125,12 +125,13 @@ def feed(request, fmt):
         return JsonResponse({"errors": filterset.form.errors}, status=400)
     changed_at = version()
     digest = hashlib.sha256(_filter_query(filterset).encode()).hexdigest()[:32]
-    key = f"feed:{fmt}:{changed_at}:{digest}"
-    body = cache.get(key)
-    if body is None:
+    key = f"feed:{fmt}:{changed_at}:{digest}:etag+body"
+    cached = cache.get(key)
+    if cached is None:
         body = _build(fmt, filterset.qs)
-        cache.set(key, body, timeout=24 * 3600)
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        cached = ('"' + hashlib.sha256(body).hexdigest()[:32] + '"', body)
+        cache.set(key, cached, timeout=24 * 3600)
+    etag, body = cached
     last_modified = int(changed_at)
     cached_answer = get_conditional_response(request, etag=etag, last_modified=last_modified)
     response = cached_answer or HttpResponse(body, content_type=FEED_TYPES[fmt][0])
@@ -142,9 +143,9 @@ def feed(request, fmt):
 
 
 def _build(fmt: str, events) -> bytes:
-    events = list(events)
     if fmt == "geojson":
         return feeds.geojson(events)
+    events = list(events)
     if fmt == "ics":
         return feeds.ical(events, name=_("Meet and Code events"))
     if fmt == "rss":
