@@ -16,9 +16,9 @@ file when DATABASE_URL is unset or SQLite.
 import os
 import random
 import sys
-import tempfile
 import time
-from urllib.parse import urlsplit
+
+from bench.databases import throwaway_database
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meetandcode.settings")
 os.environ.setdefault("TESTING", "1")
@@ -27,30 +27,6 @@ RUNS = int(os.environ.get("BENCH_RUNS", "10"))
 PROPOSALS = int(os.environ.get("BENCH_PROPOSALS", "100000"))
 BUDGET_MS = 1000
 COUNTRIES = ["AT", "BE", "CZ", "DE", "ES", "FR", "GR", "IT", "LU", "NL", "PL", "RO", "UA"]
-
-
-def _throwaway_database() -> tuple[str, callable]:
-    """Point DATABASE_URL at a fresh database; return its URL and a function that drops it."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        path = tempfile.mkstemp(suffix=".sqlite3", prefix="figures-bench-")[1]
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-        return os.environ["DATABASE_URL"], lambda: os.unlink(path)
-
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_figures_bench"
-    admin_url = parts._replace(path="/postgres").geturl()
-
-    def run(sql: str) -> None:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(sql)
-
-    run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    run(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = parts._replace(path=f"/{name}").geturl()
-    return os.environ["DATABASE_URL"], lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def populate():
@@ -219,7 +195,7 @@ def time_impact(runs: int) -> dict:
 def main() -> int:
     from bench.queue import logged_in_client
 
-    url, drop = _throwaway_database()
+    url, drop = throwaway_database("figures_bench")
     try:
         import django
 

@@ -14,9 +14,9 @@ temporary SQLite file when DATABASE_URL is unset or SQLite.
 import os
 import random
 import sys
-import tempfile
 import time
-from urllib.parse import urlsplit
+
+from bench.databases import throwaway_database
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meetandcode.settings")
 os.environ.setdefault("TESTING", "1")
@@ -25,30 +25,6 @@ RUNS = int(os.environ.get("BENCH_RUNS", "30"))
 PROPOSALS = int(os.environ.get("BENCH_PROPOSALS", "10000"))
 NOISE = PROPOSALS // 5  # another country's proposals: the queue must not show them
 BUDGET_MS = 300
-
-
-def _throwaway_database() -> tuple[str, callable]:
-    """Point DATABASE_URL at a fresh database; return its URL and a function that drops it."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        path = tempfile.mkstemp(suffix=".sqlite3", prefix="queue-bench-")[1]
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-        return os.environ["DATABASE_URL"], lambda: os.unlink(path)
-
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_queue_bench"
-    admin_url = parts._replace(path="/postgres").geturl()
-
-    def run(sql: str) -> None:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(sql)
-
-    run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    run(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = parts._replace(path=f"/{name}").geturl()
-    return os.environ["DATABASE_URL"], lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def populate():
@@ -200,7 +176,7 @@ def logged_in_client(user):
 
 
 def main() -> int:
-    url, drop = _throwaway_database()
+    url, drop = throwaway_database("queue_bench")
     try:
         import django
 
