@@ -84,12 +84,11 @@ def proposal_url(proposal):
     return reverse("events:edit", args=[proposal.pk])
 
 
-def _section(key, proposal, form=None, saved_at=None):
+def _section(key, proposal, form=None):
     return {
         "key": key,
         "title": SECTIONS[key][0],
         "form": form if form is not None else section_form(key, proposal),
-        "saved_at": saved_at,
         "is_budget": key == "budget",
     }
 
