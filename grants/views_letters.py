@@ -5,11 +5,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from organisations.models import Membership
 from organisations.privacy import log_staff_read
 
 from .letters import current_letter, find_letter, letter_filename, normalise_code
 from .models import Grant
+from .payments import is_member
 from .services import staff_role
 
 
@@ -19,10 +19,7 @@ def can_download_letter(user, grant: Grant) -> bool:
         return False
     if user.is_programme_staff or user.is_superuser:
         return True
-    is_member = Membership.objects.filter(
-        user=user, organisation_id=grant.proposal.organisation_id, status=Membership.Status.ACTIVE
-    ).exists()
-    return is_member or staff_role(user, grant.country_programme) is not None
+    return is_member(user, grant) or staff_role(user, grant.country_programme) is not None
 
 
 @require_GET

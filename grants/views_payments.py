@@ -37,6 +37,7 @@ from openpyxl import Workbook
 
 from events.uploads import FileRefused
 from meetandcode.exceptions import AmountNotAllowed, DomainError
+from organisations.models import PartnerStaff
 from organisations.privacy import log_staff_read
 
 from . import payments
@@ -312,9 +313,8 @@ def payment(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the grant's payment (and, for a manager, the form). POST: record the payment."""
     proposal = get_proposal_for(request.user, pk)
     grant = _grant_of(proposal)
-    can_record = grant is not None and staff_role(request.user, grant.country_programme) == (
-        "manager"
-    )
+    manager = PartnerStaff.Role.MANAGER
+    can_record = grant is not None and staff_role(request.user, grant.country_programme) == manager
     form = None
     status = 200
     if grant is not None and grant.payment_status == Grant.PaymentStatus.UNPAID:
