@@ -182,8 +182,28 @@ def detail(request, pk):
     return render(request, "events/detail.html", context)
 
 
+# What the applicant may see of a proposal's history: its own steps and the partner's decisions
+# and messages to it. Reviews, internal comments and conflict-of-interest notes stay with the
+# partner (their audit messages hold the reviewer's words).
+APPLICANT_TIMELINE_ACTIONS = (
+    "proposal.create",
+    "proposal.submit",
+    "proposal.request_changes",
+    "proposal.approve",
+    "proposal.reject",
+    "proposal.withdraw",
+    "proposal.cancel",
+    "comment.to_applicant",
+    "grant.paid",
+)
+
+
 def _timeline(proposal):
-    entries = list(audit.entries_for(proposal).order_by("created_at", "id"))
+    entries = list(
+        audit.entries_for(proposal)
+        .filter(action__in=APPLICANT_TIMELINE_ACTIONS)
+        .order_by("created_at", "id")
+    )
     labels = dict(Proposal.Status.choices)
     for entry in entries:
         entry.to_label = labels.get(entry.to_state, "")

@@ -115,3 +115,30 @@ def test_an_autosave_after_the_session_ended_gets_401_not_the_login_page(client)
     assert autosave.status_code == 401 and autosave["HX-Reswap"] == "none"
     assert b"<form" not in autosave.content
     assert plain.status_code == 302 and plain["Location"].startswith(reverse("account_login"))
+
+
+def test_the_applicants_timeline_keeps_the_partners_internal_words_out(client):
+    """Reviews, internal comments and a conflict-of-interest note are the partner's; only the
+    steps of the proposal and the messages to the applicant show on the applicant's page."""
+    from grants.services import add_comment, declare_conflict, submit_review
+    from organisations.models import PartnerStaff
+    from tests.factories import PartnerStaffFactory, ReviewCriterionFactory, submit_in_window
+
+    membership = MembershipFactory()
+    proposal = ProposalFactory(organisation=membership.organisation)
+    partner = proposal.country_programme.partner
+    manager = PartnerStaffFactory(partner=partner, role=PartnerStaff.Role.MANAGER).user
+    reviewer = PartnerStaffFactory(partner=partner, role=PartnerStaff.Role.REVIEWER).user
+    criterion = ReviewCriterionFactory(edition=proposal.country_programme.edition)
+    submit_in_window(proposal, actor=membership.user)
+    submit_review(proposal, reviewer=reviewer, scores={criterion.pk: 2}, comment="Weak plan, sadly")
+    declare_conflict(proposal, reviewer=manager, note="My cousin runs this club")
+    add_comment(proposal, author=manager, body="Ask the mayor about it", to_applicant=False)
+    add_comment(proposal, author=manager, body="Please add a second coach", to_applicant=True)
+
+    client.force_login(membership.user)
+    page = client.get(reverse("events:detail", args=[proposal.pk])).content.decode()
+
+    assert "Please add a second coach" in page
+    for internal in ("Weak plan, sadly", "My cousin runs this club", "Ask the mayor about it"):
+        assert internal not in page
