@@ -7,9 +7,12 @@ couple of seconds, so /healthz answers even when a part hangs.
 import time
 import uuid
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, Min, Q
+from django.utils import timezone
 
 WORKER_PING_TIMEOUT = 1.0
 
@@ -75,3 +78,61 @@ def run_checks() -> dict:
     else:
         results["workers"] = {"ok": False, "detail": "broker unreachable", "ms": 0}
     return results
+
+
+def task_queue_length() -> int:
+    """Tasks waiting in the Celery queue: the length of its list in the broker's Redis."""
+    timeout = settings.REDIS_TIMEOUT_SECONDS
+    client = redis.Redis.from_url(
+        settings.CELERY_BROKER_URL, socket_timeout=timeout, socket_connect_timeout=timeout
+    )
+    try:
+        return client.llen(settings.CELERY_TASK_DEFAULT_QUEUE)
+    finally:
+        client.close()
+
+
+def notification_backlog() -> dict:
+    """Outbox rows not sent yet (pending or sending), the age of the oldest, and those that
+    failed for good."""
+    from organisations.models import Notification
+
+    waiting = Q(status__in=[Notification.Status.PENDING, Notification.Status.SENDING])
+    figures = Notification.objects.aggregate(
+        waiting=Count("pk", filter=waiting),
+        oldest=Min("created_at", filter=waiting),
+        failed=Count("pk", filter=Q(status=Notification.Status.FAILED)),
+    )
+    oldest = figures.pop("oldest")
+    age = (timezone.now() - oldest).total_seconds() if oldest else 0
+    return {**figures, "oldest_waiting_seconds": round(age)}
+
+
+def _figure(read, *, skip: str = ""):
+    """A figure for monitoring, or None (with the reason) when it cannot be read now."""
+    if skip:
+        return None, skip
+    try:
+        return read(), ""
+    except Exception as exc:  # a figure missing must not turn /healthz into an error
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def queues(checks: dict) -> dict | None:
+    """How much work waits, when tasks go through Redis (None when they run in-process). These
+    are figures, not checks: they never make /healthz fail (docs/operations.md: what to alert on).
+    """
+    if _in_process():
+        return None
+    tasks, tasks_error = _figure(
+        task_queue_length, skip="" if checks["broker"]["ok"] else "broker unreachable"
+    )
+    outbox, outbox_error = _figure(
+        notification_backlog, skip="" if checks["database"]["ok"] else "database unreachable"
+    )
+    result = {
+        "tasks": {"queue": settings.CELERY_TASK_DEFAULT_QUEUE, "length": tasks},
+        "notifications": outbox,
+    }
+    errors = [error for error in (tasks_error, outbox_error) if error]
+    return {**result, "errors": errors} if errors else result

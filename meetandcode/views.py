@@ -60,8 +60,12 @@ def _application_phase(edition: Edition) -> str:
 
 @never_cache
 def healthz(request):
-    """The state of each part; 200 when all answer, 503 naming the ones that do not."""
+    """The state of each part; 200 when all answer, 503 naming the ones that do not. With
+    Redis, also the work waiting: tasks in the Celery queue and notifications in the outbox."""
     checks = health.run_checks()
     failing = [name for name, result in checks.items() if not result["ok"]]
     body = {"status": "ok" if not failing else "failing", "failing": failing, "checks": checks}
+    waiting = health.queues(checks)
+    if waiting is not None:  # tasks go through Redis: how many wait there and in the outbox
+        body["queues"] = waiting
     return JsonResponse(body, status=503 if failing else 200)
