@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from meetandcode.exceptions import DomainError, InvalidTransition
 from organisations import audit
+from organisations.models import Organisation
 from organisations.notifications import notify_proposal
 
 from .models import TRANSITIONS, BudgetLine, Proposal
@@ -64,8 +65,6 @@ def _stamp(proposal: Proposal, action: str) -> None:
         proposal.decided_at = now
 
 
-
-
 def withdraw_proposal(proposal: Proposal, *, actor, reason: str = "") -> Proposal:
     """The applicant takes the proposal back; possible until the partner decides."""
     with transaction.atomic():
@@ -83,8 +82,23 @@ class NotEligible(DomainError):
 
 
 def create_draft(organisation, *, actor, country_programme) -> Proposal:
-    """Start an empty draft for the organisation in the country programme."""
+    """Start an empty draft for the organisation in the country programme.
+
+    A second click (or a form sent twice) while the person's last draft is still blank returns
+    that draft: the organisation's row is locked, so two requests at once make one draft.
+    """
     with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        blank = Proposal.objects.filter(
+            organisation=organisation,
+            country_programme=country_programme,
+            created_by=actor,
+            status=Proposal.Status.DRAFT,
+            title="",
+            description="",
+        ).first()
+        if blank is not None:
+            return blank
         proposal = Proposal.objects.create(
             organisation=organisation,
             country_programme=country_programme,

@@ -143,11 +143,12 @@ class Workers:
             "LOG_LEVEL": "WARNING",
         }
 
-    def start(self, *, beat: bool = False, **env: str) -> subprocess.Popen:
+    def start(self, *, beat: bool = False, app: str = "meetandcode", **env: str):
+        """``app`` may be a test module that imports meetandcode's app and slows a step."""
         name = f"worker-{len(self.running) + 1}"
         log = self.folder / f"{name}.log"
         command = [
-            str(CELERY), "-A", "meetandcode", "worker", "-l", "info", "-c", "1",
+            str(CELERY), "-A", app, "worker", "-l", "info", "-c", "1",
             "-n", f"{name}-{uuid.uuid4().hex[:8]}@%h",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]  # fmt: skip

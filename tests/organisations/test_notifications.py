@@ -152,7 +152,7 @@ def test_after_commit_each_recipient_gets_the_mail_and_the_row_is_sent(
     [message] = mail.outbox
     assert message.to == [owner.email]
     assert "Robots" in message.subject and "MC24-LU-0001" in message.subject
-    assert "MC24-LU-0001" in message.body and "400.00 EUR" in message.body
+    assert "MC24-LU-0001" in message.body and "400,00 EUR" in message.body
     assert f"/my/proposals/{proposal.pk}/" in message.body
     [(html, mimetype)] = message.alternatives
     assert mimetype == "text/html" and "MC24-LU-0001" in html
@@ -314,6 +314,9 @@ def test_a_refused_recipient_fails_at_once(owner, settings):
     [
         (smtplib.SMTPServerDisconnected("gone"), True),
         (smtplib.SMTPDataError(451, b"try again later"), True),
+        (smtplib.SMTPConnectError(421, b"too busy, try later"), True),
+        (smtplib.SMTPDataError(550, b"mailbox unavailable"), False),
+        (smtplib.SMTPSenderRefused(553, b"sender not allowed", "grants@localhost"), False),
         (smtplib.SMTPRecipientsRefused({"a@example.org": (450, b"mailbox busy")}), True),
         (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no such user")}), False),
         (TimeoutError("timed out"), True),
@@ -437,7 +440,7 @@ def test_the_admin_action_sends_failed_ones_again_and_skips_the_others(
             follow=True,
         )
 
-    assert "1 notification(s) will be sent again; 1 had not failed." in response.content.decode()
+    assert "1 notification will be sent again; 1 had not failed." in response.content.decode()
     failed.refresh_from_db()
     assert failed.status == "sent"
     assert len(mail.outbox) == 1

@@ -1,0 +1,98 @@
+"""Redis down or frozen must not break a web request: the cache answers as empty and tasks that
+cannot be queued wait in the database for the periodic sweeps (docs/faults.md).
+
+Every Redis call already gives up after REDIS_TIMEOUT_SECONDS. A frozen Redis would still cost
+that timeout on each call of a request (the cache, then each task queued after commit), so the
+first failure opens a breaker: for REDIS_RETRY_AFTER_SECONDS this process does not ask Redis at
+all, and a request pays at most one timeout.
+"""
+
+import functools
+import logging
+import time
+
+import redis
+from django.conf import settings
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+log = logging.getLogger(__name__)
+
+_skip_until = 0.0  # time.monotonic() before which Redis is not asked (this process)
+
+
+def is_down() -> bool:
+    """Redis failed a moment ago: do not ask it again yet."""
+    return time.monotonic() < _skip_until
+
+
+def mark_down(error: BaseException) -> None:
+    global _skip_until
+    _skip_until = time.monotonic() + settings.REDIS_RETRY_AFTER_SECONDS
+    log.warning("Redis does not answer (%s): not asked again for a few seconds", error)
+
+
+def reset() -> None:
+    """Ask Redis again on the next call (tests, and a process that knows it is back)."""
+    global _skip_until
+    _skip_until = 0.0
+
+
+def _forgiving(fallback):
+    """Run a cache call; when Redis fails or is known down, answer ``fallback`` instead."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapped(self, *args, **kwargs):
+            if is_down():
+                return fallback
+            try:
+                return method(self, *args, **kwargs)
+            except (redis.ConnectionError, redis.TimeoutError) as error:
+                mark_down(error)
+                return fallback
+
+        return wrapped
+
+    return decorate
+
+
+class _ForgivingClient(RedisCacheClient):
+    """A miss for reads, nothing stored for writes: pages still render, only uncached."""
+
+    add = _forgiving(False)(RedisCacheClient.add)
+    set = _forgiving(None)(RedisCacheClient.set)
+    touch = _forgiving(False)(RedisCacheClient.touch)
+    delete = _forgiving(False)(RedisCacheClient.delete)
+    get_many = _forgiving({})(RedisCacheClient.get_many)
+    has_key = _forgiving(False)(RedisCacheClient.has_key)
+    set_many = _forgiving([])(RedisCacheClient.set_many)
+    delete_many = _forgiving(None)(RedisCacheClient.delete_many)
+
+    def get(self, key, default):
+        # A miss answers the caller's default, as Django's get does (get_or_set relies on it).
+        if is_down():
+            return default
+        try:
+            return super().get(key, default)
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            mark_down(error)
+            return default
+
+    def incr(self, key, delta):
+        # A counter that cannot count must not look like one that counted: the caller
+        # (meetandcode.ratelimit) lets the request through on this error.
+        if is_down():
+            raise redis.ConnectionError("Redis is down (breaker open)")
+        try:
+            return super().incr(key, delta)
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            mark_down(error)
+            raise
+
+
+class ForgivingRedisCache(RedisCache):
+    """Django's Redis cache, which a Redis outage turns into an empty cache, not an error."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ForgivingClient
