@@ -87,7 +87,7 @@ class Uncached(Client):
 
 
 def main() -> int:
-    url = reverse("events:feed_geojson")
+    url = reverse("feeds:geojson")
     with transaction.atomic():
         add_upcoming_events(EVENTS)
         upcoming = Event.objects.filter(ends_at__gte=timezone.now()).count()

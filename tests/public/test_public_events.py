@@ -55,7 +55,7 @@ def make_event(**proposal_fields) -> Event:
 
 
 def feed(client, fmt, **params):
-    return client.get(reverse(f"events:feed_{fmt}"), params)
+    return client.get(reverse(f"feeds:{fmt}"), params)
 
 
 def parse_xml(content: bytes):
@@ -214,9 +214,7 @@ def test_a_feed_answers_from_cache_and_honours_its_etag(client, django_assert_nu
 
     with django_assert_num_queries(0):
         again = feed(client, "geojson")
-    not_modified = client.get(
-        reverse("events:feed_geojson"), headers={"If-None-Match": first["ETag"]}
-    )
+    not_modified = client.get(reverse("feeds:geojson"), headers={"If-None-Match": first["ETag"]})
 
     assert again.content == first.content
     assert first["ETag"] and first["Last-Modified"]
@@ -298,3 +296,18 @@ def test_the_feeds_parse_as_json_everywhere(client):
     assert (
         parse_xml(feed(client, "rss").content).find("channel/item/title").text.startswith("Quotes")
     )
+
+
+@pytest.mark.redis
+def test_the_feeds_and_the_map_answer_while_redis_is_known_to_be_down(client):
+    """A Redis outage makes the cache empty, not broken: the feed's version key falls back to
+    "now" and each feed is built uncached."""
+    from meetandcode import redis_outage
+
+    redis_outage.mark_down(ConnectionError("Redis is down in this test"))
+    try:
+        responses = [client.get(url) for url in ("/events.geojson", "/events.ics", "/events/")]
+    finally:
+        redis_outage.reset()
+
+    assert [r.status_code for r in responses] == [200, 200, 200]
