@@ -77,11 +77,29 @@ def scope_of(user) -> Scope:
     return scope
 
 
+def role_in(user, programme: CountryProgramme) -> str | None:
+    """The person's role for this country programme: "manager", "reviewer" or None.
+
+    The one place that decides it. Programme staff act as managers everywhere; partner staff
+    for the programmes of their partner's countries and those their partner is named for.
+    Answers from ``scope_of`` (one query per request, none for programme staff).
+    """
+    scope = scope_of(user)
+    country, partner = str(programme.country), programme.partner_id
+    if scope.everywhere or country in scope.managed_countries:
+        return PartnerStaff.Role.MANAGER
+    if partner in scope.managed_partner_ids:
+        return PartnerStaff.Role.MANAGER
+    if country in scope.countries or partner in scope.partner_ids:
+        return PartnerStaff.Role.REVIEWER
+    return None
+
+
 def _programme_q(scope: Scope, prefix: str = "", *, managed: bool = False) -> Q | None:
     """A filter on a country programme (reached through ``prefix``), or None for everything.
 
     A partner covers the programmes of its countries and those it is named partner of, exactly
-    as ``grants.services.staff_role`` decides who may act.
+    as ``role_in`` decides who may act.
     """
     if scope.everywhere:
         return None
@@ -204,6 +222,12 @@ def _second_factor_redirect(request, missing: str):
     return redirect(_with_next(reverse("mfa_reauthenticate"), request))
 
 
+def second_factor_redirect(request):
+    """Where to send a person who has not passed the second factor; None when they have."""
+    missing = second_factor_missing(request)
+    return _second_factor_redirect(request, missing) if missing else None
+
+
 def _guard(allowed):
     def decorator(view):
         @functools.wraps(view)
@@ -213,10 +237,7 @@ def _guard(allowed):
                 return redirect_to_login(request.get_full_path())
             if not allowed(user):
                 raise PermissionDenied(_("This page is for national partner staff."))
-            missing = second_factor_missing(request)
-            if missing:
-                return _second_factor_redirect(request, missing)
-            return view(request, *args, **kwargs)
+            return second_factor_redirect(request) or view(request, *args, **kwargs)
 
         return wrapper
 

@@ -1,12 +1,15 @@
-"""The filtered review queue as CSV or XLSX: the same columns, streamed row by row.
+"""Tables as CSV or XLSX, streamed row by row, and the review queue's export.
 
+``table_csv_response`` and ``table_xlsx_response`` serve every export of the dashboard (queue,
+payments, figures): text that a spreadsheet would run as a formula is defused in one place.
 Only what the queue itself shows the person is exported (the queryset comes from the queue's
-scoped, filtered queryset). Text that a spreadsheet would run as a formula is defused.
+scoped, filtered queryset).
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -38,11 +41,6 @@ def columns() -> list[str]:
     ]
 
 
-def _text(value: str) -> str:
-    """A leading =, +, - or @ would make a spreadsheet evaluate the cell: quote it."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def _local(moment):
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
@@ -53,10 +51,10 @@ def rows(proposals) -> Iterator[list]:
         score = proposal.avg_score
         yield [
             proposal.pk,
-            _text(proposal.title),
-            _text(proposal.organisation.name),
+            proposal.title,
+            proposal.organisation.name,
             proposal.country_programme.country.code,
-            _text(proposal.city),
+            proposal.city,
             proposal.get_format_display() if proposal.format else "",
             _local(proposal.starts_at),
             proposal.requested_amount,
@@ -72,6 +70,34 @@ def _filename(extension: str) -> str:
     return f"proposals-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
+def csv_response(proposals) -> StreamingHttpResponse:
+    return table_csv_response(_filename("csv"), columns(), rows(proposals))
+
+
+def xlsx_response(proposals) -> FileResponse:
+    return table_xlsx_response(_filename("xlsx"), columns(), rows(proposals), sheet=_("Proposals"))
+
+
+# --- Any table ---------------------------------------------------------------------------------
+
+
+def defuse(value):
+    """A leading =, +, - or @ would make a spreadsheet evaluate the cell: quote such text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return defuse(value)
+
+
 class _Echo:
     """A file-like object whose write returns the line, for csv.writer in a generator."""
 
@@ -79,35 +105,30 @@ class _Echo:
         return value
 
 
-def _csv_value(value):
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return value
+def table_csv_response(filename: str, header: list, rows: Iterable[list]) -> StreamingHttpResponse:
+    """A CSV file streamed row by row (with a byte order mark, so spreadsheets read UTF-8)."""
 
+    def lines() -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        yield "\ufeff"
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([_csv_value(value) for value in row])
 
-def _csv_lines(proposals) -> Iterable[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # a byte order mark: spreadsheets then read the file as UTF-8
-    yield writer.writerow(columns())
-    for row in rows(proposals):
-        yield writer.writerow([_csv_value(value) for value in row])
-
-
-def csv_response(proposals) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_csv_lines(proposals), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def xlsx_response(proposals) -> FileResponse:
-    """openpyxl's write-only mode keeps one row in memory; the file is then streamed."""
+def table_xlsx_response(
+    filename: str, header: list, rows: Iterable[list], *, sheet: str
+) -> FileResponse:
+    """An XLSX file written in openpyxl's write-only mode (one row in memory), then streamed."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Proposals"))
-    sheet.append(columns())
-    for row in rows(proposals):
-        sheet.append(row)
+    worksheet = workbook.create_sheet(sheet)
+    worksheet.append(header)
+    for row in rows:
+        worksheet.append([defuse(value) for value in row])
     # FileResponse closes the file once sent (the temporary file is then deleted).
     spool = tempfile.TemporaryFile()  # noqa: SIM115
     workbook.save(spool)
@@ -115,6 +136,6 @@ def xlsx_response(proposals) -> FileResponse:
     return FileResponse(
         spool,
         as_attachment=True,
-        filename=_filename("xlsx"),
+        filename=filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

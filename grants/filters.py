@@ -1,5 +1,5 @@
-"""The review queue's filters and sort orders: all in the URL's query string, so a view of the
-queue can be bookmarked and shared."""
+"""The dashboard's filters (review queue, payments) and the queue's sort orders: all in the URL's
+query string, so a view of a list can be bookmarked and shared."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django_countries import countries as all_countries
 from events.models import FocusGroup, Format, Proposal
 
 from .access import visible_programmes
+from .models import Edition, Grant
 
 STATUS_CHOICES = [(value, label) for value, label in Proposal.Status.choices if value != "draft"]
 
@@ -56,7 +57,58 @@ def visible_countries(user) -> list[str]:
     return list(programmes.values_list("country", flat=True).distinct())
 
 
-class QueueFilter(django_filters.FilterSet):
+def country_filter() -> django_filters.ChoiceFilter:
+    """The country filter of a dashboard list; ``DashboardFilter`` fills in its choices."""
+    return django_filters.ChoiceFilter(
+        label=_("Country"),
+        field_name="country_programme__country",
+        choices=[],
+        empty_label=_("All my countries"),
+    )
+
+
+def date_filter(label, field_name: str, lookup_expr: str) -> django_filters.DateFilter:
+    """A date picked in the browser's date field."""
+    return django_filters.DateFilter(
+        label=label,
+        field_name=field_name,
+        lookup_expr=lookup_expr,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class DashboardFilter(django_filters.FilterSet):
+    """A filter set of the partner dashboard: a ``country`` filter offering the person's
+    countries (pass ``country_codes`` when already known, to save the query) and Bootstrap's
+    classes on every field."""
+
+    def __init__(
+        self, data=None, queryset=None, *, request=None, user=None, country_codes=None, **kwargs
+    ):
+        super().__init__(data, queryset, request=request, **kwargs)
+        if country_codes is None:
+            country_codes = visible_countries(user or getattr(request, "user", None))
+        self.filters["country"].extra["choices"] = [
+            (code, all_countries.name(code) or code) for code in country_codes
+        ]
+        for field in self.form.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    #: The text fields the ``q`` filter looks in (its ``method="search"``).
+    search_fields: tuple[str, ...] = ()
+
+    def search(self, queryset, name, value):
+        """Every word must stand in one of ``search_fields``."""
+        for word in value.split():
+            anywhere = Q()
+            for field in self.search_fields:
+                anywhere |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(anywhere)
+        return queryset
+
+
+class QueueFilter(DashboardFilter):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
@@ -65,28 +117,13 @@ class QueueFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=STATUS_CHOICES, empty_label=_("Any status")
     )
-    country = django_filters.ChoiceFilter(
-        label=_("Country"),
-        field_name="country_programme__country",
-        choices=[],
-        empty_label=_("All my countries"),
-    )
+    country = country_filter()
     format = django_filters.ChoiceFilter(
         label=_("Format"), choices=Format.choices, empty_label=_("Any format")
     )
     town = django_filters.CharFilter(label=_("Town"), field_name="city", lookup_expr="icontains")
-    date_from = django_filters.DateFilter(
-        label=_("Event from"),
-        field_name="starts_at",
-        lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = django_filters.DateFilter(
-        label=_("Event until"),
-        field_name="starts_at",
-        lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date_from = date_filter(_("Event from"), "starts_at", "date__gte")
+    date_to = date_filter(_("Event until"), "starts_at", "date__lte")
     min_score = django_filters.NumberFilter(
         label=_("Average score at least"),
         field_name="avg_score",
@@ -108,32 +145,11 @@ class QueueFilter(django_filters.FilterSet):
         field_labels={field: SORT_LABELS[param] for param, field in SORTS.items()},
     )
 
+    search_fields = ("title", "description", "organisation__name")
+
     class Meta:
         model = Proposal
         fields: list[str] = []
-
-    def __init__(
-        self, data=None, queryset=None, *, request=None, user=None, country_codes=None, **kwargs
-    ):
-        super().__init__(data, queryset, request=request, **kwargs)
-        if country_codes is None:
-            country_codes = visible_countries(user or getattr(request, "user", None))
-        self.filters["country"].extra["choices"] = [
-            (code, all_countries.name(code) or code) for code in country_codes
-        ]
-        for field in self.form.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
-
-    def search(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(organisation__name__icontains=word)
-            )
-        return queryset
 
     @property
     def sort_param(self) -> str:
@@ -142,3 +158,61 @@ class QueueFilter(django_filters.FilterSet):
             if chosen:
                 return chosen[0]
         return DEFAULT_SORT
+
+
+# --- The payments view ------------------------------------------------------------------------
+
+PAYMENT_STATUS_CHOICES = [
+    ("unpaid", _("Not paid yet")),
+    ("payable", _("Ready to be paid")),
+    ("paid", _("Paid")),
+]
+
+
+class PaymentFilter(DashboardFilter):
+    """The payments view's filters: search, country, edition, payment state and paid dates."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text=_("Grant or payment reference, event title or organisation."),
+    )
+    country = country_filter()
+    edition = django_filters.ModelChoiceFilter(
+        label=_("Edition"),
+        field_name="country_programme__edition",
+        to_field_name="year",
+        queryset=Edition.objects.all(),
+        empty_label=_("All editions"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Payment"),
+        choices=PAYMENT_STATUS_CHOICES,
+        method="by_status",
+        empty_label=_("Any"),
+    )
+    paid_from = date_filter(_("Paid from"), "paid_on", "gte")
+    paid_to = date_filter(_("Paid until"), "paid_on", "lte")
+
+    search_fields = (
+        "reference",
+        "payment_reference",
+        "proposal__title",
+        "proposal__organisation__name",
+    )
+
+    class Meta:
+        model = Grant
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["edition"].label_from_instance = lambda edition: edition.name
+
+    def by_status(self, queryset, name, value):
+        if value == "paid":
+            return queryset.filter(payment_status=Grant.PaymentStatus.PAID)
+        unpaid = queryset.filter(payment_status=Grant.PaymentStatus.UNPAID)
+        if value == "payable":
+            return unpaid.filter(payable=True)
+        return unpaid.filter(status=Grant.Status.ACTIVE)

@@ -24,8 +24,9 @@ from django.db.models.functions import Coalesce
 
 from events.models import Proposal
 
+from . import payments
 from .access import visible_programmes, visible_proposals
-from .models import CountryProgramme, Review, ReviewScore
+from .models import CountryProgramme, Grant, Review, ReviewScore
 
 QUEUE_STATUSES = [status for status in Proposal.Status.values if status != Proposal.Status.DRAFT]
 
@@ -138,3 +139,12 @@ def _bar(programme: CountryProgramme) -> BudgetBar:
         remaining=budget - reserved,
         percent=max(0, min(100, percent)),
     )
+
+
+def grants_for(user) -> QuerySet[Grant]:
+    """The grants of the person's countries, with what the payments list and its exports show."""
+    grants = Grant.objects.filter(country_programme__in=visible_programmes(user))
+    grants = payments.with_payable(grants).select_related(
+        "proposal__organisation", "proposal__report", "country_programme__edition"
+    )
+    return grants.order_by("-approved_at", "-pk")

@@ -16,9 +16,9 @@ from django_countries import countries as all_countries
 
 from . import figures
 from .access import partner_required, visible_programmes
+from .exports import table_csv_response, table_xlsx_response
 from .filters import visible_countries
 from .models import Edition
-from .views_payments import table_csv_response, table_xlsx_response
 
 
 class FiguresForm(forms.Form):
@@ -112,7 +112,7 @@ def _filename(extension: str) -> str:
 def figures_csv(request: HttpRequest) -> HttpResponse:
     _form, editions = _figures(request)
     return table_csv_response(
-        figures.export_header(), figures.export_rows(editions), _filename("csv")
+        _filename("csv"), figures.export_header(), figures.export_rows(editions)
     )
 
 
@@ -121,5 +121,8 @@ def figures_csv(request: HttpRequest) -> HttpResponse:
 def figures_xlsx(request: HttpRequest) -> HttpResponse:
     _form, editions = _figures(request)
     return table_xlsx_response(
-        figures.export_header(), figures.export_rows(editions), _filename("xlsx"), _("Figures")
+        _filename("xlsx"),
+        figures.export_header(),
+        figures.export_rows(editions),
+        sheet=_("Figures"),
     )

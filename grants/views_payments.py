@@ -8,32 +8,17 @@ award letter, under /my/grants/.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
-import django_filters
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import (
-    FileResponse,
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    StreamingHttpResponse,
-)
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from django_countries import countries as all_countries
-from openpyxl import Workbook
 
 from events.uploads import FileRefused
 from meetandcode.exceptions import AmountNotAllowed, DomainError
@@ -45,106 +30,17 @@ from .access import (
     get_proposal_for,
     partner_required,
     scope_of,
-    visible_programmes,
+    second_factor_redirect,
     visible_proposals,
 )
-from .exports import _csv_value, _Echo, _text
-from .filters import visible_countries
-from .models import Edition, Grant
+from .exports import CHUNK, table_csv_response, table_xlsx_response
+from .filters import PaymentFilter
+from .forms import PaymentForm, ReceiptForm
+from .models import Grant
+from .selectors import grants_for
 from .services import staff_role
 
 PAGE_SIZE = 50
-CHUNK = 2000
-
-STATUS_FILTER_CHOICES = [
-    ("unpaid", gettext_lazy("Not paid yet")),
-    ("payable", gettext_lazy("Ready to be paid")),
-    ("paid", gettext_lazy("Paid")),
-]
-
-
-# --- The payments view's filters ------------------------------------------------------------
-
-
-class PaymentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=gettext_lazy("Search"),
-        method="search",
-        help_text=gettext_lazy("Grant or payment reference, event title or organisation."),
-    )
-    country = django_filters.ChoiceFilter(
-        label=gettext_lazy("Country"),
-        field_name="country_programme__country",
-        choices=[],
-        empty_label=gettext_lazy("All my countries"),
-    )
-    edition = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Edition"),
-        field_name="country_programme__edition",
-        to_field_name="year",
-        queryset=Edition.objects.all(),
-        empty_label=gettext_lazy("All editions"),
-    )
-    status = django_filters.ChoiceFilter(
-        label=gettext_lazy("Payment"),
-        choices=STATUS_FILTER_CHOICES,
-        method="by_status",
-        empty_label=gettext_lazy("Any"),
-    )
-    paid_from = django_filters.DateFilter(
-        label=gettext_lazy("Paid from"),
-        field_name="paid_on",
-        lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    paid_to = django_filters.DateFilter(
-        label=gettext_lazy("Paid until"),
-        field_name="paid_on",
-        lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-    class Meta:
-        model = Grant
-        fields: list[str] = []
-
-    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
-        super().__init__(data, queryset, request=request, **kwargs)
-        codes = visible_countries(request.user)
-        self.filters["country"].extra["choices"] = [
-            (code, all_countries.name(code) or code) for code in codes
-        ]
-        self.form.fields["edition"].label_from_instance = lambda edition: edition.name
-        for field in self.form.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
-
-    def search(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(reference__icontains=word)
-                | Q(payment_reference__icontains=word)
-                | Q(proposal__title__icontains=word)
-                | Q(proposal__organisation__name__icontains=word)
-            )
-        return queryset
-
-    def by_status(self, queryset, name, value):
-        if value == "paid":
-            return queryset.filter(payment_status=Grant.PaymentStatus.PAID)
-        unpaid = queryset.filter(payment_status=Grant.PaymentStatus.UNPAID)
-        if value == "payable":
-            return unpaid.filter(payable=True)
-        return unpaid.filter(status=Grant.Status.ACTIVE)
-
-
-def grants_for(user):
-    """The grants of the person's countries, with what the list and the exports show."""
-    grants = Grant.objects.filter(country_programme__in=visible_programmes(user))
-    grants = payments.with_payable(grants).select_related(
-        "proposal__organisation", "proposal__report", "country_programme__edition"
-    )
-    return grants.order_by("-approved_at", "-pk")
 
 
 def _filtered(request: HttpRequest) -> PaymentFilter:
@@ -203,9 +99,9 @@ def export_rows(grants) -> Iterator[list]:
             receipt = _("uploaded") if grant.donation_receipt else _("missing")
         yield [
             grant.reference,
-            _text(proposal.organisation.name),
+            proposal.organisation.name,
             proposal.organisation.iban,
-            _text(proposal.title),
+            proposal.title,
             programme.country.code,
             programme.edition.code,
             timezone.localdate(grant.approved_at),
@@ -215,48 +111,9 @@ def export_rows(grants) -> Iterator[list]:
             str(payments.STATE_LABELS[payments.payment_state(grant)]),
             grant.paid_on,
             grant.paid_amount,
-            _text(grant.payment_reference),
+            grant.payment_reference,
             receipt,
         ]
-
-
-def _value(value):
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value.isoformat()
-    return _csv_value(value)
-
-
-def table_csv_response(header: list, rows: Iterable[list], filename: str) -> StreamingHttpResponse:
-    """A CSV file streamed row by row (with a byte order mark, so spreadsheets read UTF-8)."""
-
-    def lines():
-        writer = csv.writer(_Echo())
-        yield "\ufeff"
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([_value(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def table_xlsx_response(header: list, rows: Iterable[list], filename: str, sheet: str):
-    """An XLSX file written in openpyxl's write-only mode (one row in memory), then streamed."""
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet)
-    worksheet.append(header)
-    for row in rows:
-        worksheet.append(row)
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    workbook.save(spool)
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
 
 
 def _filename(extension: str) -> str:
@@ -267,7 +124,7 @@ def _filename(extension: str) -> str:
 @partner_required
 def payments_csv(request: HttpRequest) -> HttpResponse:
     grants = _filtered(request).qs
-    return table_csv_response(export_columns(), export_rows(grants), _filename("csv"))
+    return table_csv_response(_filename("csv"), export_columns(), export_rows(grants))
 
 
 @require_GET
@@ -275,33 +132,11 @@ def payments_csv(request: HttpRequest) -> HttpResponse:
 def payments_xlsx(request: HttpRequest) -> HttpResponse:
     grants = _filtered(request).qs
     return table_xlsx_response(
-        export_columns(), export_rows(grants), _filename("xlsx"), _("Payments")
+        _filename("xlsx"), export_columns(), export_rows(grants), sheet=_("Payments")
     )
 
 
 # --- Recording a payment -----------------------------------------------------------------------
-
-
-class PaymentForm(forms.Form):
-    paid_on = forms.DateField(
-        label=gettext_lazy("Paid on"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
-        help_text=gettext_lazy("The date the bank transfer was made."),
-    )
-    amount = forms.DecimalField(
-        label=gettext_lazy("Amount paid"),
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
-        widget=forms.NumberInput(attrs={"step": "0.01", "class": "form-control"}),
-        help_text=gettext_lazy("At most the grant's amount."),
-    )
-    reference = forms.CharField(
-        label=gettext_lazy("Payment reference"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-        help_text=gettext_lazy("As your bank shows it, so your bookkeeping can find the payment."),
-    )
 
 
 def _grant_of(proposal) -> Grant | None:
@@ -369,19 +204,6 @@ def _record(request: HttpRequest, grant: Grant, form: PaymentForm) -> bool:
 # --- The donation receipt ----------------------------------------------------------------------
 
 
-class ReceiptForm(forms.Form):
-    receipt = forms.FileField(
-        label=gettext_lazy("Donation receipt"),
-        help_text=gettext_lazy("A PDF, or a photo or scan (JPEG, PNG or WebP), up to 10 MB."),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "class": "form-control",
-                "accept": "application/pdf,image/jpeg,image/png,image/webp",
-            }
-        ),
-    )
-
-
 @login_required
 @require_POST
 def upload_receipt(request: HttpRequest, grant_id: int) -> HttpResponse:
@@ -420,11 +242,11 @@ def download_receipt(request: HttpRequest, grant_id: int) -> HttpResponse:
         return _attachment(grant)
     if not scope_of(request.user).any:
         raise Http404
-    return _partner_download(request, grant=grant)
+    return second_factor_redirect(request) or _staff_download(request, grant)
 
 
-@partner_required
-def _partner_download(request: HttpRequest, *, grant: Grant) -> HttpResponse:
+def _staff_download(request: HttpRequest, grant: Grant) -> FileResponse:
+    """Partner staff of the grant's country (or programme staff): logged as a staff read."""
     if not visible_proposals(request.user).filter(pk=grant.proposal_id).exists():
         raise Http404
     log_staff_read(request, grant)

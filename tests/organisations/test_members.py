@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from meetandcode.celery import app as celery_app
 from organisations import services
-from organisations.models import AuditEntry, MemberInvitation, Membership
+from organisations.models import AuditEntry, MemberInvitation, Membership, Notification
 from tests.factories import (
     MemberInvitationFactory,
     MembershipFactory,
@@ -20,6 +21,17 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def eager_tasks():
+    """The e-mails go through the notification outbox: its task runs in this process after the
+    commit, whatever REDIS_URL says, so a test sees the mail it sent."""
+    conf = celery_app.conf
+    saved = conf.task_always_eager
+    conf.task_always_eager = True
+    yield
+    conf.task_always_eager = saved
 
 
 @pytest.fixture
@@ -76,6 +88,8 @@ def test_an_invited_person_follows_the_link_in_the_mail_and_becomes_a_member(
     assert link == reverse("organisations:invitation", args=[invitation.token])
     assert link in mail.alternatives[0].content
     assert "invitation.create" in AuditEntry.objects.values_list("action", flat=True)
+    sent = Notification.objects.get(kind="member_invitation")
+    assert (sent.recipient, sent.email, sent.status) == (None, "new.helper@example.org", "sent")
 
     # The owner sees the open invitation on the organisation page.
     assert "new.helper@example.org" in _page(client.get(_detail_url(organisation)))
@@ -257,6 +271,7 @@ def test_an_owner_declines_a_join_request_and_the_person_is_told(
     assert mailoutbox[0].to == [asker.email]
     assert organisation.name in mailoutbox[0].subject
     assert "We only take volunteers from our town." in mailoutbox[0].body
+    assert Notification.objects.get(kind="join_declined").recipient == asker
     assert "People asking to join" not in _page(client.get(_detail_url(organisation)))
 
     # The declined person is not a member, and may ask again.
