@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from meetandcode.formatting import format_money
 from organisations.models import AuditEntry
 
 from .forms import SECTIONS
@@ -275,4 +276,4 @@ def _lines(snapshot: dict, keep: Counter) -> str:
 def _amount(raw, snapshot: dict) -> str:
     if raw in (None, ""):
         return "—"
-    return f"{raw} {snapshot.get('currency', '')}".strip()
+    return format_money(raw, snapshot.get("currency", ""))

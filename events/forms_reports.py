@@ -4,6 +4,8 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from meetandcode.formatting import format_money
+
 from .models import BudgetLine, Report, ReportFile
 from .reports import AGE_BANDS, FOCUS_GROUPS, GENDERS, LABELS
 
@@ -86,8 +88,7 @@ class ReportForm(forms.ModelForm):
                 max_digits=10,
                 decimal_places=2,
                 initial=line.actual_amount,
-                help_text=_("Planned: %(amount)s %(currency)s.")
-                % {"amount": line.amount, "currency": currency},
+                help_text=_("Planned: %(money)s.") % {"money": format_money(line.amount, currency)},
                 error_messages={
                     "min_value": _("Enter 0 or more."),
                     "invalid": _("Enter an amount, e.g. 120.50."),

@@ -42,11 +42,13 @@ class CostCategory(models.TextChoices):
 class FocusGroup(models.Model):
     """A group the programme wants to reach, e.g. girls, refugees, underserved youth."""
 
-    code = models.SlugField(unique=True)
-    name = models.CharField(max_length=100)
+    code = models.SlugField(_("code"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("focus group")
+        verbose_name_plural = _("focus groups")
 
     def __str__(self):
         return self.name
@@ -55,11 +57,13 @@ class FocusGroup(models.Model):
 class Language(models.Model):
     """A language an event is held in (ISO 639-1 code)."""
 
-    code = models.CharField(max_length=8, unique=True)
-    name = models.CharField(max_length=60)
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=60)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
 
     def __str__(self):
         return self.name
@@ -92,15 +96,27 @@ class Proposal(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="proposals"
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=_("organisation"),
     )
     country_programme = models.ForeignKey(
-        "grants.CountryProgramme", on_delete=models.PROTECT, related_name="proposals"
+        "grants.CountryProgramme",
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=_("country programme"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
+    )
 
     # The event
     title = models.CharField(_("title"), max_length=120, blank=True)
@@ -127,27 +143,35 @@ class Proposal(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=20, blank=True)
     city = models.CharField(_("town or city"), max_length=100, blank=True)
-    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
     location_is_approximate = models.BooleanField(
-        default=False, help_text=_("Placed at the town's centre, not at the venue.")
+        _("approximate location"),
+        default=False,
+        help_text=_("Placed at the town's centre, not at the venue."),
     )
     # Budget
     requested_amount = models.DecimalField(_("requested amount"), default=0, **MONEY)
-    currency = models.CharField(max_length=3, choices=CURRENCIES, default="EUR")
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
     # Declarations
     free_for_participants = models.BooleanField(_("free for all participants"), default=False)
     accepts_conditions = models.BooleanField(_("accepts the conditions"), default=False)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     objects = ProposalQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
         indexes = [
             models.Index(fields=["country_programme", "status"]),
             models.Index(fields=["organisation", "status"]),
@@ -212,7 +236,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 class BudgetLine(models.Model):
     """One line of a proposal's budget in an eligible cost category."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="budget_lines")
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("proposal")
+    )
     category = models.CharField(_("cost category"), max_length=20, choices=CostCategory)
     description = models.CharField(_("what it pays for"), max_length=200, blank=True)
     amount = models.DecimalField(_("amount"), **MONEY)
@@ -220,6 +246,8 @@ class BudgetLine(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gte=0), name="budgetline_amount_not_negative"
@@ -251,35 +279,43 @@ class Event(models.Model):
         HELD = "held", _("Held")
         CANCELLED = "cancelled", _("Cancelled")
 
-    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="event")
-    slug = models.SlugField(max_length=80)
-    status = models.CharField(
-        max_length=10, choices=Status, default=Status.SCHEDULED, db_index=True
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.CASCADE, related_name="event", verbose_name=_("proposal")
     )
-    title = models.CharField(max_length=120)
-    description = models.TextField()
-    organisation_name = models.CharField(max_length=200)
-    organisation_website = models.URLField(blank=True)
-    country = CountryField(db_index=True)
-    city = models.CharField(max_length=100, blank=True)
-    venue_name = models.CharField(max_length=200, blank=True)
-    address = models.CharField(max_length=200, blank=True)
-    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
-    location_is_approximate = models.BooleanField(default=False)
-    starts_at = models.DateTimeField(db_index=True)
-    ends_at = models.DateTimeField()
-    format = models.CharField(max_length=20, choices=Format)
-    delivery = models.CharField(max_length=10, choices=Delivery)
-    age_min = models.PositiveSmallIntegerField()
-    age_max = models.PositiveSmallIntegerField()
-    language_codes = models.CharField(max_length=60, blank=True)
-    focus_group_codes = models.CharField(max_length=200, blank=True)
-    published_at = models.DateTimeField()
-    updated_at = models.DateTimeField(auto_now=True)
+    slug = models.SlugField(_("slug"), max_length=80)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.SCHEDULED, db_index=True
+    )
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"))
+    organisation_name = models.CharField(_("organisation"), max_length=200)
+    organisation_website = models.URLField(_("organisation's website"), blank=True)
+    country = CountryField(_("country"), db_index=True)
+    city = models.CharField(_("town or city"), max_length=100, blank=True)
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    location_is_approximate = models.BooleanField(_("approximate location"), default=False)
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"))
+    format = models.CharField(_("format"), max_length=20, choices=Format)
+    delivery = models.CharField(_("in person or online"), max_length=10, choices=Delivery)
+    age_min = models.PositiveSmallIntegerField(_("youngest participants"))
+    age_max = models.PositiveSmallIntegerField(_("oldest participants"))
+    language_codes = models.CharField(_("language codes"), max_length=60, blank=True)
+    focus_group_codes = models.CharField(_("focus group codes"), max_length=200, blank=True)
+    published_at = models.DateTimeField(_("published at"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["starts_at", "id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         constraints = [
             models.CheckConstraint(
                 condition=Q(starts_at__lte=F("ends_at")), name="event_dates_ordered"
@@ -299,33 +335,41 @@ class Report(models.Model):
         CHANGES_REQUESTED = "changes_requested", _("Changes requested")
         ACCEPTED = "accepted", _("Accepted")
 
-    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="report")
-    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
-    participants_total = models.PositiveIntegerField(default=0)
-    age_under_8 = models.PositiveIntegerField(default=0)
-    age_8_12 = models.PositiveIntegerField(default=0)
-    age_13_16 = models.PositiveIntegerField(default=0)
-    age_17_24 = models.PositiveIntegerField(default=0)
-    age_over_24 = models.PositiveIntegerField(default=0)
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.PROTECT, related_name="report", verbose_name=_("proposal")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    participants_total = models.PositiveIntegerField(_("participants in total"), default=0)
+    age_under_8 = models.PositiveIntegerField(_("under 8"), default=0)
+    age_8_12 = models.PositiveIntegerField(_("aged 8 to 12"), default=0)
+    age_13_16 = models.PositiveIntegerField(_("aged 13 to 16"), default=0)
+    age_17_24 = models.PositiveIntegerField(_("aged 17 to 24"), default=0)
+    age_over_24 = models.PositiveIntegerField(_("over 24"), default=0)
     gender_female = models.PositiveIntegerField(_("girls and women"), default=0)
     gender_male = models.PositiveIntegerField(_("boys and men"), default=0)
     gender_other = models.PositiveIntegerField(_("another or not stated"), default=0)
-    refugees = models.PositiveIntegerField(default=0)
-    migration_background = models.PositiveIntegerField(default=0)
-    disability = models.PositiveIntegerField(default=0)
-    low_income = models.PositiveIntegerField(default=0)
-    no_own_device = models.PositiveIntegerField(default=0)
-    deprived_area = models.PositiveIntegerField(default=0)
-    first_contact_with_coding = models.PositiveIntegerField(default=0)
-    only_possible_thanks_to_grant = models.BooleanField(null=True)
-    went_well = models.TextField(blank=True)
-    went_badly = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    refugees = models.PositiveIntegerField(_("refugees"), default=0)
+    migration_background = models.PositiveIntegerField(_("with a migration background"), default=0)
+    disability = models.PositiveIntegerField(_("with a disability"), default=0)
+    low_income = models.PositiveIntegerField(_("from a low-income household"), default=0)
+    no_own_device = models.PositiveIntegerField(_("without a device of their own"), default=0)
+    deprived_area = models.PositiveIntegerField(_("from a socially deprived area"), default=0)
+    first_contact_with_coding = models.PositiveIntegerField(
+        _("met coding for the first time"), default=0
+    )
+    only_possible_thanks_to_grant = models.BooleanField(
+        _("only possible thanks to the grant"), null=True
+    )
+    went_well = models.TextField(_("what went well"), blank=True)
+    went_badly = models.TextField(_("what did not go well"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
         constraints = [
             # A draft may be incomplete; anything handed in must add up.
             models.CheckConstraint(
@@ -348,7 +392,7 @@ class Report(models.Model):
         ]
 
     def __str__(self):
-        return f"Report on {self.proposal}"
+        return _("Report on %(proposal)s") % {"proposal": self.proposal}
 
 
 # --- The inspiration library ----------------------------------------------------------------
@@ -426,7 +470,7 @@ class Resource(models.Model):
     published = models.BooleanField(
         _("published"), default=False, help_text=_("Shown in the public library.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ResourceQuerySet.as_manager()
 
@@ -467,13 +511,19 @@ class Reminder(models.Model):
         REPORT_OVERDUE = "report_overdue", _("Report overdue")
         DRAFT_DEADLINE = "draft_deadline", _("Application deadline near")
 
-    kind = models.CharField(max_length=30, choices=Kind)
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reminders")
-    number = models.PositiveSmallIntegerField(help_text=_("Its place in the series, from 1."))
-    sent_at = models.DateTimeField()
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("proposal")
+    )
+    number = models.PositiveSmallIntegerField(
+        _("number in the series"), help_text=_("Its place in the series, from 1.")
+    )
+    sent_at = models.DateTimeField(_("sent at"))
 
     class Meta:
         ordering = ["-sent_at", "-id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "proposal", "number"], name="reminder_sent_once"
@@ -487,7 +537,11 @@ class Reminder(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} #{self.number} for {self.proposal_id}"
+        return _("%(kind)s #%(number)s for %(proposal)s") % {
+            "kind": self.kind,
+            "number": self.number,
+            "proposal": self.proposal_id,
+        }
 
 
 # --- Files attached to a report (events/uploads.py checks them) -----------------------------
@@ -510,25 +564,32 @@ class ReportFile(models.Model):
         RECEIPT = "receipt", _("Receipt")
         PHOTO = "photo", _("Photo")
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="files")
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="files", verbose_name=_("report")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind)
-    file = models.FileField(storage=private_storage, upload_to=report_file_path, max_length=200)
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to=report_file_path, max_length=200
+    )
     original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    public = models.BooleanField(
-        _("may be shown on the public event page"), default=False
-    )
-    consent = models.BooleanField(
-        _("everyone shown agreed to the photo being used"), default=False
-    )
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    public = models.BooleanField(_("may be shown on the public event page"), default=False)
+    consent = models.BooleanField(_("everyone shown agreed to the photo being used"), default=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("report file")
+        verbose_name_plural = _("report files")
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=["receipt", "photo"]), name="reportfile_kind_valid"

@@ -66,8 +66,9 @@ def _each(ids, remind: Callable[[int, datetime], bool], now: datetime, what: str
 
 
 def _moment(value: datetime) -> str:
-    """A date and time in the programme's time zone that reads the same in every language."""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z")
+    """A date and time as ISO text (a notification's context is JSON); the message writes it in
+    each recipient's language (organisations.notifications)."""
+    return timezone.localtime(value).isoformat()
 
 
 def _link(name: str, *args) -> str:

@@ -100,9 +100,11 @@ def _report_step(proposal: Proposal, now) -> None:
     elif due is None:
         proposal.next_step = _("Write your report")
     elif now > due:
-        proposal.next_step = _("Report overdue since %(date)s") % {"date": date_format(
-            timezone.localtime(due), "DATE_FORMAT")}
+        proposal.next_step = _("Report overdue since %(date)s") % {
+            "date": date_format(timezone.localtime(due), "DATE_FORMAT")
+        }
     else:
-        proposal.next_step = _("Report due on %(date)s") % {"date": date_format(
-            timezone.localtime(due), "DATE_FORMAT")}
+        proposal.next_step = _("Report due on %(date)s") % {
+            "date": date_format(timezone.localtime(due), "DATE_FORMAT")
+        }
     proposal.next_step_url = reverse("events:report", args=[proposal.pk])

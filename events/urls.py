@@ -46,10 +46,7 @@ urlpatterns = [
         views_reports.public_photo,
         name="event_photo",
     ),
-    *(
-        path(f"events.{fmt}", views_public.feed, {"fmt": fmt}, name=f"feed_{fmt}")
-        for fmt in views_public.FEED_TYPES
-    ),
+    # The open feeds (/events.geojson, ...) are in events/urls_feeds.py: no language prefix.
     path("embed/map/", views_public.embed_map, name="embed_map"),
     path("library/", views_library.library, name="library"),
     path("library/<int:pk>/file/", views_library.resource_file, name="library_file"),

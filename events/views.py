@@ -115,7 +115,7 @@ def review(request, pk):
         except services.NotEligible as refused:
             errors, status = refused.errors, 400
         except InvalidTransition:
-            messages.error(request, _("This proposal can no longer be submitted."))
+            _tell_why_not_submitted(request, proposal)
             return redirect("events:detail", pk=proposal.pk)
         else:
             messages.success(request, _("Your proposal was sent to the national partner."))
@@ -164,6 +164,14 @@ def _field_label(field):
         return _("Budget")
     form = SECTIONS[FIELD_SECTION[field]][1]
     return form.base_fields[field].label
+
+
+def _tell_why_not_submitted(request, proposal):
+    proposal.refresh_from_db(fields=["status"])
+    if proposal.status == Proposal.Status.SUBMITTED:  # a second click, or another tab
+        messages.info(request, _("Your proposal was sent to the national partner already."))
+    else:
+        messages.error(request, _("This proposal can no longer be submitted."))
 
 
 @login_required

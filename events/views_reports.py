@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -207,7 +208,12 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(count)s file(s) added to your report.") % {"count": len(added)},
+                ngettext(
+                    "%(count)s file added to your report.",
+                    "%(count)s files added to your report.",
+                    len(added),
+                )
+                % {"count": len(added)},
             )
             return redirect(reverse("events:report", args=[proposal.pk]) + "#files")
     return _page(request, proposal, upload_form=form, status=400)

@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.admin import ViewOnlyAdmin
 
+from .country_content import text_languages
 from .models import (
     AwardLetter,
     CountryInfo,
     CountryProgramme,
+    CountryText,
     Edition,
     FaqEntry,
     Grant,
@@ -234,25 +236,70 @@ class AwardLetterAdmin(ViewOnlyAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Download"))
 
 
-
 # --- Public content: country pages and the FAQ ----------------------------------------------
 # Programme staff edit every country's page and the FAQ. Partner staff may edit the pages of
 # their own countries too, once programme staff let them into the admin (``is_staff``): these
 # methods grant them that one model, scoped like the partner dashboard (grants.access).
 
 
-@admin.register(CountryInfo)
-class CountryInfoAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "updated_at")
-    list_filter = ("country_programme__edition", "country_programme__country")
-    list_select_related = ("country_programme__edition",)
-    fields = ("country_programme", "conditions", "extra_notes")
+def _partner(request) -> bool:
+    """Partner staff (not programme staff): they edit their own countries' pages only."""
+    from .access import scope_of
+
+    scope = scope_of(request.user)
+    return not scope.everywhere and scope.any
+
+
+class CountryTextFormSet(forms.BaseInlineFormSet):
+    """Each language once, and only the country's languages (or English)."""
+
+    def clean(self):
+        super().clean()
+        programme = getattr(self.instance, "country_programme", None)
+        if programme is None:
+            return
+        allowed = text_languages(programme)
+        for form in self.forms:
+            language = form.cleaned_data.get("language") if form.cleaned_data else None
+            deleted = form.cleaned_data.get("DELETE") if form.cleaned_data else False
+            if language and not deleted and language not in allowed:
+                form.add_error(
+                    "language",
+                    _("Write this country's texts in %(languages)s.")
+                    % {"languages": ", ".join(allowed)},
+                )
+
+
+class CountryTextInline(admin.StackedInline):
+    """The page's texts, the award letter's paragraph and the partner's contact details in
+    each of the country's languages."""
+
+    model = CountryText
+    formset = CountryTextFormSet
+    extra = 0
+    fields = ("language", "conditions", "extra_notes", "letter_text", "partner_contact")
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or _partner(request)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) or _partner(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) or _partner(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) or _partner(request)
+
+
+class OwnCountriesOnly:
+    """For partner staff: the rows of their own countries' programmes only (``programme_path``
+    leads from the row to its programme); programme staff keep their usual permissions."""
+
+    programme_path = "country_programme"
 
     def _partner(self, request) -> bool:
-        from .access import scope_of
-
-        scope = scope_of(request.user)
-        return not scope.everywhere and scope.any
+        return _partner(request)
 
     def has_module_permission(self, request):
         return super().has_module_permission(request) or self._partner(request)
@@ -272,13 +319,45 @@ class CountryInfoAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser or not self._partner(request):
             return queryset
-        return queryset.filter(country_programme__in=visible_programmes(request.user))
+        own = {f"{self.programme_path}__in": visible_programmes(request.user)}
+        return queryset.filter(**own)
+
+
+@admin.register(CountryInfo)
+class CountryInfoAdmin(OwnCountriesOnly, admin.ModelAdmin):
+    list_display = ("__str__", "updated_at")
+    list_filter = ("country_programme__edition", "country_programme__country")
+    list_select_related = ("country_programme__edition",)
+    fields = ("country_programme", "conditions", "extra_notes")
+    inlines = [CountryTextInline]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         from .access import visible_programmes
 
         if db_field.name == "country_programme" and self._partner(request):
             kwargs["queryset"] = visible_programmes(request.user).select_related("edition")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(CountryText)
+class CountryTextAdmin(OwnCountriesOnly, admin.ModelAdmin):
+    """The same texts as the country page's inline, listed across countries and languages."""
+
+    programme_path = "info__country_programme"
+    list_display = ("__str__", "language", "updated_at")
+    list_filter = ("info__country_programme__country", "language")
+    list_select_related = ("info__country_programme__edition",)
+    fields = ("info", "language", "conditions", "extra_notes", "letter_text", "partner_contact")
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) or self._partner(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from .access import visible_programmes
+
+        if db_field.name == "info" and self._partner(request):
+            own = visible_programmes(request.user)
+            kwargs["queryset"] = CountryInfo.objects.filter(country_programme__in=own)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

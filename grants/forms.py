@@ -1,4 +1,4 @@
-"""Forms of the partner dashboard: reviews, comments, decisions, tokens and validation."""
+"""Forms of the partner dashboard: reviews, comments, decisions, tokens, validation, payments."""
 
 from decimal import Decimal
 
@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meetandcode.exceptions import DomainError
+from meetandcode.formatting import format_money
 
 from .services import REJECTION_REASONS, rejection_reason
 
@@ -113,13 +114,11 @@ class ApproveForm(forms.Form):
         programme = proposal.country_programme
         self.fields["amount"].initial = proposal.requested_amount
         self.fields["amount"].help_text = _(
-            "Requested: %(requested)s. Country maximum: %(max)s. Budget remaining: %(remaining)s "
-            "%(currency)s."
+            "Requested: %(requested)s. Country maximum: %(max)s. Budget remaining: %(remaining)s."
         ) % {
-            "requested": proposal.requested_amount,
-            "max": programme.max_grant,
-            "remaining": programme.remaining,
-            "currency": programme.currency,
+            "requested": format_money(proposal.requested_amount, programme.currency),
+            "max": format_money(programme.max_grant, programme.currency),
+            "remaining": format_money(programme.remaining, programme.currency),
         }
 
     def clean_amount(self):
@@ -128,12 +127,14 @@ class ApproveForm(forms.Form):
         if amount > self.proposal.requested_amount:
             raise forms.ValidationError(
                 _("At most the requested amount, %(requested)s."),
-                params={"requested": self.proposal.requested_amount},
+                params={
+                    "requested": format_money(self.proposal.requested_amount, programme.currency)
+                },
             )
         if amount > programme.max_grant:
             raise forms.ValidationError(
-                _("At most the country's maximum grant, %(max)s %(currency)s."),
-                params={"max": programme.max_grant, "currency": programme.currency},
+                _("At most the country's maximum grant, %(max)s."),
+                params={"max": format_money(programme.max_grant, programme.currency)},
             )
         return amount
 
@@ -232,4 +233,43 @@ class RefuseValidationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The applicant reads it and can correct the details."),
         error_messages={"required": _("Say why; the applicant will read it.")},
+    )
+
+
+class PaymentForm(forms.Form):
+    """A manager records the bank transfer of a grant."""
+
+    paid_on = forms.DateField(
+        label=_("Paid on"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        help_text=_("The date the bank transfer was made."),
+    )
+    amount = forms.DecimalField(
+        label=_("Amount paid"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"step": "0.01", "class": "form-control"}),
+        help_text=_("At most the grant's amount."),
+    )
+    reference = forms.CharField(
+        label=_("Payment reference"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        help_text=_("As your bank shows it, so your bookkeeping can find the payment."),
+    )
+
+
+class ReceiptForm(forms.Form):
+    """The organisation uploads its donation receipt."""
+
+    receipt = forms.FileField(
+        label=_("Donation receipt"),
+        help_text=_("A PDF, or a photo or scan (JPEG, PNG or WebP), up to 10 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "class": "form-control",
+                "accept": "application/pdf,image/jpeg,image/png,image/webp",
+            }
+        ),
     )

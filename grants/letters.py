@@ -29,12 +29,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
+from meetandcode import redis_outage
 from organisations import audit
 
+from .country_content import info_of, programme_languages, text_for
 from .models import AwardLetter, CountryProgramme, Grant
 
 log = logging.getLogger(__name__)
@@ -172,13 +175,16 @@ def page_counter_css(text: str) -> str:
 
 
 def letter_language(grant: Grant) -> str:
-    """The grant's chosen language, else the language of the person who wrote the proposal."""
-    known = {code for code, _name in settings.LANGUAGES}
+    """One of the country's languages: the organisation's choice, else the grant's, else the
+    language of the person who wrote the proposal, else the country's first language."""
+    languages = programme_languages(grant.country_programme)
     creator = grant.proposal.created_by
-    for code in (grant.award_letter_language, getattr(creator, "language", "")):
-        if code in known:
-            return code
-    return settings.LANGUAGE_CODE
+    wishes = (
+        grant.proposal.organisation.letter_language,
+        grant.award_letter_language,
+        getattr(creator, "language", ""),
+    )
+    return next((code for code in wishes if code in languages), languages[0])
 
 
 def letter_facts(grant: Grant) -> dict:
@@ -205,6 +211,7 @@ def letter_facts(grant: Grant) -> dict:
             proposal.delivery,
         ],
         "partner": grant.country_programme.partner.name,
+        "language": letter_language(grant),
     }
 
 
@@ -237,8 +244,13 @@ def letter_context(grant: Grant, *, code: str, version: int, issued_at) -> dict:
     """Everything the template shows. Call inside ``translation.override(language)``."""
     proposal = grant.proposal
     programme = grant.country_programme
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    info = info_of(programme)
     url = verification_url(code)
     return {
+        "letter_text": text_for(info, "letter_text", language),
+        "partner_contact": text_for(info, "partner_contact", language),
+        "legal_form_name": proposal.organisation.legal_form.name_in(language),
         "programme_name": settings.PROGRAMME_NAME,
         "grant": grant,
         "programme": programme,
@@ -272,8 +284,10 @@ def _locked_grant(grant_id: int) -> Grant:
             "proposal__created_by",
             "country_programme__edition",
             "country_programme__partner",
+            "country_programme__info",
             "approved_by",
         )
+        .prefetch_related("country_programme__info__texts")
         .get(pk=grant_id)
     )
 
@@ -356,10 +370,26 @@ def enqueue_award_letter(grant_id: int) -> None:
     periodic ``build_missing_award_letters`` builds it later: the approval never fails for it."""
     from .tasks import build_award_letter_task
 
+    if not build_award_letter_task.app.conf.task_always_eager and redis_outage.is_down():
+        log.warning("Redis is down: the award letter of grant %s waits for the sweep", grant_id)
+        return
     try:
         build_award_letter_task.apply_async((grant_id,), retry=False)
-    except Exception:  # noqa: BLE001 (any broker failure: the periodic sweep builds it)
+    except (BrokerError, OSError) as error:  # the broker is down: the periodic sweep builds it
+        redis_outage.mark_down(error)
+        log.warning("Could not queue the award letter of grant %s; the sweep will", grant_id)
+    except Exception:  # noqa: BLE001 (any other failure: the periodic sweep builds it)
         log.exception("Could not queue the award letter of grant %s; the sweep will", grant_id)
+
+
+def reissue_letters_of(organisation_id: int) -> None:
+    """Queue a new letter for each active grant of the organisation (call after commit): after it
+    chose another letter language, each letter's facts differ and a new version is built."""
+    grants = Grant.objects.filter(
+        proposal__organisation_id=organisation_id, status=Grant.Status.ACTIVE
+    )
+    for grant_id in grants.values_list("pk", flat=True):
+        enqueue_award_letter(grant_id)
 
 
 def grants_missing_a_letter():

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import F, Q
@@ -32,6 +33,8 @@ class Edition(models.Model):
 
     class Meta:
         ordering = ["-year"]
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
         constraints = [
             models.CheckConstraint(
                 condition=Q(event_start__lte=F("event_end")), name="edition_event_window_ordered"
@@ -58,11 +61,17 @@ class CountryProgramme(models.Model):
         AFTER_REPORT = "after_report", _("After the accepted report")
 
     edition = models.ForeignKey(
-        Edition, on_delete=models.PROTECT, related_name="country_programmes"
+        Edition,
+        on_delete=models.PROTECT,
+        related_name="country_programmes",
+        verbose_name=_("edition"),
     )
     country = CountryField(_("country"))
     partner = models.ForeignKey(
-        "organisations.Partner", on_delete=models.PROTECT, related_name="country_programmes"
+        "organisations.Partner",
+        on_delete=models.PROTECT,
+        related_name="country_programmes",
+        verbose_name=_("national partner"),
     )
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
     budget = models.DecimalField(_("budget"), **MONEY)
@@ -95,6 +104,8 @@ class CountryProgramme(models.Model):
 
     class Meta:
         ordering = ["edition", "country"]
+        verbose_name = _("country programme")
+        verbose_name_plural = _("country programmes")
         constraints = [
             models.UniqueConstraint(fields=["edition", "country"], name="programme_unique_country"),
             models.CheckConstraint(
@@ -126,14 +137,17 @@ class CountryProgramme(models.Model):
 class ReviewCriterion(models.Model):
     """One criterion an edition's proposals are scored on, 1 to 5."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="criteria")
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("edition")
+    )
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["edition", "position", "id"]
-        verbose_name_plural = "review criteria"
+        verbose_name = _("review criterion")
+        verbose_name_plural = _("review criteria")
         constraints = [
             models.UniqueConstraint(fields=["edition", "name"], name="criterion_unique_per_edition")
         ]
@@ -146,31 +160,46 @@ class Review(models.Model):
     """One reviewer's view of a proposal: scores and a comment, or a declared conflict."""
 
     proposal = models.ForeignKey(
-        "events.Proposal", on_delete=models.CASCADE, related_name="reviews"
+        "events.Proposal",
+        on_delete=models.CASCADE,
+        related_name="reviews",
+        verbose_name=_("proposal"),
     )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        verbose_name=_("reviewer"),
     )
     conflict_of_interest = models.BooleanField(_("conflict of interest"), default=False)
     comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
         constraints = [
             models.UniqueConstraint(fields=["proposal", "reviewer"], name="review_one_per_reviewer")
         ]
 
     def __str__(self):
-        return f"{self.reviewer} on {self.proposal_id}"
+        names = {"person": self.reviewer, "proposal": self.proposal_id}
+        return _("%(person)s on %(proposal)s") % names
 
 
 class ReviewScore(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(ReviewCriterion, on_delete=models.PROTECT, related_name="+")
-    score = models.PositiveSmallIntegerField()
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="scores", verbose_name=_("review")
+    )
+    criterion = models.ForeignKey(
+        ReviewCriterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("criterion")
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
 
     class Meta:
+        verbose_name = _("review score")
+        verbose_name_plural = _("review scores")
         constraints = [
             models.UniqueConstraint(fields=["review", "criterion"], name="score_one_per_criterion"),
             models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="score_1_to_5"),
@@ -212,28 +241,38 @@ class Grant(models.Model):
         PAID = "paid", _("Paid")
 
     proposal = models.OneToOneField(
-        "events.Proposal", on_delete=models.PROTECT, related_name="grant"
+        "events.Proposal",
+        on_delete=models.PROTECT,
+        related_name="grant",
+        verbose_name=_("proposal"),
     )
     country_programme = models.ForeignKey(
-        CountryProgramme, on_delete=models.PROTECT, related_name="grants"
+        CountryProgramme,
+        on_delete=models.PROTECT,
+        related_name="grants",
+        verbose_name=_("country programme"),
     )
-    sequence = models.PositiveIntegerField()
+    sequence = models.PositiveIntegerField(_("sequence number"))
     reference = models.CharField(_("reference"), max_length=30, unique=True)
     amount = models.DecimalField(_("amount"), **MONEY)
-    currency = models.CharField(max_length=3, choices=CURRENCIES, default="EUR")
-    status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
-    approved_at = models.DateTimeField()
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    award_letter_language = models.CharField(max_length=8, blank=True)
+    approved_at = models.DateTimeField(_("approved at"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    award_letter_language = models.CharField(_("award letter language"), max_length=8, blank=True)
     payment_status = models.CharField(
-        max_length=10, choices=PaymentStatus, default=PaymentStatus.UNPAID
+        _("payment status"), max_length=10, choices=PaymentStatus, default=PaymentStatus.UNPAID
     )
-    paid_on = models.DateField(null=True, blank=True)
-    paid_amount = models.DecimalField(null=True, blank=True, **MONEY)
-    payment_reference = models.CharField(max_length=100, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_amount = models.DecimalField(_("paid amount"), null=True, blank=True, **MONEY)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
     # The organisation's donation receipt, where the country programme asks for one: private,
     # checked by its content on upload (grants/payments.py), served by a permission-checked view.
     donation_receipt = models.FileField(
@@ -243,12 +282,20 @@ class Grant(models.Model):
         max_length=200,
         blank=True,
     )
-    donation_receipt_name = models.CharField(max_length=200, blank=True)
-    donation_receipt_type = models.CharField(max_length=100, blank=True)
-    donation_receipt_uploaded_at = models.DateTimeField(null=True, blank=True)
+    donation_receipt_name = models.CharField(
+        _("donation receipt file name"), max_length=200, blank=True
+    )
+    donation_receipt_type = models.CharField(
+        _("donation receipt file type"), max_length=100, blank=True
+    )
+    donation_receipt_uploaded_at = models.DateTimeField(
+        _("donation receipt uploaded at"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-approved_at"]
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
         constraints = [
             models.UniqueConstraint(
                 fields=["country_programme", "sequence"], name="grant_sequence_unique_per_programme"
@@ -277,10 +324,17 @@ class ProposalComment(models.Model):
     """A note of partner staff on a proposal: internal, or sent to the applicant."""
 
     proposal = models.ForeignKey(
-        "events.Proposal", on_delete=models.CASCADE, related_name="comments"
+        "events.Proposal",
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("proposal"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
     body = models.TextField(_("comment"))
     to_applicant = models.BooleanField(
@@ -288,14 +342,17 @@ class ProposalComment(models.Model):
         default=False,
         help_text=_("The applicant sees it on their proposal page; otherwise only partner staff."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("proposal comment")
+        verbose_name_plural = _("proposal comments")
         indexes = [models.Index(fields=["proposal", "to_applicant"])]
 
     def __str__(self):
-        return f"{self.author} on {self.proposal_id}"
+        names = {"person": self.author, "proposal": self.proposal_id}
+        return _("%(person)s on %(proposal)s") % names
 
 
 class AwardLetter(models.Model):
@@ -306,20 +363,26 @@ class AwardLetter(models.Model):
     ``code`` is printed on the letter and opens its public verification page.
     """
 
-    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="letters")
-    version = models.PositiveSmallIntegerField()
-    code = models.CharField(max_length=24, unique=True)
-    file = models.FileField(storage=private_storage, upload_to="letters/%Y/")
-    language = models.CharField(max_length=8)
+    grant = models.ForeignKey(
+        Grant, on_delete=models.CASCADE, related_name="letters", verbose_name=_("grant")
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    code = models.CharField(_("verification code"), max_length=24, unique=True)
+    file = models.FileField(_("file"), storage=private_storage, upload_to="letters/%Y/")
+    language = models.CharField(_("language"), max_length=8)
     # What the letter says, as issued: the verification page shows these, not today's grant.
-    amount = models.DecimalField(**MONEY)
-    currency = models.CharField(max_length=3, choices=CURRENCIES)
-    fingerprint = models.CharField(max_length=64, help_text="Hash of the facts the letter states.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    superseded = models.BooleanField(default=False)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES)
+    fingerprint = models.CharField(
+        _("fingerprint"), max_length=64, help_text=_("Hash of the facts the letter states.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    superseded = models.BooleanField(_("superseded"), default=False)
 
     class Meta:
         ordering = ["grant", "-version"]
+        verbose_name = _("award letter")
+        verbose_name_plural = _("award letters")
         constraints = [
             models.UniqueConstraint(fields=["grant", "version"], name="letter_version_unique"),
             models.UniqueConstraint(
@@ -354,7 +417,7 @@ class CountryInfo(models.Model):
     extra_notes = models.TextField(
         _("further notes"), blank=True, help_text=_("Anything else applicants should know.")
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("country page")
@@ -362,6 +425,64 @@ class CountryInfo(models.Model):
 
     def __str__(self):
         return str(self.country_programme)
+
+
+class CountryText(models.Model):
+    """A country page's texts in one language: one of the country's languages, or English.
+
+    Read through ``grants.country_content.text_for``, which falls back to the country's first
+    language, then English, then the country page's own fields.
+    """
+
+    info = models.ForeignKey(
+        CountryInfo, on_delete=models.CASCADE, related_name="texts", verbose_name=_("country page")
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    conditions = models.TextField(
+        _("conditions of participation"),
+        blank=True,
+        help_text=_("Shown on the country's public page. One condition per line."),
+    )
+    extra_notes = models.TextField(
+        _("further notes"), blank=True, help_text=_("Anything else applicants should know.")
+    )
+    letter_text = models.TextField(
+        _("award letter text"),
+        blank=True,
+        help_text=_("A paragraph every award letter in this language adds after its opening."),
+    )
+    partner_contact = models.TextField(
+        _("national partner's contact details"),
+        blank=True,
+        help_text=_("Address, phone, opening hours: how applicants reach the national partner."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["info", "language"]
+        verbose_name = _("country text")
+        verbose_name_plural = _("country texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["info", "language"], name="countrytext_one_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.info} ({self.language})"
+
+    def clean(self):
+        from .country_content import text_languages
+
+        if self.info_id and self.language:
+            allowed = text_languages(self.info.country_programme)
+            if self.language not in allowed:
+                raise ValidationError(
+                    {
+                        "language": _("Write this country's texts in %(languages)s.")
+                        % {"languages": ", ".join(allowed)}
+                    }
+                )
 
 
 class FaqEntryQuerySet(models.QuerySet):
@@ -384,7 +505,7 @@ class FaqEntry(models.Model):
         help_text=_("Language code of the question and answer, e.g. en, de, fr."),
     )
     published = models.BooleanField(_("published"), default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = FaqEntryQuerySet.as_manager()
 

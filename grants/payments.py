@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from events.models import Proposal, Report
 from events.uploads import FileRefused, clean_receipt, display_name
 from meetandcode.exceptions import AmountNotAllowed, DomainError
+from meetandcode.formatting import format_money
 from organisations import audit
 from organisations.models import Membership
 from organisations.notifications import notify_proposal
@@ -164,8 +165,11 @@ def _check_payable(grant: Grant) -> None:
 def _check_payment(grant: Grant, *, paid_on: dt.date, amount: Decimal) -> None:
     if amount > grant.amount:
         raise AmountNotAllowed(
-            _("The amount paid (%(amount)s) cannot be more than the grant (%(grant)s %(cur)s).")
-            % {"amount": amount, "grant": grant.amount, "cur": grant.currency}
+            _("The amount paid (%(amount)s) cannot be more than the grant (%(grant)s).")
+            % {
+                "amount": format_money(amount, grant.currency),
+                "grant": format_money(grant.amount, grant.currency),
+            }
         )
     if paid_on is None:
         raise PaymentRefused(_("Give the date of the payment."), field="paid_on")

@@ -19,10 +19,12 @@ from events.models import Delivery, Event, Proposal
 from events.public import bump_version
 from events.services import transition_proposal
 from meetandcode.exceptions import AmountNotAllowed, BudgetExceeded, DomainError
+from meetandcode.formatting import format_money
 from organisations import audit
 from organisations.models import PartnerStaff
 from organisations.notifications import notify_proposal
 
+from .access import role_in
 from .letters import enqueue_award_letter
 from .models import CountryProgramme, Grant, ProposalComment, Review, ReviewScore
 
@@ -78,29 +80,31 @@ def approve_proposal(proposal: Proposal, *, actor, amount: Decimal | None = None
 
 
 def _check_amount(amount: Decimal, proposal: Proposal, programme: CountryProgramme) -> None:
+    def money(value):
+        return format_money(value, programme.currency)
+
     if amount <= 0:
         raise AmountNotAllowed(_("The grant must be more than zero."))
     if amount > proposal.requested_amount:
         raise AmountNotAllowed(
             _("The grant (%(amount)s) cannot be more than the requested amount (%(requested)s).")
-            % {"amount": amount, "requested": proposal.requested_amount}
+            % {"amount": money(amount), "requested": money(proposal.requested_amount)}
         )
     if amount > programme.max_grant:
         raise AmountNotAllowed(
-            _("The grant (%(amount)s) cannot be more than the country's maximum (%(max)s %(cur)s).")
-            % {"amount": amount, "max": programme.max_grant, "cur": programme.currency}
+            _("The grant (%(amount)s) cannot be more than the country's maximum (%(max)s).")
+            % {"amount": money(amount), "max": money(programme.max_grant)}
         )
     if amount > programme.remaining:
         raise BudgetExceeded(
             _(
-                "Budget exceeded: %(remaining)s %(cur)s remain in %(country)s, "
+                "Budget exceeded: %(remaining)s remain in %(country)s, "
                 "the grant would need %(amount)s."
             )
             % {
-                "remaining": programme.remaining,
-                "cur": programme.currency,
+                "remaining": money(programme.remaining),
                 "country": programme.country.name,
-                "amount": amount,
+                "amount": money(amount),
             }
         )
 
@@ -213,20 +217,9 @@ def cancel_grant(proposal: Proposal, *, actor, reason: str) -> Proposal:
 def staff_role(user, programme: CountryProgramme) -> str | None:
     """The person's role for this country programme: "manager", "reviewer" or None.
 
-    Programme staff act as managers everywhere; partner staff for the programme's partner, or for
-    a partner covering the programme's country.
+    Decided by ``grants.access.role_in`` from the person's scope (cached for the request).
     """
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    if user.is_programme_staff or user.is_superuser:
-        return PartnerStaff.Role.MANAGER
-    roles = set()
-    for row in PartnerStaff.objects.filter(user=user).select_related("partner"):
-        if row.partner_id == programme.partner_id or programme.country in row.partner.countries:
-            roles.add(row.role)
-    if PartnerStaff.Role.MANAGER in roles:
-        return PartnerStaff.Role.MANAGER
-    return PartnerStaff.Role.REVIEWER if roles else None
+    return role_in(user, programme)
 
 
 def require_reviewer(user, programme: CountryProgramme) -> str:
@@ -490,6 +483,4 @@ def decide_organisation(organisation, edition, *, actor, validated: bool, reason
     if programme is None:
         raise DomainError(_("This edition does not run in the organisation's country."))
     require_manager(actor, programme)
-    return decide_validation(
-        organisation, edition, actor=actor, validated=validated, reason=reason
-    )
+    return decide_validation(organisation, edition, actor=actor, validated=validated, reason=reason)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetandcode.exceptions import BudgetExceeded, DomainError
+from meetandcode.formatting import format_money
 from organisations.models import OrganisationValidation
 
 from . import services
@@ -187,8 +188,8 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         grant = services.approve_proposal(proposal, actor=request.user, amount=data["amount"])
         messages.success(
             request,
-            _("Approved: grant %(reference)s of %(amount)s %(currency)s.")
-            % {"reference": grant.reference, "amount": grant.amount, "currency": grant.currency},
+            _("Approved: grant %(reference)s of %(money)s.")
+            % {"reference": grant.reference, "money": format_money(grant.amount, grant.currency)},
         )
 
     form = ApproveForm(request.POST, proposal=proposal)

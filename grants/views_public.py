@@ -16,7 +16,8 @@ from events.models import Language
 from organisations.models import LegalForm
 
 from . import impact
-from .models import CountryInfo, CountryProgramme, Edition, FaqEntry
+from .country_content import info_of, text_for
+from .models import CountryProgramme, Edition, FaqEntry
 
 # The bar chart's geometry, in SVG user units (the SVG scales to the width of the screen).
 CHART_WIDTH = 460
@@ -102,25 +103,25 @@ def country_page(request: HttpRequest, code: str) -> HttpResponse:
     code = code.upper()
     programme = (
         CountryProgramme.objects.select_related("edition", "partner", "info")
+        .prefetch_related("info__texts")
         .filter(country=code)
         .order_by("-edition__year")
         .first()
     )
     if programme is None:
         raise Http404(_("Meet and Code has no programme in this country."))
-    try:
-        info = programme.info
-    except CountryInfo.DoesNotExist:
-        info = None
-    conditions = info.conditions if info and info.conditions else programme.conditions
+    info = info_of(programme)
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    conditions = text_for(info, "conditions", language) or programme.conditions
     context = {
         "programme": programme,
         "country": programme.country,
         "edition": programme.edition,
         "partner": programme.partner,
+        "partner_contact": text_for(info, "partner_contact", language),
         "conditions": [line.strip() for line in conditions.splitlines() if line.strip()],
-        "notes": info.extra_notes if info else "",
-        "legal_forms": list(LegalForm.objects.filter(country=code).values_list("name", flat=True)),
+        "notes": text_for(info, "extra_notes", language),
+        "legal_forms": sorted(str(form) for form in LegalForm.objects.filter(country=code)),
         "languages": _language_names(programme.languages),
         "other_countries": _other_countries(programme),
     }

@@ -1,20 +1,29 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from organisations.views_privacy import privacy_notice
 
-from . import views
+from . import views, views_language
 
+# Addresses that are the same in every language: the health probe, the language switch, the open
+# feeds (partners subscribe to them) and the admin. Their pages are in English (the default).
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", views_language.set_language, name="set_language"),
+    path("", include("events.urls_feeds")),  # /events.geojson, .ics, .rss, .csv
+    path("admin/", admin.site.urls),
+]
+
+# Every page a person reads: English at /events/, German at /de/events/, and so on.
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
     path("privacy/", privacy_notice, name="privacy"),
     path("accounts/", include("allauth.urls")),
-    path("", include("grants.urls_letters")),
+    path("", include("grants.urls_letters")),  # /letters/verify/<code>/ as printed on letters
     path("my/", include("organisations.urls")),
     path("partner/", include("grants.urls")),
     path("", include("grants.urls_public")),  # /impact/, /countries/<code>/, /faq/
     path("", include("events.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)

@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from meetandcode.exceptions import DomainError
 
@@ -142,6 +143,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("name", "country", "legal_form", "registration_number", "description")}),
+        (_("Award letters"), {"fields": ("letter_language",)}),
         (_("Address"), {"fields": ("street", "postcode", "city", "website")}),
         (_("Contact"), {"fields": ("contact_name", "contact_email", "phone")}),
         (_("Bank account"), {"fields": ("bank_account_holder", "iban")}),
@@ -267,9 +269,18 @@ class AuditEntryAdmin(ViewOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "recipient", "kind", "status", "attempts", "sent_at", "read_at")
+    list_display = (
+        "created_at",
+        "recipient",
+        "email",
+        "kind",
+        "status",
+        "attempts",
+        "sent_at",
+        "read_at",
+    )
     list_filter = ("status",)
-    search_fields = ("recipient__email", "kind")
+    search_fields = ("recipient__email", "email", "kind")
     list_select_related = ("recipient",)
     autocomplete_fields = ("recipient",)
     # Delivery state belongs to the sending task (it claims rows by status).
@@ -296,7 +307,11 @@ class NotificationAdmin(admin.ModelAdmin):
             resent += 1
         self.message_user(
             request,
-            _("%(sent)d notification(s) will be sent again; %(skipped)d had not failed.")
+            ngettext(
+                "%(sent)d notification will be sent again; %(skipped)d had not failed.",
+                "%(sent)d notifications will be sent again; %(skipped)d had not failed.",
+                resent,
+            )
             % {"sent": resent, "skipped": queryset.count() - resent},
             messages.SUCCESS if resent else messages.WARNING,
         )

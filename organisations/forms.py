@@ -41,6 +41,7 @@ class OrganisationForm(forms.ModelForm):
             "bank_account_holder",
             "iban",
             "description",
+            "letter_language",
         ]
         help_texts = {
             "name": _("As written in the register, e.g. 'Coding Kids Luxembourg ASBL'."),
@@ -54,11 +55,18 @@ class OrganisationForm(forms.ModelForm):
             "bank_account_holder": _("The name on the bank account, usually the organisation's."),
             "iban": _("Where the grant is paid. Spaces are fine."),
             "description": _("Two or three sentences about what your organisation does."),
+            "letter_language": _(
+                "Your award letters are written in this language, one of your country's. "
+                "E-mails come in each person's own language."
+            ),
         }
         error_messages = {
             "legal_form": {
                 "required": _("Choose the legal form of your organisation."),
                 "invalid_choice": _("Choose a legal form that is valid in the chosen country."),
+            },
+            "letter_language": {
+                "invalid_choice": _("Choose one of the languages of your organisation's country."),
             },
         }
         widgets = {
@@ -106,6 +114,7 @@ class OrganisationForm(forms.ModelForm):
         legal_form.empty_label = (
             _("Choose a legal form") if country else _("Choose the country first")
         )
+        self._limit_letter_languages(country)
         self._set_input_hints()
         self.helper = self._layout()
 
@@ -117,6 +126,16 @@ class OrganisationForm(forms.ModelForm):
         if not country and self.instance.pk:
             country = self.instance.country
         return str(getattr(country, "code", country) or "")
+
+    def _limit_letter_languages(self, country: str) -> None:
+        """Offer the country's languages only (a Luxembourg organisation: French or German)."""
+        from grants.country_content import letter_language_choices
+
+        choices = letter_language_choices(country) if country else []
+        default = (
+            _("The first language of your country") if country else _("Choose the country first")
+        )
+        self.fields["letter_language"].choices = [("", default), *choices]
 
     @staticmethod
     def _programme_countries(choices) -> list:
@@ -153,7 +172,8 @@ class OrganisationForm(forms.ModelForm):
             Fieldset(
                 _("Bank account for the grant"), "bank_account_holder", "iban", css_class="mb-4"
             ),
-            Fieldset(_("About your organisation"), "description"),
+            Fieldset(_("About your organisation"), "description", css_class="mb-4"),
+            Fieldset(_("Award letters"), "letter_language"),
         )
         return helper
 
@@ -268,7 +288,7 @@ class PrivacyConsentSignupForm(forms.Form):
             "version": notice_version()
         }
         field.help_text = format_lazy(
-            "{} {}", _("The privacy notice is at"), reverse_lazy("privacy")
+            _("The privacy notice is at {url}"), url=reverse_lazy("privacy")
         )
 
     def signup(self, request, user) -> None:

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -52,7 +52,9 @@ class User(AbstractUser):
         help_text=_("Organising partners: see and configure every country."),
     )
     is_demo = models.BooleanField(
-        default=False, help_text=_("A fixed demo login: refused when DEBUG is off.")
+        _("demo login"),
+        default=False,
+        help_text=_("A fixed demo login: refused when DEBUG is off."),
     )
 
     USERNAME_FIELD = "email"
@@ -69,15 +71,31 @@ class LegalForm(models.Model):
 
     country = CountryField(_("country"))
     name = models.CharField(_("name"), max_length=120)
+    names = models.JSONField(
+        _("name in each language"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'How each of the country\'s languages writes it, e.g. {"nl": "VZW", "fr": "ASBL"}. '
+            "Readers in another language see the name above."
+        ),
+    )
 
     class Meta:
         ordering = ["country", "name"]
+        verbose_name = _("legal form")
+        verbose_name_plural = _("legal forms")
         constraints = [
             models.UniqueConstraint(fields=["country", "name"], name="legalform_unique_per_country")
         ]
 
     def __str__(self):
-        return self.name
+        return self.name_in(translation.get_language() or settings.LANGUAGE_CODE)
+
+    def name_in(self, language: str) -> str:
+        """The name as ``language`` writes it ("VZW" in Dutch, "ASBL" in French), else the name
+        as registered ("VZW / ASBL")."""
+        return (self.names or {}).get(language) or self.name
 
 
 class Organisation(models.Model):
@@ -102,15 +120,27 @@ class Organisation(models.Model):
     bank_account_holder = models.CharField(_("bank account holder"), max_length=200, blank=True)
     iban = models.CharField(_("IBAN"), max_length=42, blank=True, validators=[validate_iban])
     description = models.TextField(_("short description"), max_length=1000, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    letter_language = models.CharField(
+        _("language of award letters"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("One of your country's languages. Empty: the country's first language."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="organisations",
+        verbose_name=_("members"),
     )
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         constraints = [
             models.UniqueConstraint(
                 fields=["country", "registration_number"], name="organisation_unique_registration"
@@ -129,6 +159,17 @@ class Organisation(models.Model):
                     )
                 }
             )
+        if self.letter_language and self.country:
+            self._check_letter_language()
+
+    def _check_letter_language(self):
+        from grants.country_content import letter_language_choices
+
+        choices = letter_language_choices(self.country)
+        if self.letter_language not in dict(choices):
+            names = ", ".join(name for _code, name in choices)
+            message = _("Award letters can be written in your country's languages: %(names)s.")
+            raise ValidationError({"letter_language": message % {"names": names}})
 
 
 class Membership(models.Model):
@@ -144,16 +185,24 @@ class Membership(models.Model):
         REMOVED = "removed", _("Removed")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
     )
-    role = models.CharField(max_length=10, choices=Role, default=Role.MEMBER)
-    status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
-    created_at = models.DateTimeField(auto_now_add=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.MEMBER)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique"),
             models.CheckConstraint(
@@ -176,27 +225,39 @@ class MemberInvitation(models.Model):
     VALID_FOR = timedelta(days=14)
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invitations"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("organisation"),
     )
     email = models.EmailField(_("e-mail address"))
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
-    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    token = models.CharField(
+        _("link token"), max_length=64, unique=True, default=new_invitation_token
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("accepted by"),
     )
-    revoked = models.BooleanField(default=False)
+    revoked = models.BooleanField(_("revoked"), default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         constraints = [
             # One open invitation per address and organisation: inviting again refreshes it.
             models.UniqueConstraint(
@@ -228,11 +289,16 @@ class Partner(models.Model):
     contact_phone = models.CharField(_("public contact phone"), max_length=40, blank=True)
 
     staff = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="PartnerStaff", related_name="partners"
+        settings.AUTH_USER_MODEL,
+        through="PartnerStaff",
+        related_name="partners",
+        verbose_name=_("staff"),
     )
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("national partner")
+        verbose_name_plural = _("national partners")
 
     def __str__(self):
         return self.name
@@ -246,13 +312,22 @@ class PartnerStaff(models.Model):
         MANAGER = "manager", _("Manager")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_roles"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="partner_roles",
+        verbose_name=_("user"),
     )
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="staff_roles")
-    role = models.CharField(max_length=10, choices=Role, default=Role.REVIEWER)
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
+        verbose_name=_("national partner"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.REVIEWER)
 
     class Meta:
-        verbose_name_plural = "partner staff"
+        verbose_name = _("partner staff member")
+        verbose_name_plural = _("partner staff")
         constraints = [
             models.UniqueConstraint(fields=["user", "partner"], name="partnerstaff_unique"),
             models.CheckConstraint(
@@ -268,20 +343,34 @@ class ValidationToken(models.Model):
     """A one-time code a national partner issues; redeeming it validates an organisation."""
 
     country_programme = models.ForeignKey(
-        "grants.CountryProgramme", on_delete=models.CASCADE, related_name="validation_tokens"
+        "grants.CountryProgramme",
+        on_delete=models.CASCADE,
+        related_name="validation_tokens",
+        verbose_name=_("country programme"),
     )
-    code = models.CharField(max_length=32, unique=True)
+    code = models.CharField(_("code"), max_length=32, unique=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
-    issued_to_email = models.EmailField(blank=True)
-    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_to_email = models.EmailField(_("issued to (e-mail)"), blank=True)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     redeemed_by = models.ForeignKey(
-        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("redeemed by"),
     )
-    redeemed_at = models.DateTimeField(null=True, blank=True)
+    redeemed_at = models.DateTimeField(_("redeemed at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("validation token")
+        verbose_name_plural = _("validation tokens")
         constraints = [
             models.CheckConstraint(
                 condition=Q(redeemed_by__isnull=True, redeemed_at__isnull=True)
@@ -307,24 +396,42 @@ class OrganisationValidation(models.Model):
         MANUAL = "manual", _("Manual check")
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="validations"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="validations",
+        verbose_name=_("organisation"),
     )
     edition = models.ForeignKey(
-        "grants.Edition", on_delete=models.CASCADE, related_name="organisation_validations"
+        "grants.Edition",
+        on_delete=models.CASCADE,
+        related_name="organisation_validations",
+        verbose_name=_("edition"),
     )
-    status = models.CharField(max_length=10, choices=Status, default=Status.REQUESTED)
-    method = models.CharField(max_length=10, choices=Method, default=Method.MANUAL)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.REQUESTED)
+    method = models.CharField(_("method"), max_length=10, choices=Method, default=Method.MANUAL)
     token = models.OneToOneField(
-        ValidationToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="validation"
+        ValidationToken,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="validation",
+        verbose_name=_("validation token"),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("organisation validation")
+        verbose_name_plural = _("organisation validations")
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "edition"], name="validation_unique_per_edition"
@@ -336,28 +443,36 @@ class OrganisationValidation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.organisation} / {self.edition}: {self.status}"
+        return f"{self.organisation} / {self.edition}: {self.get_status_display()}"
 
 
 class AuditEntry(models.Model):
     """Who did what, when, to which object, and from which state: written by every service."""
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
     )
-    action = models.CharField(max_length=60)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
+    action = models.CharField(_("action"), max_length=60)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("object type")
+    )
+    object_id = models.PositiveBigIntegerField(_("object ID"))
     target = GenericForeignKey("content_type", "object_id")
-    from_state = models.CharField(max_length=30, blank=True)
-    to_state = models.CharField(max_length=30, blank=True)
-    message = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    from_state = models.CharField(_("from state"), max_length=30, blank=True)
+    to_state = models.CharField(_("to state"), max_length=30, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "audit entries"
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
 
     def __str__(self):
@@ -373,23 +488,32 @@ class Notification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
+    # A person with an account; or, for an invitation to someone without one, only ``email``.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
+        verbose_name=_("recipient"),
     )
-    kind = models.CharField(max_length=60)
-    context = models.JSONField(default=dict, blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    kind = models.CharField(_("kind"), max_length=60)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # When the last send attempt claimed the row: a row "sending" for long was lost by a worker.
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
             # The periodic sweep looks only at undelivered rows, a small part of the table.
@@ -403,11 +527,20 @@ class Notification(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "sending", "sent", "failed"]),
                 name="notification_status_valid",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(email=""),
+                name="notification_has_recipient",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.kind} → {self.recipient}"
+        return f"{self.kind} → {self.recipient or self.email}"
+
+    @property
+    def address(self) -> str:
+        """Where the e-mail goes: the row's own address, else the recipient's."""
+        return self.email or self.recipient.email
 
 
 class Consent(models.Model):
@@ -417,15 +550,22 @@ class Consent(models.Model):
         PRIVACY = "privacy", _("Privacy notice")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        verbose_name=_("user"),
     )
-    document = models.CharField(max_length=20, choices=Document, default=Document.PRIVACY)
-    version = models.CharField(max_length=40)
-    accepted_at = models.DateTimeField(default=timezone.now)
-    ip = models.GenericIPAddressField(null=True, blank=True)
+    document = models.CharField(
+        _("document"), max_length=20, choices=Document, default=Document.PRIVACY
+    )
+    version = models.CharField(_("version"), max_length=40)
+    accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     class Meta:
         ordering = ["-accepted_at", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "document", "version"], name="consent_once_per_version"
@@ -433,4 +573,8 @@ class Consent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} accepted {self.document} {self.version}"
+        return _("%(user)s accepted the %(document)s, version %(version)s") % {
+            "user": self.user,
+            "document": self.get_document_display(),
+            "version": self.version,
+        }

@@ -11,9 +11,9 @@ sending, so two deliveries of the same task send one e-mail.
 import logging
 import re
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,11 +22,14 @@ from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import dateformat, formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError
 
+from meetandcode import redis_outage
 from meetandcode.exceptions import DomainError
+from meetandcode.formatting import format_money
+from meetandcode.languages import url_in_language
 
 from . import audit
 from .models import Membership, Notification
@@ -59,11 +62,30 @@ def __getattr__(name: str):
 @dataclass(frozen=True)
 class Kind:
     """One kind of message: its subject and in-app line (``%(name)s`` from the row's context),
-    who hears of it, and its templates ``emails/<kind>.txt`` and ``emails/<kind>.html``."""
+    who hears of it, and its templates ``emails/<kind>.txt`` and ``emails/<kind>.html``.
+
+    ``template`` names other templates (``<template>.txt``, ``.html``, and ``_subject.txt`` when
+    ``subject`` is empty); ``shape`` turns a row into what those templates read.
+    """
 
     subject: str
     summary: str
     audience: frozenset[str] = frozenset({MEMBERS})
+    template: str = ""
+    shape: Callable[[Notification], dict] | None = None
+
+
+def _organisation_mail(notification: Notification) -> dict:
+    """The templates of emails/organisations/ read ``organisation.name``, ``user`` (the
+    recipient), ``inviter`` and ``invitation.expires_at`` (a date, formatted by the template)."""
+    context = notification.context
+    expires = context.get("expires")
+    return {
+        "organisation": {"name": context.get("organisation", "")},
+        "inviter": context.get("inviter", ""),
+        "invitation": {"expires_at": datetime.fromisoformat(expires) if expires else None},
+        "user": notification.recipient,
+    }
 
 
 KINDS: dict[str, Kind] = {
@@ -86,7 +108,7 @@ KINDS: dict[str, Kind] = {
     ),
     "proposal_approved": Kind(
         _("Grant approved: %(proposal)s (%(reference)s)"),
-        _("“%(proposal)s” is approved: grant %(reference)s of %(amount)s %(currency)s."),
+        _("“%(proposal)s” is approved: grant %(reference)s of %(money)s."),
     ),
     "proposal_rejected": Kind(
         _("Proposal not funded: %(proposal)s"),
@@ -125,7 +147,7 @@ KINDS: dict[str, Kind] = {
     ),
     "payment_made": Kind(
         _("Payment made: %(reference)s"),
-        _("%(amount)s %(currency)s were paid for grant %(reference)s."),
+        _("%(money)s were paid for grant %(reference)s."),
     ),
     "draft_deadline": Kind(
         _("Applications close soon: %(proposal)s"),
@@ -135,6 +157,18 @@ KINDS: dict[str, Kind] = {
         _("Proposals waiting for your review: %(count)s"),
         _("Proposals of your countries waiting for your review: %(count)s."),
         frozenset({PARTNER}),
+    ),
+    "member_invitation": Kind(
+        "",
+        _("You are invited to act for %(organisation)s."),
+        template="emails/organisations/invitation",
+        shape=_organisation_mail,
+    ),
+    "join_declined": Kind(
+        "",
+        _("Your request to join %(organisation)s was declined."),
+        template="emails/organisations/join_declined",
+        shape=_organisation_mail,
     ),
 }
 
@@ -221,9 +255,33 @@ def notify_validation(validation) -> list[Notification]:
     return notify_organisation(validation.organisation, kind, context=context, url=url)
 
 
+def notify_invitation(invitation, *, language: str) -> Notification:
+    """Send the invitation's link to its address (which may have no account yet), in
+    ``language``; called inside the transaction that makes or refreshes the invitation."""
+    path = _url("organisations:invitation", invitation.token)
+    context = {
+        "organisation": invitation.organisation.name,
+        "inviter": str(invitation.invited_by or ""),
+        "expires": invitation.expires_at.isoformat(),
+        "language": language,
+    }
+    row = Notification.objects.create(
+        email=invitation.email, kind="member_invitation", context=context, url=path
+    )
+    transaction.on_commit(lambda: enqueue([row.pk]))
+    return row
+
+
+def notify_join_declined(membership, *, reason: str = "") -> list[Notification]:
+    """Tell the person who asked to join that an owner declined, with the owner's reason."""
+    context = {"organisation": membership.organisation.name, "reason": reason}
+    return notify("join_declined", recipients=[membership.user], context=context)
+
+
 def _url(name: str, *args) -> str:
     try:
-        return reverse(name, args=args)
+        with translation.override(settings.LANGUAGE_CODE):  # each recipient's own at sending
+            return reverse(name, args=args)
     except NoReverseMatch:  # a page still to be built: the message goes out without a link
         return ""
 
@@ -235,12 +293,16 @@ def enqueue(ids: Iterable[int]) -> None:
     """
     from .tasks import send_notification
 
+    if not send_notification.app.conf.task_always_eager and redis_outage.is_down():
+        log.warning("Redis is down: notifications %s wait for the sweep", list(ids))
+        return
     for pk in ids:
         try:
             send_notification.apply_async((pk,), retry=False)
-        except (OperationalError, OSError):
+        except (OperationalError, OSError) as error:
             # The broker is down: each further try would wait for its timeout. The rows stay
             # pending and the periodic sweep queues them once the broker is back.
+            redis_outage.mark_down(error)
             log.warning("Broker unreachable: notifications %s wait for the sweep", list(ids))
             return
         except Exception:  # noqa: BLE001 (tasks running in-process, without a broker)
@@ -260,27 +322,88 @@ class Message:
 def summary(notification: Notification) -> str:
     """The one line the app shows, in the language of the page."""
     kind = KINDS.get(notification.kind)
-    return str(kind.summary) % _Blank(notification.context) if kind else notification.kind
+    if kind is None:
+        return notification.kind
+    return str(kind.summary) % _Blank(_readable(notification.context))
+
+
+def _readable(context: dict) -> dict:
+    """The context written for the active language: its dates and times ("30 September 2024",
+    "30. September 2024"), and its amount ("EUR 500.00", "500,00 EUR") as ``money``."""
+    context = _with_dates(context)
+    if "amount" not in context:
+        return context
+    return {**context, "money": format_money(context["amount"], context.get("currency", ""))}
+
+
+# Keys of a context (and of its lists' items, as in the review digest) holding a date or a date
+# and time as ISO text: JSON has no dates, and each recipient reads them in their own language.
+MOMENTS = frozenset({"deadline", "due", "submitted"})
+
+
+def _with_dates(value):
+    if isinstance(value, dict):
+        return {
+            key: _moment(item) if key in MOMENTS else _with_dates(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_with_dates(item) for item in value]
+    return value
+
+
+def _moment(text):
+    """ISO text as the active language writes it: a date in DATE_FORMAT, a date and time in
+    DATETIME_FORMAT in the site's time zone, with its name ("30 September 2024, 23:59 CEST").
+    Other text (a row stored before dates were ISO) stays as it is."""
+    if not isinstance(text, str):
+        return text
+    try:
+        if len(text) == len("2024-09-30"):
+            return formats.date_format(date.fromisoformat(text), "DATE_FORMAT")
+        moment = timezone.localtime(datetime.fromisoformat(text))
+    except ValueError:  # not ISO, or without its time zone
+        return text
+    return f"{formats.date_format(moment, 'DATETIME_FORMAT')} {dateformat.format(moment, 'T')}"
 
 
 def render(notification: Notification) -> Message:
     """The e-mail in the recipient's language, from templates/emails/<kind>.txt and .html."""
     kind = KINDS[notification.kind]
     recipient = notification.recipient
-    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+    language = _language_of(notification)
+    template = kind.template or f"emails/{notification.kind}"
+    with translation.override(language):
         context = {
-            **notification.context,
+            **_readable(notification.context),  # its amount as ``money``, "500,00 EUR"
             "recipient": recipient,
             "programme": settings.PROGRAMME_NAME,
             "site_url": settings.SITE_URL,
-            "link": settings.SITE_URL.rstrip("/") + notification.url if notification.url else "",
+            "link": _link(notification.url, language),
+            **(kind.shape(notification) if kind.shape else {}),
         }
-        subject = str(kind.subject) % _Blank(notification.context)
+        if kind.subject:
+            subject = str(kind.subject) % _Blank(_readable(notification.context))
+        else:
+            subject = render_to_string(f"{template}_subject.txt", context)
         return Message(
             subject=f"[{settings.PROGRAMME_NAME}] {' '.join(subject.split())}",
-            text=_tidy(render_to_string(f"emails/{notification.kind}.txt", context)),
-            html=render_to_string(f"emails/{notification.kind}.html", context),
+            text=_tidy(render_to_string(f"{template}.txt", context)),
+            html=render_to_string(f"{template}.html", context),
         )
+
+
+def _language_of(notification: Notification) -> str:
+    """The recipient's language; for an address without an account, the one chosen on writing."""
+    recipient = notification.recipient
+    chosen = recipient.language if recipient else notification.context.get("language")
+    return chosen or settings.LANGUAGE_CODE
+
+
+def _link(url: str, language: str) -> str:
+    """The page the message is about, in the recipient's language (the address was stored in
+    the language of whoever caused the message)."""
+    return settings.SITE_URL.rstrip("/") + url_in_language(url, language) if url else ""
 
 
 def _tidy(text: str) -> str:
@@ -316,7 +439,7 @@ def send(notification: Notification) -> None:
         subject=message.subject,
         body=message.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notification.recipient.email],
+        to=[notification.address],
     )
     mail.attach_alternative(message.html, "text/html")
     for filename, content, mimetype in attachments(notification):
@@ -336,9 +459,15 @@ def attachments(notification: Notification) -> list[tuple[str, bytes, str]]:
 
 
 def is_transient(error: BaseException) -> bool:
-    """Worth trying again later: the mail server or the network, not a refused address."""
+    """Worth trying again later: the mail server or the network, not a refusal.
+
+    SMTP says which is which: a 4xx reply (421 "try again later", 451, 452) is temporary, a 5xx
+    reply (550 "no such mailbox", 554 "rejected") is final and retrying it only repeats it.
+    """
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return not all(code >= 500 for code, _msg in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return not 500 <= error.smtp_code < 600
     return isinstance(error, smtplib.SMTPException | TimeoutError | ConnectionError)
 
 
@@ -367,10 +496,12 @@ def _describe(error: BaseException) -> str:
 
 
 def retry_countdown(attempts: int) -> int:
-    """Seconds before the next attempt: 30, 60, 120, 240, 480 (well inside ``stuck_after()``:
-    a retry waiting longer would look lost to the sweep)."""
+    """Seconds before the next attempt: 30, 60, 120, 240, 480 by default
+    (NOTIFICATION_RETRY_SECONDS doubled each time), well inside ``stuck_after()``: a retry
+    waiting longer would look lost to the sweep."""
     window = int(stuck_after().total_seconds())
-    return max(1, min(30 * 2 ** max(attempts - 1, 0), window - 60))
+    first = settings.NOTIFICATION_RETRY_SECONDS
+    return max(1, min(first * 2 ** max(attempts - 1, 0), window - 60))
 
 
 def due_for_sending(now=None) -> QuerySet[Notification]:

@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetandcode.languages import path_without_language
+
 from . import audit
 from .models import (
     AuditEntry,
@@ -225,6 +227,7 @@ def delete_account(user, *, actor) -> None:
         Membership.objects.filter(user=user).delete()
         user.partner_roles.all().delete()
         Notification.objects.filter(recipient=user).delete()
+        Notification.objects.filter(email__iexact=old_email).delete()  # invitations sent to it
         EmailAddress.objects.filter(user=user).delete()
         Authenticator.objects.filter(user=user).delete()
         Consent.objects.filter(user=user).update(ip=None)
@@ -375,7 +378,8 @@ class ConsentMiddleware:
         if request.session.get(self.SESSION_KEY) == notice_version():
             return self.get_response(request)  # checked already in this session
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith(self.EXEMPT):
+        path = path_without_language(request.path)  # "/de/accounts/..." is exempt too
+        if user is not None and user.is_authenticated and not path.startswith(self.EXEMPT):
             if needs_new_consent(user):
                 url = reverse("organisations:accept_privacy")
                 return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")

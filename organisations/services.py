@@ -3,10 +3,7 @@
 import secrets
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -22,7 +19,7 @@ from .models import (
     ValidationToken,
     new_invitation_token,
 )
-from .notifications import notify_validation
+from .notifications import notify_invitation, notify_join_declined, notify_validation
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud or typed by hand
 
@@ -52,7 +49,15 @@ def update_organisation(organisation: Organisation, *, actor, **fields) -> Organ
         locked.full_clean()
         locked.save()
         audit.record(locked, actor=actor, action="organisation.update", data={"fields": changed})
+        if "letter_language" in changed:
+            transaction.on_commit(lambda: _reissue_award_letters(locked.pk))
     return locked
+
+
+def _reissue_award_letters(organisation_id: int) -> None:
+    from grants.letters import reissue_letters_of  # grants builds on organisations, not back
+
+    reissue_letters_of(organisation_id)
 
 
 def request_to_join(organisation: Organisation, *, user) -> Membership:
@@ -113,15 +118,7 @@ def decline_member(membership: Membership, *, actor, reason: str = "") -> Member
             message=reason,
             data={"user": locked.user_id},
         )
-        user, organisation = locked.user, locked.organisation
-        transaction.on_commit(
-            lambda: _send_email(
-                "join_declined",
-                to=user.email,
-                language=user.language,
-                context={"user": user, "organisation": organisation, "reason": reason},
-            )
-        )
+        notify_join_declined(locked, reason=reason)
     return locked
 
 
@@ -151,7 +148,7 @@ def invite_member(organisation: Organisation, *, actor, email: str) -> MemberInv
         invitation.expires_at = now + MemberInvitation.VALID_FOR
         invitation.save()
         audit.record(locked, actor=actor, action=action, data={"email": email})
-        transaction.on_commit(lambda: _send_invitation(invitation))
+        notify_invitation(invitation, language=_invitation_language(email, inviter=actor))
     return invitation
 
 
@@ -242,42 +239,10 @@ def _require_owner(organisation: Organisation, actor) -> None:
         raise DomainError(_("Only an owner of the organisation can do this."))
 
 
-def _send_invitation(invitation: MemberInvitation) -> None:
-    inviter = invitation.invited_by
-    path = reverse("organisations:invitation", args=[invitation.token])
-    # In the invited person's language when they have an account, else in the inviter's.
-    known = User.objects.filter(email__iexact=invitation.email).values_list("language", flat=True)
-    language = known.first() or getattr(inviter, "language", "") or translation.get_language()
-    _send_email(
-        "invitation",
-        to=invitation.email,
-        language=language,
-        context={
-            "invitation": invitation,
-            "organisation": invitation.organisation,
-            "inviter": inviter,
-            "link": settings.SITE_URL.rstrip("/") + path,
-        },
-    )
-
-
-def _send_email(name: str, *, to: str, language: str, context: dict) -> None:
-    """Render templates/emails/organisations/<name>{_subject.txt,.txt,.html} and send them."""
-    with translation.override(language or settings.LANGUAGE_CODE):
-        context = {
-            "programme": settings.PROGRAMME_NAME,
-            "site_url": settings.SITE_URL,
-            **context,
-        }
-        base = f"emails/organisations/{name}"
-        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
-        send_mail(
-            subject,
-            render_to_string(f"{base}.txt", context),
-            None,
-            [to],
-            html_message=render_to_string(f"{base}.html", context),
-        )
+def _invitation_language(email: str, *, inviter) -> str:
+    """The invited person's language when they have an account, else the inviter's."""
+    known = User.objects.filter(email__iexact=email).values_list("language", flat=True)
+    return known.first() or getattr(inviter, "language", "") or translation.get_language()
 
 
 def issue_validation_tokens(country_programme, *, actor, count: int = 1, email: str = ""):
@@ -444,3 +409,24 @@ def is_validated(organisation: Organisation, edition) -> bool:
     return organisation.validations.filter(
         edition=edition, status=OrganisationValidation.Status.VALIDATED
     ).exists()
+
+
+def set_preferred_language(user: User, *, language: str, actor) -> User:
+    """The language the person reads the site in after logging in, and their e-mails and
+    letters in. Choosing the language they already have changes nothing."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise DomainError(_("Choose one of the languages the site offers."))
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.language != language:
+            audit.record(
+                locked,
+                actor=actor,
+                action="user.language",
+                from_state=locked.language,
+                to_state=language,
+            )
+            locked.language = language
+            locked.save(update_fields=["language"])
+    user.language = language
+    return locked

@@ -123,6 +123,27 @@ def isolated_cache(settings):
     settings.CACHES = caches
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in English. A request to a /de/ page activates German in the thread that
+    served it, which is the test's own with the test client; ``reverse()`` in the next test
+    would then give /de/ addresses."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def redis_asked_again():
+    """Each test starts asking Redis, whatever an earlier test did to it: a Redis failure keeps
+    this process off Redis for a few seconds (meetandcode.redis_outage)."""
+    from meetandcode import redis_outage
+
+    redis_outage.reset()
+
+
 @pytest.fixture
 def two_factor_login():
     """Log partner staff into a test client as the dashboard requires: a TOTP authenticator and

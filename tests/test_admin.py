@@ -40,6 +40,7 @@ def every_kind_of_row(proposal):
     from grants.letters import build_award_letter
     from grants.models import (
         CountryInfo,
+        CountryText,
         FaqEntry,
         ProposalComment,
         Review,
@@ -96,7 +97,8 @@ def every_kind_of_row(proposal):
     Resource.objects.create(
         title="Scratch ideas", summary="Ten projects", kind="guide", url="https://example.org/"
     )
-    CountryInfo.objects.create(country_programme=programme, conditions="Free events only.")
+    info = CountryInfo.objects.create(country_programme=programme, conditions="Free events only.")
+    CountryText.objects.create(info=info, language="fr", letter_text="Merci de votre engagement.")
     FaqEntry.objects.create(question="Who can apply?", answer="Non-profits.")
     assert OrganisationValidation.objects.filter(organisation=proposal.organisation).exists()
     return proposal

@@ -5,12 +5,17 @@ Personas: anonymous; an applicant of another organisation; the right applicant; 
 another country (BE); the reviewer and the manager of the right country (LU). Partner staff log
 in with their second factor. Pages are asked with GET; actions (POST only) must refuse GET with
 405, and a POST by a wrong person must be refused without changing anything.
+
+Every page but the few in UNPREFIXED also lives under each language's prefix (/de/my/...): the
+same view, asked again there, must answer each persona the same (one table for all languages).
 """
 
 from urllib.parse import urlparse
 
 import pytest
-from django.urls import reverse
+from django.conf import settings
+from django.urls import resolve, reverse
+from django.utils import translation
 
 from tests.matrix_world import SECRET_ORGANISATION, SECRET_TITLE, MatrixWorld, all_urls
 
@@ -24,6 +29,11 @@ SKIPPED_PREFIXES = {
     "static/": "static files (not served by Django in production)",
     "media/": "no media URL exists (test_upload_attacks.py checks that)",
 }
+
+# The addresses that are the same in every language (outside i18n_patterns, meetandcode/urls.py):
+# the health probe and the open feeds partners subscribe to.
+UNPREFIXED = {"healthz", "feeds:geojson", "feeds:ics", "feeds:rss", "feeds:csv"}
+OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
 PERSONAS = ["anonymous", "other_applicant", "applicant", "other_partner", "reviewer", "manager"]
 
@@ -225,10 +235,10 @@ MATRIX = {
     "events:event": "public",
     "events:event_calendar": "public",
     "events:event_photo": "public",
-    "events:feed_geojson": "public",
-    "events:feed_ics": "public",
-    "events:feed_rss": "public",
-    "events:feed_csv": "public",
+    "feeds:geojson": "public",
+    "feeds:ics": "public",
+    "feeds:rss": "public",
+    "feeds:csv": "public",
     "events:embed_map": "public",
     "events:library": "public",
     "events:library_file": "public",
@@ -239,6 +249,21 @@ def test_every_url_has_a_line_in_the_table():
     names = {name for name, _route, _params in URLS}
     assert names - MATRIX.keys() == set(), "add the new URLs to MATRIX"
     assert MATRIX.keys() - names == set(), "MATRIX names URLs that no longer exist"
+
+
+def test_each_page_has_the_same_view_under_every_language_prefix(world):
+    for name, _route, params in URLS:
+        kwargs = _kwargs(world, name, params)
+        english = reverse(name, kwargs=kwargs)
+        for language in OTHER_LANGUAGES:
+            with translation.override(language):
+                address = reverse(name, kwargs=kwargs)
+                match = resolve(address)
+            assert match.view_name == name, (address, match.view_name)
+            if name in UNPREFIXED:
+                assert address == english, name
+            else:
+                assert address == f"/{language}{english}", name
 
 
 def _body(response) -> bytes:
@@ -279,12 +304,20 @@ ACTIONS = [(n, r, p) for n, r, p in URLS if not isinstance(MATRIX.get(n), str)]
 
 @pytest.mark.parametrize(("name", "route", "params"), PAGES, ids=[u[0] for u in PAGES])
 def test_each_page_by_each_persona(world, name, route, params):
-    url = reverse(name, kwargs=_kwargs(world, name, params))
     kind = MATRIX[name]
     if kind == "health":  # the probe answers the same to everyone and shows no data
+        url = reverse(name, kwargs=_kwargs(world, name, params))
         answers = {world.client(p).get(url).status_code for p in PERSONAS}
         assert len(answers) == 1 and answers <= {200, 503}
         return
+    _ask_each_persona(world, name, params, kind)
+    if name not in UNPREFIXED:  # the same page in German: the same answers (login: German too)
+        with translation.override("de"):
+            _ask_each_persona(world, name, params, kind)
+
+
+def _ask_each_persona(world, name, params, kind):
+    url = reverse(name, kwargs=_kwargs(world, name, params))
     for persona, expected in KINDS[kind].items():
         response = world.client(persona).get(url)
         if expected == L:

@@ -1,4 +1,5 @@
-"""The demo's public content: library resources, FAQ entries and the country pages' conditions.
+"""The demo's public content: library resources, FAQ entries and the country pages (their texts
+in each country's languages: grants.demo.country_texts).
 
 Content an editor keeps in the admin, so stored as data (not gettext strings). Writing it is
 idempotent: rows are matched by their title, question or country programme and updated, so a
@@ -7,6 +8,7 @@ belong to no edition; the country pages go with their edition.
 """
 
 from events.models import Resource
+from grants.demo.country_texts import write_country_texts, write_legal_form_names
 from grants.models import CountryInfo, CountryProgramme, FaqEntry
 
 # (title, kind, format, age band, language, link, summary)
@@ -136,12 +138,12 @@ def write_public_content(programmes: dict[str, CountryProgramme]) -> int:
             rows += 1
     for code, programme in programmes.items():
         conditions = COMMON_CONDITIONS + COUNTRY_CONDITIONS.get(code, [])
-        CountryInfo.objects.update_or_create(
+        info, _created = CountryInfo.objects.update_or_create(
             country_programme=programme,
             defaults={
                 "conditions": "\n".join(conditions),
                 "extra_notes": COUNTRY_NOTES.get(code, ""),
             },
         )
-        rows += 1
-    return rows
+        rows += 1 + write_country_texts(info, programme)
+    return rows + write_legal_form_names()

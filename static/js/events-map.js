@@ -31,20 +31,35 @@
     });
   }
 
-  function popup(feature, openLabel, targetBlank) {
+  function pageLanguage() {
+    return document.documentElement.lang || [];
+  }
+
+  // The feed is the same for everyone (its links have no language prefix): on /de/events/ an
+  // event's link gets the page's prefix, so the visitor stays in their language.
+  function inPageLanguage(url) {
+    var lang = document.documentElement.lang;
+    if (!lang || window.location.pathname.indexOf("/" + lang + "/") !== 0) return url;
+    var address = new URL(url, window.location.href);
+    address.pathname = "/" + lang + address.pathname;
+    return address.href;
+  }
+
+  function popup(feature, labels, targetBlank) {
     var p = feature.properties;
     var box = document.createElement("div");
     var link = document.createElement("a");
-    link.href = p.url;
+    link.href = inPageLanguage(p.url);
     link.textContent = p.title;
     link.className = "event-popup-link fw-semibold";
-    link.setAttribute("aria-label", openLabel + ": " + p.title);
+    link.setAttribute("aria-label", labels.open ? labels.open + ": " + p.title : p.title);
     if (targetBlank) { link.target = "_blank"; link.rel = "noopener"; }
     var when = document.createElement("div");
     when.className = "small";
-    when.textContent = new Date(p.starts_at).toLocaleString([], {
+    // Dates in the page's language, not the browser's; the words come from the page (translated).
+    when.textContent = new Date(p.starts_at).toLocaleString(pageLanguage(), {
       dateStyle: "medium", timeStyle: "short",
-    }) + " · " + (p.delivery === "online" ? "Online" : p.town);
+    }) + " · " + (p.delivery === "online" ? labels.online : p.town);
     box.appendChild(link);
     box.appendChild(when);
     return box;
@@ -57,7 +72,7 @@
       ? window.L.markerClusterGroup({ showCoverageOnHover: false })
       : window.L.layerGroup();
     map.addLayer(cluster);
-    var openLabel = element.dataset.openLabel || "Open";
+    var labels = { open: element.dataset.openLabel || "", online: element.dataset.onlineLabel || "" };
     var icon = markerIcon(element);
     var targetBlank = element.dataset.targetBlank === "1";
     fetch(element.dataset.geojson, { headers: { Accept: "application/geo+json" } })
@@ -70,7 +85,7 @@
           var marker = window.L.marker([c[1], c[0]], {
             icon: icon, title: feature.properties.title, alt: feature.properties.title,
           });
-          marker.bindPopup(popup(feature, openLabel, targetBlank));
+          marker.bindPopup(popup(feature, labels, targetBlank));
           markers.push(marker);
         });
         if (cluster.addLayers) { cluster.addLayers(markers); } else { markers.forEach(function (m) { cluster.addLayer(m); }); }

@@ -17,7 +17,9 @@
     root.querySelectorAll("time[data-local-time]").forEach(function (el) {
       var when = new Date(el.getAttribute("datetime"));
       if (!isNaN(when)) {
-        el.textContent = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+        // In the page's language (the one chosen on the site), not the browser's.
+        var language = document.documentElement.lang || [];
+        el.textContent = when.toLocaleTimeString(language, { hour: "2-digit", minute: "2-digit" });
       }
     });
   }
@@ -109,7 +111,17 @@
 
   // The session ended while typing: the server answers 401 (meetandcode/middleware.py). Keep
   // every unsaved section in this browser, offer to log in again, and put it back afterwards.
-  var KEPT = "meetandcode:unsaved:" + window.location.pathname;
+  // The same when the person switches language: the page comes back under another prefix
+  // (/de/my/proposals/5/edit/), so the kept input is filed under the address without it.
+  function withoutLanguage(url) {
+    var path = new URL(url, window.location.href).pathname;
+    var codes = Array.from(document.querySelectorAll(".language-switcher option"), function (o) {
+      return o.value;
+    });
+    var first = path.split("/")[1];
+    return codes.indexOf(first) !== -1 ? path.slice(first.length + 1) : path;
+  }
+  var KEPT = "meetandcode:unsaved:" + withoutLanguage(window.location.href);
 
   function showStatus(form, templateId) {
     var status = form.querySelector(".save-status");
@@ -117,12 +129,13 @@
     if (status && template) status.innerHTML = template.innerHTML;
   }
 
-  function keepUnsaved() {
+  function keepUnsaved(everySection) {
     var kept = {};
-    document.querySelectorAll("form[data-autosave][data-dirty='1']").forEach(function (form) {
-      kept[form.action] = Array.from(new FormData(form).entries()).filter(function (pair) {
-        return pair[0] !== "csrfmiddlewaretoken";
-      });
+    var which = everySection ? "form[data-autosave]" : "form[data-autosave][data-dirty='1']";
+    document.querySelectorAll(which).forEach(function (form) {
+      kept[withoutLanguage(form.action)] = Array.from(new FormData(form).entries()).filter(
+        function (pair) { return pair[0] !== "csrfmiddlewaretoken" && typeof pair[1] === "string"; }
+      );
     });
     try { window.localStorage.setItem(KEPT, JSON.stringify(kept)); } catch (e) { /* full */ }
   }
@@ -154,8 +167,11 @@
     if (!kept) return;
     window.localStorage.removeItem(KEPT);
     document.querySelectorAll("form[data-autosave]").forEach(function (form) {
-      if (!kept[form.action]) return;
-      putBack(form, kept[form.action]);
+      var pairs = kept[withoutLanguage(form.action)];
+      if (!pairs) return;
+      var before = JSON.stringify(Array.from(new FormData(form).entries()));
+      putBack(form, pairs);
+      if (JSON.stringify(Array.from(new FormData(form).entries())) === before) return;
       init(form);
       form.dataset.dirty = "1";
       showStatus(form, "restored");
@@ -169,6 +185,14 @@
     form.dataset.dirty = "1";
     keepUnsaved();
     showStatus(form, "session-ended");
+  });
+
+  // Switching language reloads the page: keep what every section holds (a save may still be on
+  // its way), and the page in the new language puts back what it did not get from the server.
+  document.addEventListener("submit", function (event) {
+    if (event.target.classList && event.target.classList.contains("language-switcher")) {
+      keepUnsaved(true);
+    }
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {

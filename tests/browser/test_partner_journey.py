@@ -49,7 +49,7 @@ def test_a_manager_filters_scores_and_approves_and_the_budget_follows(manager_pa
     page = manager_page
     page.goto("/partner/")
     bar = page.locator(f'.budget-bar[data-country="{programme.country.code}"]')
-    expect(bar.locator(".budget-remaining")).to_have_text("1000.00")
+    expect(bar.locator(".budget-remaining")).to_have_text("EUR 1,000.00")
 
     page.get_by_label("Search").fill("Robots")
     page.get_by_role("button", name="Show proposals").click()
@@ -72,7 +72,7 @@ def test_a_manager_filters_scores_and_approves_and_the_budget_follows(manager_pa
     expect(page.locator("#proposal-status")).to_have_text("Approved")
     expect(page.locator("#decision-budget")).to_contain_text("600.00")
     page.locator(".breadcrumb").get_by_role("link", name="Review queue").click()
-    expect(bar.locator(".budget-remaining")).to_have_text("600.00")
+    expect(bar.locator(".budget-remaining")).to_have_text("EUR 600.00")
     programme.refresh_from_db()
     assert programme.reserved == Decimal("400.00")
 

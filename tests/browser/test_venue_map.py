@@ -72,9 +72,7 @@ def test_a_click_on_the_map_pins_the_venue_and_is_saved(offline_map, draft, scri
     assert script_errors == []
 
 
-def test_typed_coordinates_move_the_pin_and_arrow_keys_nudge_it(
-    offline_map, draft, script_errors
-):
+def test_typed_coordinates_move_the_pin_and_arrow_keys_nudge_it(offline_map, draft, script_errors):
     page = offline_map
     page.goto(edit_url(draft))
     latitude(page).fill("49.61000")

@@ -135,8 +135,8 @@ EXPECTED = [
         "budget_lines",
         "Budget lines",
         "budget",
-        "Learning materials and their shipping: Cables — 150.00 EUR",
-        "Learning materials and their shipping: Cables and ten micro:bits — 150.00 EUR",
+        "Learning materials and their shipping: Cables — EUR 150.00",
+        "Learning materials and their shipping: Cables and ten micro:bits — EUR 150.00",
     ),
 ]
 
@@ -160,7 +160,7 @@ def test_applicant_sees_the_request_and_exactly_what_they_changed(
     assert shown_changes(page) == ["title", "focus_groups", "budget_lines"]
     assert "Scratch for beginners</del>" in page
     assert "Scratch and micro:bit for beginners</ins>" in page
-    assert "Cables and ten micro:bits — 150.00 EUR</ins>" in page
+    assert "Cables and ten micro:bits — EUR 150.00</ins>" in page
     assert "Girls, Refugees</ins>" in page
     assert f'href="{reverse("events:edit", args=[proposal.pk])}#section-budget"' in page
     proposal.refresh_from_db()
@@ -260,15 +260,15 @@ def test_changes_read_as_people_read_them(member, proposal):
     assert (changes["format"].before, changes["format"].after) == ("Coding workshop", "Hackathon")
     assert changes["starts_at"].section == "place"
     assert (changes["starts_at"].before, changes["starts_at"].after) == (
-        "09/14/2024 10 a.m.",
-        "09/21/2024 2:30 p.m.",
+        "14/09/2024 10:00",
+        "21/09/2024 14:30",
     )
     assert (changes["city"].before, changes["city"].after) == ("Luxembourg", "—")
     assert (changes["free_for_participants"].before, changes["free_for_participants"].after) == (
         "Yes",
         "No",
     )
-    assert changes["requested_amount"].after == "350.00 EUR"
+    assert changes["requested_amount"].after == "EUR 350.00"
 
 
 def test_the_stored_snapshot_is_read_with_one_query(member, proposal, django_assert_num_queries):

@@ -154,7 +154,7 @@ def test_a_removed_budget_line_is_gone_and_the_sum_follows(client, member):
     response = client.post(section_url(draft, "budget"), data, headers={"HX-Request": "true"})
 
     assert response.status_code == 200
-    assert 'id="requested-amount" hx-swap-oob="true">200' in response.content.decode()
+    assert 'id="requested-amount" hx-swap-oob="true">EUR 200.00' in response.content.decode()
     assert list(draft.budget_lines.values_list("category", flat=True)) == ["trainer"]
 
 

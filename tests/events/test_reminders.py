@@ -208,11 +208,11 @@ def test_a_draft_is_reminded_once_within_the_window(draft, member):
 
     [notification] = sent("draft_deadline")
     assert notification.recipient == member
-    assert notification.context["deadline"] == "2024-09-30 23:59 CEST"
+    assert notification.context["deadline"] == "2024-09-30T23:59:00+02:00"
     assert Reminder.objects.get(proposal=draft).kind == "draft_deadline"
     assert AuditEntry.objects.filter(object_id=draft.pk, action="reminder.draft_deadline").exists()
     message = render(notification)
-    assert "2024-09-30 23:59 CEST" in message.text
+    assert "30 September 2024, 23:59 CEST" in message.text
     assert draft.title in message.subject
     assert "Finish your proposal" in message.html
     assert notification.url == reverse("events:edit", args=[draft.pk])

@@ -113,8 +113,8 @@ def test_bulk_approve_gives_a_result_per_proposal_and_stops_at_the_budget(progra
     results = bulk_decide([*fits, too_much, decided], actor=manager, decision="approve")
 
     assert [r.ok for r in results] == [True, True, False, False]
-    assert "Budget exceeded: 100.00 EUR remain" in results[2].message
-    assert "rejected" in results[3].message
+    assert "Budget exceeded: EUR 100.00 remain" in results[2].message
+    assert "the proposal is now “Rejected”" in results[3].message
     programme.refresh_from_db()
     assert programme.reserved == Decimal("900.00")
     assert [r.proposal.status for r in results] == [S.APPROVED, S.APPROVED, S.SUBMITTED, S.REJECTED]
@@ -231,7 +231,7 @@ def test_a_manager_approves_a_smaller_amount_and_the_budget_is_reserved(manager_
 @pytest.mark.parametrize(
     ("amount", "message"),
     [
-        ("450.00", "At most the requested amount, 400.00."),
+        ("450.00", "At most the requested amount, EUR 400.00."),
         ("", "Enter the amount to grant."),
         ("-5", "greater than or equal to 0.01"),
     ],
@@ -259,7 +259,7 @@ def test_more_than_the_country_maximum_is_refused(manager_client, programme):
     response = manager_client.post(reverse("grants:approve", args=[proposal.pk]), {"amount": "600"})
 
     assert response.status_code == 400
-    assert "At most the country&#x27;s maximum grant, 500.00 EUR." in response.content.decode()
+    assert "At most the country&#x27;s maximum grant, EUR 500.00." in response.content.decode()
 
 
 def test_budget_exceeded_shows_the_remaining_budget_and_keeps_the_amount(
@@ -273,7 +273,7 @@ def test_budget_exceeded_shows_the_remaining_budget_and_keeps_the_amount(
 
     html = response.content.decode()
     assert response.status_code == 400
-    assert "Budget exceeded: 100.00 EUR remain" in html
+    assert "Budget exceeded: EUR 100.00 remain" in html
     assert 'value="300"' in html
     proposal.refresh_from_db()
     assert proposal.status == S.SUBMITTED
@@ -351,7 +351,7 @@ def test_bulk_approve_asks_to_confirm_then_lists_each_result(manager_client, pro
     html = response.content.decode()
     assert response.status_code == 200
     assert "2 done, 1 not done." in html
-    assert "Budget exceeded: 100.00 EUR remain" in html
+    assert "Budget exceeded: EUR 100.00 remain" in html
     assert html.count('data-result="done"') == 2
     assert html.count('data-result="not-done"') == 1
     assert "MC24-LU-0001" in html

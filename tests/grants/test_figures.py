@@ -121,8 +121,8 @@ LU24 = {
     "refugees": 4, "migration_background": 2, "disability": 1, "low_income": 4,
     "no_own_device": 2, "deprived_area": 5, "first_contact_with_coding": 20,
     "towns": 3,  # Luxembourg (twice, in two spellings), Esch-sur-Alzette, Diekirch
-    "budget": "10000.00 EUR", "budget_used": "1150.00 EUR (12%)", "paid": "400.00 EUR",
-    "average_grant": "287.50 EUR", "only_possible_share": "50%",
+    "budget": "EUR 10,000.00", "budget_used": "EUR 1,150.00 (12%)", "paid": "EUR 400.00",
+    "average_grant": "EUR 287.50", "only_possible_share": "50%",
 }  # fmt: skip
 BE24 = {
     "applications": 2, "approvals": 1, "rejections": 1, "funded": 1, "held": 1, "reported": 1,
@@ -130,8 +130,8 @@ BE24 = {
     "age_over_24": 0, "gender_female": 12, "gender_male": 0, "gender_other": 0,
     "refugees": 0, "migration_background": 0, "disability": 0, "low_income": 0,
     "no_own_device": 0, "deprived_area": 0, "first_contact_with_coding": 0, "towns": 1,
-    "budget": "5000.00 EUR", "budget_used": "500.00 EUR (10%)", "paid": "0.00 EUR",
-    "average_grant": "500.00 EUR", "only_possible_share": "100%",
+    "budget": "EUR 5,000.00", "budget_used": "EUR 500.00 (10%)", "paid": "EUR 0.00",
+    "average_grant": "EUR 500.00", "only_possible_share": "100%",
 }  # fmt: skip
 TOTAL24 = {
     "applications": 10, "approvals": 6, "rejections": 2, "funded": 5, "held": 3, "reported": 4,
@@ -139,13 +139,13 @@ TOTAL24 = {
     "age_over_24": 0, "gender_female": 27, "gender_male": 14, "gender_other": 1,
     "refugees": 4, "migration_background": 2, "disability": 1, "low_income": 4,
     "no_own_device": 2, "deprived_area": 5, "first_contact_with_coding": 20, "towns": 4,
-    "budget": "15000.00 EUR", "budget_used": "1650.00 EUR (11%)", "paid": "400.00 EUR",
-    "average_grant": "330.00 EUR", "only_possible_share": "67%",  # 2 of 3 answers
+    "budget": "EUR 15,000.00", "budget_used": "EUR 1,650.00 (11%)", "paid": "EUR 400.00",
+    "average_grant": "EUR 330.00", "only_possible_share": "67%",  # 2 of 3 answers
 }  # fmt: skip
 LU23 = {
     "applications": 1, "approvals": 1, "rejections": 0, "funded": 1, "held": 1, "reported": 1,
     "participants": 7, "age_8_12": 7, "gender_male": 7, "towns": 1,
-    "budget_used": "100.00 EUR (10%)", "average_grant": "100.00 EUR",
+    "budget_used": "EUR 100.00 (10%)", "average_grant": "EUR 100.00",
     "only_possible_share": "100%",
 }  # fmt: skip
 
@@ -322,7 +322,7 @@ def test_money_in_several_currencies_is_not_added_up(data):
         reverse("grants:figures"), {"edition": 2024}
     )
     cells = FigureCells.of(page.content)
-    assert cells[(2024, "PL")]["budget_used"] == "400.00 PLN (2%)"
+    assert cells[(2024, "PL")]["budget_used"] == "PLN 400.00 (2%)"
     assert cells[(2024, "total")]["budget_used"] == "–"
     assert cells[(2024, "total")]["funded"] == "6"
 

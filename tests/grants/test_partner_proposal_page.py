@@ -89,7 +89,7 @@ def test_the_page_shows_what_the_applicant_entered_and_the_budget(programme, man
         "French",
         "Trainer fees",
         "Micro:bit kits",
-        "350.00 EUR",
+        "EUR 350.00",
         "Code Club Esch ASBL",
         "F123456",
         "LU280019400644750000",

@@ -245,9 +245,9 @@ def test_the_budget_bar_shows_budget_reserved_and_remaining(client, lu, be):
     bar = bar[: bar.index("</li>")]
     assert 'aria-valuenow="25"' in bar
     assert 'style="width: 25%"' in bar
-    assert '<span class="budget-total">5000.00</span>' in bar
-    assert '<span class="budget-reserved">1250.00</span>' in bar
-    assert '<strong class="budget-remaining">3750.00</strong>' in bar
+    assert '<span class="budget-total">EUR 5,000.00</span>' in bar
+    assert '<span class="budget-reserved">EUR 1,250.00</span>' in bar
+    assert '<strong class="budget-remaining">EUR 3,750.00</strong>' in bar
     assert 'data-country="BE"' in content
     # Choosing a country shows only its bar.
     assert 'data-country="BE"' not in _queue(client, country="LU").content.decode()

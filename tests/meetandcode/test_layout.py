@@ -98,7 +98,7 @@ def test_home_shows_the_latest_edition_with_its_countries(client, django_assert_
     html = response.content.decode()
     assert "Meet and Code 2024" in html
     assert "Meet and Code 2023" not in html
-    assert "up to EUR 500 per event" in html
+    assert "up to EUR 500.00 per event" in html
     assert "Belgium" in html and "Luxembourg" in html
     assert "Applications closed" in html
     assert "How to apply in four steps" in html

@@ -103,9 +103,7 @@ def test_production_answers_carry_hsts_preload_csp_and_isolation_headers():
 
     assert result.returncode == 0, result.stderr
     headers = json.loads(result.stdout.strip().splitlines()[-1])
-    assert headers["Strict-Transport-Security"] == (
-        "max-age=31536000; includeSubDomains; preload"
-    )
+    assert headers["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
     policy = headers["Content-Security-Policy"]
     for directive in ("default-src 'self'", "frame-ancestors 'none'", "object-src 'none'"):
         assert directive in policy
