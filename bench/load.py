@@ -1,0 +1,729 @@
+"""Load test: gunicorn on PostgreSQL, demo data of 10,000 and 100,000 proposals, driven by wrk.
+
+For each size it
+1. builds the database once (``seed_demo --proposals N``; reused when it already holds N demo
+   proposals), named after DATABASE_URL's database plus the size: ``meetandcode_bench10k``;
+2. prepares, in a Django process of its own (``--prepare``): 20 partner managers' sessions with
+   two-factor passed, an applicant's session, the pages to ask for, the query count of one
+   request of each page (Django's test client), and the GeoJSON feed's bytes, written as a
+   static file under STATIC_ROOT;
+3. starts gunicorn (gunicorn.conf.py, production settings: DEBUG off) and checks that every
+   page answers 200 and that /events.geojson and the static file are the same bytes;
+4. drives it with wrk (bench/load.lua), one run per page, and a run of the public mix.
+
+Then it runs bench/letters.py once (letters per minute for one worker) and writes
+bench/results.md. It fails only when something does not work (a page not 200, an error under
+load); the targets are reported, met or missed, not enforced: the machine may be shared.
+
+    TESTING=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/meetandcode_bench \
+        REDIS_URL=redis://127.0.0.1:6379/3 python -m bench.load 10000 100000
+
+Settings (environment): LOAD_SECONDS (15) per run, LOAD_WORKERS (2 x cores + 1) and
+LOAD_THREADS (1) for gunicorn, LOAD_LETTERS=0 skips the letters.
+"""
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+WORK_DIR = BASE_DIR / "var" / "bench-load"
+STATIC_ROOT = WORK_DIR / "static"
+RESULTS = BASE_DIR / "bench" / "results.md"
+LUA = BASE_DIR / "bench" / "load.lua"
+PY = sys.executable
+# Shared by the gunicorn processes and the --prepare process (sessions are signed with it).
+SECRET_KEY = "bench-load-only-" + "x" * 40
+
+SECONDS = int(os.environ.get("LOAD_SECONDS", "15"))
+WARMUP_SECONDS = 5
+CORES = len(os.sched_getaffinity(0))
+WORKERS = int(os.environ.get("LOAD_WORKERS") or 2 * CORES + 1)
+THREADS = int(os.environ.get("LOAD_THREADS", "1"))
+WRK_THREADS = 2
+PUBLIC_CONNECTIONS = 10
+MIX_CONNECTIONS = 20
+REVIEWERS = 20
+EVENT_PAGES = 200
+PROPOSAL_PAGES = 50
+
+# The public mix: shares of the requests (the paths file repeats each path by its weight).
+MIX = {"map page": 2, "geojson": 2, "event page": 4, "home": 1, "impact": 1}
+
+TARGETS = {"geojson_vs_static": 0.70, "mix_rps": 300, "mix_p95_ms": 200, "queue_p95_ms": 300}
+
+
+def label(size: int) -> str:
+    return f"{size // 1000}k" if size % 1000 == 0 else str(size)
+
+
+def database_url(size: int) -> str:
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return parts._replace(path=f"/{parts.path.lstrip('/')}{label(size)}").geturl()
+
+
+# --- The Django side (run as `python -m bench.load --prepare SIZE`) ------------------------------
+
+
+def _session_cookie(user, *, second_factor: bool) -> str:
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    if second_factor:
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        totp = totp or TOTP.activate(user, generate_totp_secret()).instance
+        session = client.session
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            {"method": "password", "at": time.time()},
+            {"method": "mfa", "at": time.time(), "id": totp.pk, "type": "totp"},
+        ]
+        session["account_authentication_methods_user"] = str(user.pk)
+        session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def _partner_managers():
+    """REVIEWERS people who manage the demo manager's partner (SOCIALware: LU and BE)."""
+    from grants.demo.data import DEMO_LOGINS
+    from organisations.models import PartnerStaff, User
+
+    demo = PartnerStaff.objects.filter(user__email=DEMO_LOGINS["manager"]).first()
+    people = []
+    for n in range(REVIEWERS):
+        person, _ = User.objects.get_or_create(email=f"bench-manager{n}@example.org")
+        PartnerStaff.objects.get_or_create(
+            user=person, partner=demo.partner, defaults={"role": PartnerStaff.Role.MANAGER}
+        )
+        people.append(person)
+    return demo.partner, people
+
+
+def _every_nth(queryset, count: int) -> list:
+    total = queryset.count()
+    step = max(1, total // count)
+    return [queryset[n] for n in range(0, min(total, step * count), step)]
+
+
+def _query_count(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm: caches, the session's first write
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return len(queries)
+
+
+def prepare(size: int, folder: Path) -> dict:
+    import django
+
+    django.setup()
+    from django.db.models import Min
+    from django.test import Client
+    from django.urls import reverse
+
+    from bench.journey import bench_applicant
+    from events.models import Proposal
+    from events.public import visible_events
+
+    partner, managers = _partner_managers()
+    events = _every_nth(visible_events().order_by("pk").only("pk", "slug"), EVENT_PAGES)
+    proposals = _every_nth(
+        Proposal.objects.filter(country_programme__partner=partner)
+        .exclude(status=Proposal.Status.DRAFT)
+        .order_by("pk")
+        .only("pk"),
+        PROPOSAL_PAGES,
+    )
+    applicant = bench_applicant()
+    # The demo edition's events are past (2024), and the map shows upcoming events by default:
+    # ask for the whole edition, as someone looking back at it would.
+    first = visible_events().aggregate(first=Min("starts_at"))["first"]
+    since = f"?date_from={first:%Y-%m-%d}"
+    pages = {
+        "map page": [reverse("events:list") + since],
+        "geojson": ["/events.geojson" + since],
+        "static geojson": [f"/static/bench/events-{label(size)}.geojson"],
+        "event page": [reverse("events:event", args=[e.pk, e.slug]) for e in events],
+        "home": [reverse("home")],
+        "impact": [reverse("public:impact")],
+        "partner queue": [reverse("grants:dashboard")],
+        "proposal page (partner)": [reverse("grants:proposal", args=[p.pk]) for p in proposals],
+        "applicant dashboard": [reverse("organisations:mine")],
+    }
+    cookies = {
+        "partner": [_session_cookie(person, second_factor=True) for person in managers],
+        "applicant": [_session_cookie(applicant, second_factor=False)],
+    }
+
+    public, partner_client, applicant_client = Client(), Client(), Client()
+    partner_client.cookies.load(cookies["partner"][0])
+    applicant_client.cookies.load(cookies["applicant"][0])
+    geojson = public.get(pages["geojson"][0])
+    assert geojson.status_code == 200, f"the feed answered {geojson.status_code}"
+    static = STATIC_ROOT / "bench" / f"events-{label(size)}.geojson"
+    static.parent.mkdir(parents=True, exist_ok=True)
+    static.write_bytes(geojson.content)
+
+    clients = {
+        "partner queue": partner_client,
+        "proposal page (partner)": partner_client,
+        "applicant dashboard": applicant_client,
+    }
+    queries = {}
+    for name, urls in pages.items():
+        if name == "static geojson":
+            continue
+        client = clients.get(name, public)
+        queries[name] = max(_query_count(client, url) for url in urls[:5])
+    return {
+        "pages": pages,
+        "cookies": cookies,
+        "queries": queries,
+        "geojson_bytes": len(geojson.content),
+        "proposals": Proposal.objects.count(),
+        "events": visible_events().count(),
+    }
+
+
+# --- The orchestrator ----------------------------------------------------------------------------
+
+
+def run(command: list[str], env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=BASE_DIR, env=env, check=True, **kwargs)  # noqa: S603
+
+
+def ensure_database(size: int) -> dict:
+    """Create, migrate and seed the size's database unless it holds that many demo proposals."""
+    import psycopg
+
+    url = database_url(size)
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "DATABASE_URL": url, "TESTING": "1"}
+    run([PY, "manage.py", "migrate", "--no-input", "-v", "0"], env)
+    held = demo_proposals(url)
+    if held == size:
+        note = _seed_note(name) or "built by an earlier run"
+        return {"seeded": False, "note": f"reused ({note})"}
+    print(f"seeding {size:,} proposals into {name} (it holds {held:,} demo proposals)", flush=True)
+    started = time.monotonic()
+    run([PY, "manage.py", "seed_demo", "--reset", "--proposals", str(size)], env)
+    run([PY, "manage.py", "shell", "-c", "from django.db import connection; "
+         "connection.cursor().execute('VACUUM ANALYZE')"], env)  # fmt: skip
+    seconds = time.monotonic() - started
+    note = f"seeded in {seconds / 60:.1f} min on {dt.date.today():%Y-%m-%d}"
+    (WORK_DIR / f"seeded-{name}.txt").write_text(note)
+    return {"seeded": True, "note": note}
+
+
+def _seed_note(name: str) -> str:
+    path = WORK_DIR / f"seeded-{name}.txt"
+    return path.read_text().strip() if path.exists() else ""
+
+
+def demo_proposals(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        return connection.execute(
+            "SELECT count(*) FROM events_proposal p JOIN grants_countryprogramme c "
+            "ON c.id = p.country_programme_id JOIN grants_edition e ON e.id = c.edition_id "
+            "WHERE e.code = 'MC24'"
+        ).fetchone()[0]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_env(size: int) -> dict:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"TESTING", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DATABASE_URL=database_url(size),
+        SECRET_KEY=SECRET_KEY,
+        STATIC_ROOT=str(STATIC_ROOT),
+        CACHE_KEY_PREFIX=f"bench-load-{label(size)}",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SITE_URL="https://127.0.0.1",
+        DEBUG="0",
+        TESTING="0",
+    )
+    return env
+
+
+def clear_cache(env: dict) -> None:
+    """Start each size from an empty cache: delete this size's keys (and only those)."""
+    import redis
+
+    client = redis.Redis.from_url(env["REDIS_URL"])
+    for key in client.scan_iter(f"{env['CACHE_KEY_PREFIX']}:*", count=1000):
+        client.delete(key)
+
+
+def start_gunicorn(env: dict, port: int, log: Path) -> subprocess.Popen:
+    command = [
+        str(Path(PY).with_name("gunicorn")), "-c", "gunicorn.conf.py", "meetandcode.wsgi",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--threads", str(THREADS),
+    ]  # fmt: skip
+    with log.open("ab") as output:
+        server = subprocess.Popen(  # noqa: S603 (our own fixed command)
+            command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped at start:\n{log.read_text()[-3000:]}")
+        try:
+            if get(port, "/healthz")[0] in (200, 503):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer in 60 s:\n{log.read_text()[-3000:]}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
+
+
+def get(port: int, path: str, cookie: str = "") -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"X-Forwarded-Proto": "https", **({"Cookie": cookie} if cookie else {})}
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def check_pages(port: int, prepared: dict) -> None:
+    """Every page answers 200 as the load will ask for it; the feed equals the static file."""
+    for name, urls in prepared["pages"].items():
+        cookies = cookie_list(name, prepared) or [""]
+        for url in urls:
+            status, _body = get(port, url, cookies[0])
+            assert status == 200, f"{name}: {url} answered {status}"
+    feed = get(port, prepared["pages"]["geojson"][0])[1]
+    static = get(port, prepared["pages"]["static geojson"][0])[1]
+    assert feed == static, "the static file is not the feed's bytes"
+
+
+def cookie_list(name: str, prepared: dict) -> list[str]:
+    if name in ("partner queue", "proposal page (partner)"):
+        return prepared["cookies"]["partner"]
+    if name == "applicant dashboard":
+        return prepared["cookies"]["applicant"]
+    return []
+
+
+def cpu_seconds(group: int) -> float:
+    """CPU time of a process group (Linux): each process's own and that of its children it
+    has reaped, so that a worker recycled by max_requests (reaped by the master) still counts."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[2]) == group:  # after the name: state, ppid, pgrp, ...; utime is the 12th
+            ticks += sum(int(field) for field in fields[11:15])  # utime stime cutime cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(target: tuple[int, Path, int], paths: list[str], cookies: list[str], connections: int,
+        seconds: int) -> dict:  # fmt: skip
+    """One wrk run; target is gunicorn's port, access log and process group. wrk counts 4xx
+    and 5xx only: the log tells the other answers that are not 200 (a redirect to the login).
+    The CPU time of gunicorn's processes per request does not depend on what else the machine
+    runs, as req/s does: it tells what the cores would give gunicorn alone (not counting
+    PostgreSQL's and Redis's share)."""
+    port, log, group = target
+    log_start, cpu_start = log.stat().st_size, cpu_seconds(group)
+    paths_file = WORK_DIR / "paths.txt"
+    paths_file.write_text("\n".join(paths) + "\n")
+    args = [str(paths_file)]
+    if cookies:
+        cookies_file = WORK_DIR / "cookies.txt"
+        cookies_file.write_text("\n".join(cookies) + "\n")
+        args.append(str(cookies_file))
+    output = subprocess.run(  # noqa: S603 (our own fixed command)
+        ["/usr/bin/env", "wrk", "-t", str(WRK_THREADS), "-c", str(connections), "-d", f"{seconds}s",
+         "--timeout", "10s", "-s", str(LUA), f"http://127.0.0.1:{port}", "--", *args],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    result = json.loads(output.split("LOADJSON ", 1)[1].splitlines()[0])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    time.sleep(0.5)  # the requests in flight at the end are logged too
+    result["cpu_ms"] = (cpu_seconds(group) - cpu_start) * 1000 / max(1, result["requests"])
+    with log.open("rb") as access_log:
+        access_log.seek(log_start)
+        statuses = re.findall(rb'HTTP/1\.[01]" (\d{3}) ', access_log.read())
+    result["not_200"] = sum(status != b"200" for status in statuses)
+    kinds = ("connect", "read", "write", "status", "timeout", "not_200")
+    result["errors"] = sum(result[k] for k in kinds)
+    result["connections"] = connections
+    return result
+
+
+def mix_paths(pages: dict) -> list[str]:
+    """Each page kind by its weight; each sampled event page once (the event pages' share)."""
+    per_weight = max(1, len(pages["event page"]) // MIX["event page"])
+    paths = []
+    for name, weight in MIX.items():
+        urls = pages[name]
+        paths += [urls[n % len(urls)] for n in range(weight * per_weight)]
+    return paths
+
+
+def interleave(paths: list[str]) -> list[str]:
+    """The same paths spread evenly (a stride prime to their number), so that every stretch of
+    a run sees every kind of page."""
+    step = 7
+    while math.gcd(step, len(paths)) != 1:
+        step += 2
+    return [paths[(n * step) % len(paths)] for n in range(len(paths))]
+
+
+def load_size(size: int, log: Path) -> dict:
+    started = time.monotonic()
+    load_at_start = os.getloadavg()
+    seeding = ensure_database(size)
+    env = server_env(size)
+    clear_cache(env)
+    folder = WORK_DIR / label(size)
+    folder.mkdir(parents=True, exist_ok=True)
+    prepared_file = folder / "prepared.json"
+    run([PY, "-m", "bench.load", "--prepare", str(size), "--out", str(prepared_file)],
+        {**env, "TESTING": "1"})  # fmt: skip
+    prepared = json.loads(prepared_file.read_text())
+    pages = prepared["pages"]
+    port = free_port()
+    server = start_gunicorn(env, port, log)
+    results = {}
+    try:
+        check_pages(port, prepared)
+        print(f"{label(size)}: every page answers 200; warming up {WARMUP_SECONDS} s", flush=True)
+        target = (port, log, server.pid)
+        every = interleave([url for urls in pages.values() for url in urls])
+        wrk(target, every, [], MIX_CONNECTIONS, WARMUP_SECONDS)
+        for name, urls in pages.items():
+            connections = REVIEWERS if name == "partner queue" else PUBLIC_CONNECTIONS
+            results[name] = wrk(target, urls, cookie_list(name, prepared), connections, SECONDS)
+            print(f"  {name:<26} {summary_line(results[name])}", flush=True)
+        results["public mix"] = wrk(
+            target, interleave(mix_paths(pages)), [], MIX_CONNECTIONS, SECONDS
+        )
+        print(f"  {'public mix':<26} {summary_line(results['public mix'])}", flush=True)
+    finally:
+        stop(server)
+    return {
+        "size": size,
+        "seeding": seeding,
+        "prepared": prepared,
+        "results": results,
+        "load_at_start": load_at_start,
+        "load_at_end": os.getloadavg(),
+        "minutes": (time.monotonic() - started) / 60,
+    }
+
+
+def summary_line(result: dict) -> str:
+    return (
+        f"{result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f}  p95 {result['p95_ms']:7.1f}  "
+        f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}  "
+        f"gunicorn CPU {result['cpu_ms']:.1f} ms a request"
+    )
+
+
+def letters() -> str:
+    """Letters per minute for one worker: bench/letters.py's own line, as it printed it."""
+    if os.environ.get("LOAD_LETTERS", "1") == "0":
+        return "not run (LOAD_LETTERS=0)"
+    output = subprocess.run(  # noqa: S603 (our own fixed command)
+        [PY, "-m", "bench.letters"], cwd=BASE_DIR, capture_output=True, text=True,
+        env={**os.environ, "TESTING": "1"},
+    ).stdout  # fmt: skip
+    print(output, flush=True)
+    lines = [line for line in output.splitlines() if line.startswith(("one worker", "in this"))]
+    return "\n".join(f"    {line}" for line in lines) or f"    (no result)\n{output[-1500:]}"
+
+
+def collectstatic() -> None:
+    env = server_env(10_000)
+    run([PY, "manage.py", "collectstatic", "--no-input", "-v", "0"], env)
+
+
+# --- The report ----------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    import psycopg
+    import redis
+
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.M)
+    memory = re.search(r"^MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text(), re.M)
+    with psycopg.connect(os.environ["DATABASE_URL"]) as connection:
+        postgres = connection.execute("SHOW server_version").fetchone()[0]
+    redis_version = redis.Redis.from_url(os.environ["REDIS_URL"]).info("server")["redis_version"]
+    wrk_version = subprocess.run(  # noqa: S603
+        ["/usr/bin/env", "wrk", "-v"], capture_output=True, text=True
+    ).stdout.split()[1]
+    gunicorn = subprocess.run(  # noqa: S603
+        [str(Path(PY).with_name("gunicorn")), "--version"], capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "cpu": model.group(1) if model else platform.processor(),
+        "cores": CORES,
+        "ram_gb": int(memory.group(1)) / 1024 / 1024 if memory else 0,
+        "python": platform.python_version(),
+        "postgres": postgres,
+        "redis": redis_version,
+        "wrk": wrk_version,
+        "gunicorn": gunicorn,
+        "kernel": platform.release(),
+    }
+
+
+def _whole_run() -> str:
+    """The whole `make bench` so far (the Makefile passes its start as BENCH_STARTED)."""
+    started = os.environ.get("BENCH_STARTED", "")
+    if not started.isdigit():
+        return ""
+    return f", the whole `make bench` {(time.time() - int(started)) / 60:.1f} minutes"
+
+
+def _load(values) -> str:
+    return " / ".join(f"{v:.2f}" for v in values)
+
+
+def _verdict(ok: bool) -> str:
+    return "**met**" if ok else "**missed**"
+
+
+def write_results(sizes: list[dict], info: dict, started: dt.datetime, minutes: float,
+                  letters_text: str) -> None:  # fmt: skip
+    busy = sizes and max(s["load_at_start"][0] for s in sizes) > 0.5
+    lines = [
+        "# Load test: gunicorn on PostgreSQL, driven by wrk",
+        "",
+        f"Written by `make bench` (`python -m bench.load`) on {started:%Y-%m-%d %H:%M} UTC; "
+        f"the load part took {minutes:.1f} minutes{_whole_run()}.",
+        "",
+        "## Machine",
+        "",
+        f"- CPU: {info['cpu']}, {info['cores']} cores for this process "
+        f"(`sched_getaffinity`); RAM {info['ram_gb']:.1f} GB; Linux {info['kernel']}",
+        f"- Python {info['python']}, PostgreSQL {info['postgres']}, Redis {info['redis']}, "
+        f"{info['gunicorn']}, wrk {info['wrk']}",
+        f"- load average (1, 5, 15 min) at the start: {_load(sizes[0]['load_at_start'])}"
+        if sizes
+        else "",
+        "- "
+        + (
+            "**The machine was busy** (load average over 0.5 at a start): other work shared "
+            "the cores, so these numbers are lower than a quiet machine's."
+            if busy
+            else "The machine was quiet at the start of each size (load average under 0.5)."
+        ),
+        "- PostgreSQL, Redis, gunicorn and wrk all run on this one machine: wrk's own CPU "
+        "comes out of the same cores.",
+        "",
+        "## Set-up",
+        "",
+        f"- gunicorn: `gunicorn.conf.py` with `--workers {WORKERS} --threads {THREADS}` "
+        f"({'sync' if THREADS == 1 else 'gthread'} workers: 2 x cores + 1, the conf's own "
+        "default; each request is CPU work in Python, so processes, not threads, use the cores); "
+        "production settings (DEBUG off, hashed static files by whitenoise, Redis cache), "
+        "access log on (to a file), every request with `X-Forwarded-Proto: https` as from the "
+        "proxy.",
+        f"- wrk: {WRK_THREADS} threads, {SECONDS} s a run after a {WARMUP_SECONDS} s warm-up "
+        f"of every page; {PUBLIC_CONNECTIONS} connections for one page, {MIX_CONNECTIONS} for "
+        f"the mix, {REVIEWERS} for the partner queue ({REVIEWERS} partner managers signed in, "
+        "two-factor passed, one session each, taken in turn). wrk keeps as many requests in "
+        "flight as it has connections (closed loop): req/s is the most the server gave at that "
+        "concurrency, and the latencies are those at that throughput.",
+        f"- Event pages: {EVENT_PAGES} events spread over the map, in turn; proposal pages: "
+        f"{PROPOSAL_PAGES} of the partner's sent proposals. Public mix: "
+        + ", ".join(f"{name} {weight}" for name, weight in MIX.items())
+        + " (shares of the requests).",
+        "- Map page and feed: `?date_from=` the edition's first day. The demo edition (2024) is "
+        "past and the map shows upcoming events by default, which would be an empty map; this "
+        "asks for every event of the edition (the most the map and the feed can hold).",
+        "- errors: failed requests (wrk) plus answers other than 200 (gunicorn's access log).",
+        "- gunicorn CPU ms/req: CPU time (user and system) of gunicorn's processes during the "
+        "run over its requests. It hardly depends on the machine's other work, unlike req/s; "
+        "`req/s on the cores alone` = cores x 1000 / that: what the cores would give if "
+        "gunicorn had them to itself, an upper bound since PostgreSQL's, Redis's and wrk's CPU "
+        "are not counted.",
+        "- Static file: the bytes of `/events.geojson?date_from=...` written under STATIC_ROOT "
+        "before gunicorn starts and served by whitenoise from the same gunicorn (no "
+        "Accept-Encoding, so both send the same uncompressed bytes; the check before the load "
+        "compares them).",
+        "- Query counts: one request of each page through Django's test client "
+        "(`CaptureQueriesContext`) after a first one; for event and proposal pages the largest "
+        "of five.",
+        "",
+    ]
+    for size in sizes:
+        lines += _size_section(size)
+    lines += _targets_section(sizes)
+    lines += ["## Award letters (bench/letters.py, one worker)", "", letters_text, ""]
+    RESULTS.write_text("\n".join(line for line in lines if line is not None) + "\n")
+
+
+def _size_section(size: dict) -> list[str]:
+    prepared, results = size["prepared"], size["results"]
+    static_rps = results["static geojson"]["rps"]
+    lines = [
+        f"## {size['size']:,} proposals",
+        "",
+        f"{prepared['proposals']:,} proposals, {prepared['events']:,} events on the map, "
+        f"GeoJSON {prepared['geojson_bytes'] / 1e6:.2f} MB; database {size['seeding']['note']}; "
+        f"load average at the start {_load(size['load_at_start'])}, at the end "
+        f"{_load(size['load_at_end'])}.",
+        "",
+        "| page | connections | req/s | p50 ms | p95 ms | p99 ms | errors | queries "
+        "| gunicorn CPU ms/req | req/s on the cores alone |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, result in results.items():
+        queries = prepared["queries"].get(name, "")
+        lines.append(
+            f"| {name} | {result['connections']} | {result['rps']:.1f} | {result['p50_ms']:.1f} "
+            f"| {result['p95_ms']:.1f} | {result['p99_ms']:.1f} | {result['errors']} | {queries} "
+            f"| {result['cpu_ms']:.1f} | {CORES * 1000 / max(result['cpu_ms'], 0.01):.0f} |"
+        )
+    ratio = results["geojson"]["rps"] / static_rps
+    cpu_ratio = results["static geojson"]["cpu_ms"] / max(results["geojson"]["cpu_ms"], 0.01)
+    lines += [
+        "",
+        f"Cached `/events.geojson` gives {ratio:.0%} of the static file's throughput "
+        f"({results['geojson']['rps']:.1f} against {static_rps:.1f} req/s); by gunicorn's CPU "
+        f"time a request ({results['geojson']['cpu_ms']:.1f} against "
+        f"{results['static geojson']['cpu_ms']:.1f} ms) {cpu_ratio:.0%}.",
+        "",
+    ]
+    return lines
+
+
+def _targets_section(sizes: list[dict]) -> list[str]:
+    lines = ["## Targets", "", "| target | " + " | ".join(label(s["size"]) for s in sizes) + " |"]
+    lines.append("|---|" + "---|" * len(sizes))
+
+    def row(text, check):
+        lines.append(f"| {text} | " + " | ".join(check(s["results"]) for s in sizes) + " |")
+
+    def geojson(r):
+        ratio = r["geojson"]["rps"] / r["static geojson"]["rps"]
+        return f"{_verdict(ratio >= TARGETS['geojson_vs_static'])} ({ratio:.0%})"
+
+    def mix(r):
+        m = r["public mix"]
+        ok = m["rps"] >= TARGETS["mix_rps"] and m["p95_ms"] < TARGETS["mix_p95_ms"]
+        ok = ok and m["errors"] == 0
+        measured = f"{m['rps']:.0f} req/s, p95 {m['p95_ms']:.0f} ms, {m['errors']} errors"
+        return f"{_verdict(ok)} ({measured})"
+
+    def queue(r):
+        q = r["partner queue"]
+        return f"{_verdict(q['p95_ms'] < TARGETS['queue_p95_ms'])} (p95 {q['p95_ms']:.0f} ms)"
+
+    row("cached /events.geojson at least 70 % of the static file's req/s", geojson)
+    row("public mix: 300 req/s, p95 under 200 ms, no errors", mix)
+    row(f"partner queue p95 under 300 ms, {REVIEWERS} reviewers at once", queue)
+    lines.append("")
+    if len(sizes) > 1:
+        first, last = sizes[0], sizes[-1]
+        grown = [
+            name
+            for name, count in last["prepared"]["queries"].items()
+            if count > first["prepared"]["queries"].get(name, count)
+        ]
+        lines += [
+            f"Query counts, {label(first['size'])} against {label(last['size'])}: "
+            + ", ".join(
+                f"{name} {first['prepared']['queries'][name]} / {count}"
+                for name, count in last["prepared"]["queries"].items()
+            )
+            + ". No page's query count grows with the data: "
+            + (_verdict(not grown) + ("" if not grown else f" (grows: {', '.join(grown)})")),
+            "",
+        ]
+    else:
+        lines += ["Query counts: one size only; run both sizes to compare them.", ""]
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000])
+    parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.prepare:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meetandcode.settings")
+        args.out.write_text(json.dumps(prepare(args.prepare, args.out.parent)))
+        return 0
+    for needed in ("DATABASE_URL", "REDIS_URL"):
+        if not os.environ.get(needed, "").startswith(("postgres", "redis")):
+            sys.exit(f"bench.load needs {needed} (PostgreSQL and Redis)")
+    if not shutil.which("wrk"):
+        sys.exit("bench.load needs wrk (apt-get install wrk)")
+    started, clock = dt.datetime.now(dt.UTC), time.monotonic()
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    print(f"load average at the start: {_load(os.getloadavg())}; collectstatic", flush=True)
+    collectstatic()
+    log = WORK_DIR / "gunicorn.log"
+    log.write_bytes(b"")
+    sizes = [load_size(size, log) for size in args.sizes]
+    letters_text = letters()
+    write_results(sizes, info, started, (time.monotonic() - clock) / 60, letters_text)
+    print(f"wrote {RESULTS.relative_to(BASE_DIR)}")
+    errors = {
+        f"{label(s['size'])} {name}": r["errors"]
+        for s in sizes
+        for name, r in s["results"].items()
+        if r["errors"]
+    }
+    if errors:
+        print(f"errors under load: {errors}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
