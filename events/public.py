@@ -5,8 +5,10 @@ nothing here ever reads a proposal. Feeds are cached under a version that change
 event is published, changed or cancelled (``events.signals``).
 """
 
+import hashlib
 import time
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
@@ -33,6 +35,21 @@ def version() -> float:
 
 def bump_version() -> None:
     cache.set(VERSION_KEY, time.time(), timeout=None)
+
+
+def filter_query(data) -> str:
+    """The filters of ``data`` (a QueryDict) as a canonical query string: sorted, empty ones and
+    other parameters left out. Two addresses that filter alike give the same string."""
+    names = PublicEventFilter.base_filters
+    pairs = sorted((name, value) for name in names for value in data.getlist(name))
+    return urlencode([(name, value) for name, value in pairs if value])
+
+
+def feed_cache_key(fmt: str, data, changed_at: float) -> str:
+    """The cache key of one feed's ETag and body: the feed view and the fast path
+    (events.feed_cache) both use it, and a new version makes every older key unreachable."""
+    digest = hashlib.sha256(filter_query(data).encode()).hexdigest()[:32]
+    return f"feed:{fmt}:{changed_at}:{digest}:etag+body"
 
 
 def _code_in_list(field: str, code: str) -> Q:

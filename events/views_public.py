@@ -1,7 +1,6 @@
 """The public side: the event map and list, event pages, the open feeds and the embeddable map."""
 
 import hashlib
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -9,16 +8,18 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from . import feeds
 from .models import Language, ReportFile
-from .public import PublicEventFilter, version, visible_events
+from .public import PublicEventFilter, feed_cache_key, filter_query, version, visible_events
 
 PER_PAGE = 20
 FEED_MAX_AGE = 300  # seconds a browser or proxy may reuse a feed
@@ -32,15 +33,13 @@ FEED_TYPES = {
 
 def _filter_query(filterset) -> str:
     """The filters as a canonical query string (sorted, empty ones left out), for links and keys."""
-    data = filterset.data
-    pairs = sorted((name, value) for name in filterset.filters for value in data.getlist(name))
-    return urlencode([(name, value) for name, value in pairs if value])
+    return filter_query(filterset.data)
 
 
 def _feed_links(query: str) -> list[tuple[str, str]]:
     labels = {"geojson": "GeoJSON", "ics": "iCalendar", "rss": "RSS", "csv": "CSV"}
     suffix = f"?{query}" if query else ""
-    return [(labels[fmt], reverse(f"events:feed_{fmt}") + suffix) for fmt in FEED_TYPES]
+    return [(labels[fmt], reverse(f"feeds:{fmt}") + suffix) for fmt in FEED_TYPES]
 
 
 def _map_settings() -> dict:
@@ -52,13 +51,18 @@ def _map_settings() -> dict:
 
 @require_GET
 def event_list(request):
-    filterset = PublicEventFilter(request.GET, queryset=visible_events())
-    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
-    query = _filter_query(filterset)
+    # Built and queried only when the template's cached list and filters (keyed by the events'
+    # version) are missing.
+    filterset = SimpleLazyObject(lambda: PublicEventFilter(request.GET, queryset=visible_events()))
+    page = SimpleLazyObject(
+        lambda: Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    )
+    query = filter_query(request.GET)
     context = {
         "filterset": filterset,
         "page": page,
         "query": query,
+        "fragment_key": _fragment_key(request),
         "map": _map_settings(),
         "feeds": [
             (label, f"/events.{fmt}" + (f"?{query}" if query else ""))
@@ -73,6 +77,12 @@ def event_list(request):
     return render(request, "public/events.html", context)
 
 
+def _fragment_key(request) -> str:
+    """What a cached fragment of a public page depends on: the public events' version and the
+    page's address with its query (the language is added by the template's cache tag)."""
+    return f"{version()}:{request.get_full_path()}"
+
+
 @require_GET
 def event_detail(request, pk, slug):
     event = get_object_or_404(visible_events(), pk=pk)
@@ -81,11 +91,12 @@ def event_detail(request, pk, slug):
     context = {
         "event": event,
         "place": feeds.place_line(event),
-        "languages": _language_names(event.language_codes),
+        "languages": SimpleLazyObject(lambda: _language_names(event.language_codes)),
         "absolute_url": feeds.event_url(event),
         "map": _map_settings(),
         "site_url": feeds.site_url(),
         "photos": _public_photos(event),
+        "fragment_key": _fragment_key(request),
     }
     return render(request, "public/event.html", context)
 
@@ -117,18 +128,19 @@ def event_calendar(request, pk, slug):
     return response
 
 
-@require_GET
+@require_safe  # GET and HEAD (a partner's link checker asks HEAD), as events.feed_cache answers
 def feed(request, fmt):
     """One feed, filtered like /events/, served from the cache until an event changes."""
     filterset = PublicEventFilter(request.GET, queryset=visible_events())
     if filterset.is_bound and not filterset.form.is_valid():
         return JsonResponse({"errors": filterset.form.errors}, status=400)
     changed_at = version()
-    digest = hashlib.sha256(_filter_query(filterset).encode()).hexdigest()[:32]
-    key = f"feed:{fmt}:{changed_at}:{digest}:etag+body"
+    key = feed_cache_key(fmt, filterset.data, changed_at)
     cached = cache.get(key)
     if cached is None:
-        body = _build(fmt, filterset.qs)
+        # One feed for everyone: its texts and event links in the default language, no prefix.
+        with translation.override(settings.LANGUAGE_CODE):
+            body = _build(fmt, filterset.qs)
         cached = ('"' + hashlib.sha256(body).hexdigest()[:32] + '"', body)
         cache.set(key, cached, timeout=24 * 3600)
     etag, body = cached
@@ -139,6 +151,8 @@ def feed(request, fmt):
     response["Last-Modified"] = http_date(last_modified)
     patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
     response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
+    response["Content-Language"] = settings.LANGUAGE_CODE  # whatever the reader's language
+    response.feed_cache_key = key  # events.feed_cache keeps this answer in memory under it
     return response
 
 

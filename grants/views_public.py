@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -52,7 +53,9 @@ def impact_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "edition": edition,
         "impact": figures,
-        "chart": bar_chart(figures.by_country),
+        "chart": SimpleLazyObject(lambda: bar_chart(figures.by_country)),
+        # The rendered figures are cached under the figures themselves: never older than they.
+        "fragment_key": f"{request.get_full_path()}:{figures!r}",
     }
     return render(request, "public/impact.html", context)
 

@@ -59,6 +59,16 @@ def _forgiving(fallback):
 class _ForgivingClient(RedisCacheClient):
     """A miss for reads, nothing stored for writes: pages still render, only uncached."""
 
+    def get_client(self, key=None, *, write=False):
+        # Django builds a new redis.Redis for every call, and its set-up (a table of reply
+        # parsers) costs more than a small GET (events.feed_cache asks one per feed request).
+        # One per connection pool serves every call and thread: the pool lends the connections.
+        index = self._get_connection_pool_index(write)
+        clients = self.__dict__.setdefault("_redis_clients", {})
+        if index not in clients:
+            clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return clients[index]
+
     add = _forgiving(False)(RedisCacheClient.add)
     set = _forgiving(None)(RedisCacheClient.set)
     touch = _forgiving(False)(RedisCacheClient.touch)

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "events.feed_cache.FeedFastPathMiddleware",  # cached feeds, before sessions and the rest
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -101,6 +102,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "meetandcode.context_processors.site",
             ],
+            # |money and |in_language in every template, e-mails and letters included.
+            "builtins": ["meetandcode.formatting"],
         },
     },
 ]
@@ -110,6 +113,9 @@ TEMPLATES = [
 VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # With the pool this also checks each connection before lending it (Django passes psycopg's
+    # ConnectionPool.check_connection): after a PostgreSQL restart the dead ones are replaced
+    # instead of failing a request (tests/faults/test_postgres_restart.py).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Our queries are short: PostgreSQL's JIT cost ~100 ms compiling a 240 ms queue query.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
@@ -129,12 +135,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # REDIS_URL unset means "no Redis here": a local cache, and tasks run in-process (make run decides
 # by asking Redis whether it answers, and says which it chose).
 REDIS_URL = env.str("REDIS_URL", default="")
-REDIS_TIMEOUT_SECONDS = 2  # a frozen Redis must not hang a web request (see performance notes)
+# A frozen Redis (stopped, or a network that drops packets) must not hang a web request: every
+# Redis call (cache, broker publish) gives up after this many seconds, and what could not be
+# queued is left to the outbox and letter sweeps (docs/faults.md).
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=1.0)
+# After a Redis call failed, this process leaves Redis alone this long (meetandcode.redis_outage):
+# a request pays at most one timeout, not one per cache call and task.
+REDIS_RETRY_AFTER_SECONDS = env.float("REDIS_RETRY_AFTER_SECONDS", default=5.0)
+# Each web process keeps the feeds' latest answers in memory up to this many bytes
+# (events.feed_cache); Redis stays the level the processes share. 0 turns it off.
+FEED_MEMORY_CACHE_BYTES = env.int("FEED_MEMORY_CACHE_BYTES", default=256 * 1024 * 1024)
 
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "meetandcode.redis_outage.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mc"),
             "OPTIONS": {
@@ -162,13 +177,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": REDIS_TIMEOUT_SECONDS,
     "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
     "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    # A publish that fails tries once more, at once (kombu would wait 2 s first): a web request
+    # spends at most two timeouts on a Redis that does not answer, then the sweeps take over.
     "max_retries": 1,
+    "interval_start": 0,
 }
 # A notification "sending" this long (seconds) was lost by its worker: a redelivered task or the
 # sweep may send it. Keep it well above the longest send (the SMTP timeout is 10 s).
 NOTIFICATION_CLAIM_TIMEOUT = env.int("NOTIFICATION_CLAIM_TIMEOUT", default=600)
 # A fresh notification's own task is on its way: the sweep leaves it this long (seconds).
 NOTIFICATION_ENQUEUE_GRACE = env.int("NOTIFICATION_ENQUEUE_GRACE", default=60)
+# The first retry of a notification whose mail server answered "try later" (4xx), in seconds;
+# each further retry waits twice as long (organisations.notifications.retry_countdown).
+NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=30)
 CELERY_TASK_DEFAULT_QUEUE = "meetandcode"
 # Celery's own beat schedule (django-celery-beat does not support Django 6.1 yet).
 CELERY_BEAT_SCHEDULE: dict = {
@@ -313,6 +334,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
+# Dates for the reader's language: templates and code ask for a named format ("DATE_FORMAT"),
+# never a pattern. meetandcode/formats/en/ keeps English British ("5 December 2026, 18:00").
+FORMAT_MODULE_PATH = ["meetandcode.formats"]
 
 # --- Static and media files ------------------------------------------
 # whitenoise serves STATIC_ROOT (collected, hashed and compressed when the image is built); media

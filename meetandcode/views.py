@@ -1,14 +1,17 @@
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Q, Value
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
+from django_countries.fields import Country
 
 from events.public import version as public_events_version
 from events.public import visible_events
 from grants import impact
-from grants.models import CountryProgramme, Edition
+from grants.models import Edition
 
 from . import health
 
@@ -18,12 +21,15 @@ UPCOMING_SECONDS = 60  # an event that has just ended leaves the list within a m
 def home(request: HttpRequest) -> HttpResponse:
     """The programme's front page: the current edition, how to apply, upcoming events and
     headline figures (both cached), where to start."""
+    # The edition and its country codes in one query; the codes key the cached country lists.
     edition = (
         Edition.objects.order_by("-year")
-        .prefetch_related(
-            Prefetch(
-                "country_programmes",
-                queryset=CountryProgramme.objects.only("id", "edition_id", "country"),
+        .annotate(
+            country_codes=ArrayAgg(
+                "country_programmes__country",
+                filter=Q(country_programmes__isnull=False),
+                distinct=True,
+                default=Value([]),
             )
         )
         .first()
@@ -31,12 +37,19 @@ def home(request: HttpRequest) -> HttpResponse:
     # Without an edition there are no events nor figures yet: no queries for them.
     context = {"edition": edition, "upcoming_events": [], "figures": None}
     if edition is not None:
-        context["upcoming_events"] = _upcoming_events()
-        countries = [programme.country for programme in edition.country_programmes.all()]
-        context["countries"] = sorted(countries, key=lambda country: country.name)
+        # Read only when the template's cached fragment (keyed by the version) is missing.
+        context["upcoming_events"] = SimpleLazyObject(_upcoming_events)
+        context["countries"] = SimpleLazyObject(lambda: _countries(edition.country_codes))
+        context["country_codes"] = ",".join(sorted(edition.country_codes))
         context["phase"] = _application_phase(edition)
-        context["figures"] = impact.headline()  # all editions, cached for ten minutes
+        context["figures"] = SimpleLazyObject(impact.headline)  # all editions, ten minutes
+        context["events_version"] = public_events_version()
     return render(request, "home.html", context)
+
+
+def _countries(codes: list[str]) -> list[Country]:
+    """The edition's countries by their name in the current language."""
+    return sorted((Country(code=code) for code in codes), key=lambda country: country.name)
 
 
 def _upcoming_events(count: int = 6) -> list:
