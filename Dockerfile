@@ -19,7 +19,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # - libharfbuzz-subset0 makes fonts embed about 5x faster (and WeasyPrint will require it);
 # - fonts: Noto for every script of our languages (Latin, Cyrillic), Liberation for the
 #   Arial/Times metrics; fontconfig caches them at install so no process scans them at start;
-# - gettext for compiling the translations below.
+# - gettext for compiling the translations below;
+# - postgresql-client (15, as the db service) for manage.py backup_data / restore_data.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
@@ -29,6 +30,7 @@ RUN apt-get update \
         fonts-noto-core \
         fonts-liberation2 \
         gettext \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 # A system user without a login; the code stays root-owned, so the app cannot change it.
