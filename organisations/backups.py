@@ -6,12 +6,12 @@ dump's own snapshot, and the SHA-256 of the two archives and of every file. A re
 archives against it first and the restored rows and files after.
 """
 
+# subprocess: pg_dump and pg_restore only, with argument lists and no shell (nosec below).
 import hashlib
 import json
 import os
 import re
 import shutil
-# subprocess runs pg_dump and pg_restore only, with argument lists and no shell.
 import subprocess  # nosec B404
 import tarfile
 from pathlib import Path
