@@ -57,6 +57,13 @@ def visible_countries(user) -> list[str]:
     return list(programmes.values_list("country", flat=True).distinct())
 
 
+def visible_programmes_and_countries(user) -> tuple[list[int], list[str]]:
+    """The ids of the programmes the person sees and their country codes (sorted, once each),
+    for a queue narrowed to those ids and its country filter. One query."""
+    pairs = list(visible_programmes(user).values_list("pk", "country"))
+    return [pk for pk, _ in pairs], sorted({country for _, country in pairs})
+
+
 def country_filter() -> django_filters.ChoiceFilter:
     """The country filter of a dashboard list; ``DashboardFilter`` fills in its choices."""
     return django_filters.ChoiceFilter(

@@ -22,7 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from events.models import Proposal
+from events.models import Format, Proposal
 
 from . import payments
 from .access import visible_programmes, visible_proposals
@@ -59,18 +59,42 @@ def _review_count() -> Subquery:
     return Coalesce(Subquery(reviews, output_field=IntegerField()), Value(0))
 
 
-def queue_for(user) -> QuerySet[Proposal]:
+def queue_for(user, programme_ids: list[int] | None = None) -> QuerySet[Proposal]:
     """The person's review queue: submitted and later proposals of their countries, with
-    ``avg_score`` and ``review_count``; without those they declared a conflict of interest on."""
+    ``avg_score`` and ``review_count``; without those they declared a conflict of interest on.
+
+    ``programme_ids``, the ids of ``visible_programmes(user)`` when the caller has them, narrow
+    the queue to those programmes by id: PostgreSQL then reads only their proposals through the
+    index on ``country_programme``, where the join on the programmes' countries alone scans every
+    proposal of every country."""
     conflicted = Review.objects.filter(
         proposal=OuterRef("pk"), reviewer=user, conflict_of_interest=True
     )
+    proposals = visible_proposals(user)
+    if programme_ids is not None:
+        proposals = proposals.filter(country_programme_id__in=programme_ids)
     return (
-        visible_proposals(user)
-        .exclude(Exists(conflicted))
+        proposals.exclude(Exists(conflicted))
         .select_related("organisation", "country_programme")
         .annotate(avg_score=_average_score(), review_count=_review_count())
     )
+
+
+# The columns a queue row shows (templates/grants/queue.html): the long texts stay in the table.
+ROW_FIELDS = (
+    "title",
+    "format",
+    "city",
+    "starts_at",
+    "requested_amount",
+    "currency",
+    "status",
+    "submitted_at",
+    "organisation__name",
+    "country_programme__country",
+)
+STATUS_LABELS = dict(Proposal.Status.choices)
+FORMAT_LABELS = dict(Format.choices)
 
 
 def rows_in_order(user, ids: list[int]) -> list[Proposal]:
@@ -78,9 +102,16 @@ def rows_in_order(user, ids: list[int]) -> list[Proposal]:
 
     The page's ids come from a lean query (ordering and filters only); the scores of 50 rows are
     then cheap, where computing them before OFFSET would cost one subquery per skipped row.
+    Each row carries ``status_label`` and ``format_label``: what ``get_status_display`` and
+    ``get_format_display`` give, read from a dict once per row instead of rebuilt per call.
     """
-    found = {proposal.pk: proposal for proposal in queue_for(user).filter(pk__in=ids)}
-    return [found[pk] for pk in ids if pk in found]
+    rows = queue_for(user).filter(pk__in=ids).only(*ROW_FIELDS)
+    found = {proposal.pk: proposal for proposal in rows}
+    ordered = [found[pk] for pk in ids if pk in found]
+    for proposal in ordered:
+        proposal.status_label = STATUS_LABELS.get(proposal.status, proposal.status)
+        proposal.format_label = FORMAT_LABELS.get(proposal.format, proposal.format)
+    return ordered
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,15 @@ Reviews, comments, decisions and validation live in grants/views_decisions.py.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import dateformat
+from django.utils.formats import get_format
+from django.utils.timezone import template_localtime
 
 from events.models import Proposal
 from organisations import audit
@@ -16,7 +22,7 @@ from organisations.privacy import log_staff_read
 
 from . import exports
 from .access import get_proposal_for, partner_required, visible_proposals
-from .filters import SORT_LABELS, SORTS, QueueFilter, visible_countries
+from .filters import SORT_LABELS, SORTS, QueueFilter, visible_programmes_and_countries
 from .selectors import budget_bars, queue_for, rows_in_order, status_listing
 
 PAGE_SIZE = 50
@@ -28,32 +34,48 @@ except ImportError:  # pragma: no cover - only before events/changes.py is there
     _changes = None
 
 
-def _filtered(request: HttpRequest, data=None, country_codes=None) -> QueueFilter:
+def _filtered(
+    request: HttpRequest, data=None, country_codes=None, queryset=None, programme_ids=None
+) -> QueueFilter:
+    if queryset is None:
+        queryset = queue_for(request.user, programme_ids)
     return QueueFilter(
         request.GET if data is None else data,
-        queryset=queue_for(request.user),
+        queryset=queryset,
         request=request,
         country_codes=country_codes,
     )
 
 
+def _listing_filter(
+    request: HttpRequest, programme_ids: list[int], codes: list[str]
+) -> tuple[QueueFilter, QueueFilter]:
+    """The filter set the form shows and the one whose proposals are listed: every filter but
+    the status, since one scan gives the counts per status (what each status tab would show)
+    and, in the chosen order, the ids of the chosen status. Without a status in the query
+    string both are the same filter set (building the queue's queryset twice is not free)."""
+    if "status" not in request.GET:
+        filterset = _filtered(request, country_codes=codes, programme_ids=programme_ids)
+        return filterset, filterset
+    others = request.GET.copy()
+    others.pop("status", None)
+    shown = _filtered(request, country_codes=codes, queryset=Proposal.objects.none())
+    return shown, _filtered(request, others, codes, programme_ids=programme_ids)
+
+
 @partner_required
 def queue(request: HttpRequest) -> HttpResponse:
-    codes = visible_countries(request.user)
-    filterset = _filtered(request, country_codes=codes)
+    programme_ids, codes = visible_programmes_and_countries(request.user)
+    filterset, without_status = _listing_filter(request, programme_ids, codes)
     valid = filterset.form.is_valid()
     status = filterset.form.cleaned_data.get("status") if valid else None
     country = filterset.form.cleaned_data.get("country") if valid else None
-    # Every other filter, without the status: one scan gives the counts per status (what each
-    # status tab would show) and, in the chosen order, the ids of the chosen status.
-    others = request.GET.copy()
-    others.pop("status", None)
-    listing = status_listing(_filtered(request, others, codes).qs, status)
+    listing = status_listing(without_status.qs, status)
     page = Paginator(listing.ids, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,
-        "proposals": rows_in_order(request.user, list(page.object_list)),
+        "proposals": _for_display(rows_in_order(request.user, list(page.object_list))),
         "counts": listing.counts,
         "count_all": sum(listing.counts.values()),
         "status_tabs": [(code, LABELS[code], n) for code, n in listing.counts.items()],
@@ -64,6 +86,34 @@ def queue(request: HttpRequest) -> HttpResponse:
         "total": len(listing.ids),
     }
     return render(request, "grants/queue.html", context)
+
+
+class Moment(NamedTuple):
+    """A date as the queue shows it: ``iso`` for ``<time datetime>``, ``short`` to read."""
+
+    iso: str
+    short: str
+
+
+def _for_display(rows: list[Proposal]) -> list[Proposal]:
+    """What costs most in a row's template, worked out once per page: ``url`` to the proposal
+    page (reversed once, not per row) and the event's and the submission's dates as ``Moment``s,
+    the text ``|date:'c'`` and ``|date:"SHORT_DATE_FORMAT"`` give, without two filters a date."""
+    marker = "2147483647"
+    pattern = reverse("grants:proposal", args=[int(marker)])
+    short_format = get_format("SHORT_DATE_FORMAT")
+    for row in rows:
+        row.url = pattern.replace(marker, str(row.pk))
+        row.starts = _moment(row.starts_at, short_format)
+        row.submitted = _moment(row.submitted_at, short_format)
+    return rows
+
+
+def _moment(value, short_format: str) -> Moment | None:
+    if value is None:
+        return None
+    local = template_localtime(value)  # what a template does before its |date filter
+    return Moment(local.isoformat(), dateformat.format(local, short_format))
 
 
 @partner_required

@@ -338,3 +338,35 @@ def test_the_queue_query_count_is_pinned(client, lu, django_assert_max_num_queri
     client.get(reverse("grants:dashboard"))
     with django_assert_max_num_queries(12):
         _queue(client, status="submitted", q="scratch", sort="-score")
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_row_shows_its_link_labels_and_dates_as_the_template_filters_would(client, lu, language):
+    """The rows' link, labels and dates are worked out once per page in the view (grants/views.py
+    ``_for_display``); they must read exactly as ``{% url %}``, ``get_*_display`` and ``|date``
+    give them, in every language."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    starts = dt.datetime(2024, 10, 12, 23, 30, tzinfo=dt.UTC)  # the 13th in Luxembourg
+    proposal = _submitted(lu, title="Robots & <Code>", format=Format.HACKATHON, starts_at=starts)
+    with translation.override(language):
+        response = client.get(reverse("grants:dashboard"))  # /de/partner/ in German
+        assert response.status_code == 200
+        page = response.content.decode()
+        expected = Template(
+            '<td><a href="{% url "grants:proposal" p.pk %}">{{ p }}</a>'
+            '<div class="small text-body-secondary">{{ p.get_format_display }} · '
+            "{{ p.country_programme.country.code }}</div></td>"
+            '<time datetime="{{ p.starts_at|date:"c" }}">'
+            '{{ p.starts_at|date:"SHORT_DATE_FORMAT" }}</time>'
+            '<span class="badge text-bg-secondary">{{ p.get_status_display }}</span>'
+            '<time datetime="{{ p.submitted_at|date:"c" }}">'
+            '{{ p.submitted_at|date:"SHORT_DATE_FORMAT" }}</time>'
+        ).render(Context({"p": proposal}))
+    link, starts_time, status, submitted_time = re.match(
+        r"(<td>.*?</td>)(<time.*?</time>)(<span.*?</span>)(<time.*?</time>)", expected
+    ).groups()
+    for part in (link, starts_time, status, submitted_time):
+        assert part in page, part
+    assert "2024-10-13T01:30:00+02:00" in starts_time
