@@ -43,11 +43,44 @@ function init(args)
       requests[n] = wrk.format("GET", paths[(n - 1) % #paths + 1], headers)
    end
    position = (thread_number or 0) * 7919 % #requests
+   math.randomseed(1 + (thread_number or 0))
 end
 
 function request()
    position = position % #requests + 1
    return requests[position]
+end
+
+-- Pacing, for load.py's paced rows. wrk decides whether a script has a delay() when it loads it,
+-- before init() sees the arguments, so the pace comes from the environment:
+--   LOAD_GAP_MS   a wrk thread sends one request every LOAD_GAP_MS (its share of an offered
+--                 rate): each connection, before its next request, takes the next free turn. A
+--                 turn no connection was free for is lost, not made up later (no bursts).
+--   LOAD_PAUSE_MS each connection waits before each request, as a person reading the page:
+--                 drawn between half and one and a half LOAD_PAUSE_MS, so people do not move
+--                 in step.
+-- wrk times a request from the moment it is sent: the waits are not in the latencies.
+local gap_ms = tonumber(os.getenv("LOAD_GAP_MS"))
+local pause_ms = tonumber(os.getenv("LOAD_PAUSE_MS"))
+
+if gap_ms then
+   local ffi = require("ffi") -- wrk runs LuaJIT; Lua itself has no millisecond clock
+   ffi.cdef("typedef struct { long sec; long nsec; } load_timespec;"
+      .. "int clock_gettime(int clock, load_timespec *now);")
+   local clock = ffi.new("load_timespec")
+   local next_turn = nil
+
+   function delay()
+      ffi.C.clock_gettime(1, clock) -- CLOCK_MONOTONIC
+      local now = tonumber(clock.sec) * 1000 + tonumber(clock.nsec) / 1e6
+      local turn = math.max(next_turn or now, now)
+      next_turn = turn + gap_ms
+      return math.floor(turn - now + 0.5)
+   end
+elseif pause_ms then
+   function delay()
+      return math.random(math.floor(pause_ms / 2), math.floor(pause_ms * 3 / 2))
+   end
 end
 
 function done(summary, latency, requests)
