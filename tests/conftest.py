@@ -4,6 +4,7 @@ With CI=true or REQUIRE_SERVICES=1 a missing service fails the run instead of sk
 """
 
 import os
+import time
 import uuid
 from contextlib import contextmanager
 
@@ -173,3 +174,16 @@ def two_factor_login():
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def one_rate_limit_window(monkeypatch):
+    """Our rate limits count per fixed window (meetandcode.ratelimit: a minute, an hour). A test
+    that crossed a window's edge would start counting afresh half-way; each test sees one
+    moment instead, 30 s into a minute and an hour."""
+    import types
+
+    from meetandcode import ratelimit
+
+    moment = (time.time() // 3600 + 1) * 3600 + 30
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: moment))
