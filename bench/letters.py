@@ -33,7 +33,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+
+from bench.databases import throwaway_database
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meetandcode.settings")
 os.environ.setdefault("TESTING", "1")
@@ -45,26 +46,6 @@ TARGET_PER_MINUTE = 300
 WAIT_SECONDS = 300
 BASE_DIR = Path(__file__).resolve().parent.parent
 CELERY = Path(sys.executable).with_name("celery")
-
-
-def _throwaway_database() -> callable:
-    """Point DATABASE_URL at a fresh database; return a function that drops it."""
-    import psycopg
-
-    parts = urlsplit(os.environ.get("DATABASE_URL", ""))
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench.letters needs DATABASE_URL on PostgreSQL (the worker shares the database)")
-    name = parts.path.lstrip("/") + "_letters_bench"
-    admin_url = parts._replace(path="/postgres").geturl()
-
-    def run(sql: str) -> None:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(sql)
-
-    run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    run(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = parts._replace(path=f"/{name}").geturl()
-    return lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _free_port() -> int:
@@ -256,7 +237,9 @@ def main() -> int:
     with_worker = bool(shutil.which("redis-server"))
     if not with_worker:
         print("no redis-server here (apt-get install redis-server): in-process numbers only")
-    drop_database = _throwaway_database()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("bench.letters needs DATABASE_URL on PostgreSQL (the worker shares the database)")
+    _url, drop_database = throwaway_database("letters_bench")
     folder = Path(tempfile.mkdtemp(prefix="letters-bench-"))
     mail_dir, private_dir = folder / "mail", folder / "private"
     mail_dir.mkdir()

@@ -91,24 +91,16 @@ def database_url(size: int) -> str:
 
 
 def _session_cookie(user, *, second_factor: bool) -> str:
-    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.conf import settings
     from django.test import Client
 
-    client = Client()
-    client.force_login(user)
+    from bench.queue import logged_in_client
+
     if second_factor:
-        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-        totp = totp or TOTP.activate(user, generate_totp_secret()).instance
-        session = client.session
-        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-            {"method": "password", "at": time.time()},
-            {"method": "mfa", "at": time.time(), "id": totp.pk, "type": "totp"},
-        ]
-        session["account_authentication_methods_user"] = str(user.pk)
-        session.save()
+        client = logged_in_client(user)
+    else:
+        client = Client()
+        client.force_login(user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 

@@ -158,11 +158,15 @@ def populate():
 
 
 def logged_in_client(user):
+    """A test client signed in as ``user`` with the second factor passed (a TOTP authenticator,
+    the user's own if there is one)."""
     from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.test import Client
 
-    totp = TOTP.activate(user, generate_totp_secret()).instance
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    totp = totp or TOTP.activate(user, generate_totp_secret()).instance
     client = Client()
     client.force_login(user)
     session = client.session

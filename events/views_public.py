@@ -31,11 +31,6 @@ FEED_TYPES = {
 }
 
 
-def _filter_query(filterset) -> str:
-    """The filters as a canonical query string (sorted, empty ones left out), for links and keys."""
-    return filter_query(filterset.data)
-
-
 def _feed_links(query: str) -> list[tuple[str, str]]:
     labels = {"geojson": "GeoJSON", "ics": "iCalendar", "rss": "RSS", "csv": "CSV"}
     suffix = f"?{query}" if query else ""
@@ -175,7 +170,7 @@ def _build(fmt: str, events) -> bytes:
 def embed_map(request):
     """A small map and list for a partner's website; the only page others may frame."""
     filterset = PublicEventFilter(request.GET, queryset=visible_events())
-    query = _filter_query(filterset)
+    query = filter_query(filterset.data)
     context = {
         "filterset": filterset,
         "events": filterset.qs[:PER_PAGE],
