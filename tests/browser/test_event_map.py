@@ -9,6 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from events.models import Event
+from tests.browser.map_helpers import open_a_marker
 from tests.browser.test_accessibility import _assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,17 +33,6 @@ def offline_tiles(page: Page) -> Page:
     return page
 
 
-def _open_a_marker(page: Page) -> None:
-    """Zoom into clusters until a single marker shows, then open its popup."""
-    single = page.locator(".leaflet-marker-icon:not(.marker-cluster)")
-    for _ in range(12):
-        if single.count():
-            break
-        page.locator(".marker-cluster").first.click()
-        page.wait_for_timeout(400)
-    single.first.click()
-
-
 def test_the_map_clusters_filters_and_opens_events(demo, offline_tiles):
     page = offline_tiles
     page.goto(DEMO_EVENTS)
@@ -63,8 +53,7 @@ def test_the_map_clusters_filters_and_opens_events(demo, offline_tiles):
     for text in items.all_inner_texts():
         assert "Luxembourg" in text
 
-    _open_a_marker(page)
-    page.locator(".leaflet-popup a.event-popup-link").click()
+    open_a_marker(page).click()
     page.wait_for_url(re.compile(r"/events/\d+-[\w-]+/$"))
     expect(page.locator("h1")).to_be_visible()
 

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from events.models import Event, Proposal
+from tests.browser.map_helpers import open_a_marker
 from tests.browser.test_proposal_journey import applicant, draft, wait_until  # noqa: F401
 from tests.public.test_public_events import make_event
 
@@ -50,8 +51,7 @@ def test_the_event_map_keeps_its_country_filter_in_another_language(page, live_s
     expect(page.locator("html")).to_have_attribute("lang", "de")
     expect(page.locator("select[name=country]")).to_have_value("LU")
     # The map's marker opens the event's page in German too (the feed itself has no prefix).
-    page.locator(".leaflet-marker-icon:not(.marker-cluster)").first.click()
-    link = page.locator(".event-popup-link")
+    link = open_a_marker(page)
     expect(link).to_have_attribute("href", re.compile(rf"/de/events/{event.pk}-"))
 
     choose_language(page, "en")
