@@ -2,7 +2,8 @@
 authentication, CSRF, locale and consent run, which cost far more than the feed itself once
 it is cached (bench/results.md).
 
-The key is the feed view's own (``events.public.feed_cache_key``), so it holds the public
+The key is the feed view's own (``events.public.feed_cache_key``), one per encoding (plain
+and gzip, events.feed_encoding), so it holds the public
 events' version read from Redis on each request: an approved, changed or cancelled event bumps
 the version and no older answer is reachable any more; old ones age out of the memory. Redis
 stays the second level shared by all processes (a new worker does not rebuild a feed). Without
@@ -22,6 +23,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
+from .feed_encoding import accepts_gzip, encoding_key
 from .public import VERSION_KEY, feed_cache_key
 from .views_public import FEED_TYPES
 
@@ -85,7 +87,7 @@ class KeptAnswer:
         )
         if conditional is not None:
             for name, value in self.headers:
-                if name.lower() != "content-type":
+                if name.lower() not in ("content-type", "content-encoding"):
                     conditional[name] = value
             return conditional
         response = self._response(request)
@@ -145,7 +147,8 @@ class FeedFastPathMiddleware:
         request.get_host()  # the host is checked as CommonMiddleware would (400 when not allowed)
         changed_at = cache.get(VERSION_KEY)  # None when Redis is down: the view decides
         if changed_at is not None:
-            entry = self.store.get(feed_cache_key(fmt, request.GET, changed_at))
+            key = feed_cache_key(fmt, request.GET, changed_at)
+            entry = self.store.get(encoding_key(key, accepts_gzip(request)))
             if entry is not None:
                 return entry.answer(request)
         response = self.get_response(request)

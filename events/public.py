@@ -46,10 +46,10 @@ def filter_query(data) -> str:
 
 
 def feed_cache_key(fmt: str, data, changed_at: float) -> str:
-    """The cache key of one feed's ETag and body: the feed view and the fast path
+    """The cache key of one feed (events.feed_encoding.StoredFeed): the feed view and the fast path
     (events.feed_cache) both use it, and a new version makes every older key unreachable."""
     digest = hashlib.sha256(filter_query(data).encode()).hexdigest()[:32]
-    return f"feed:{fmt}:{changed_at}:{digest}:etag+body"
+    return f"feed:{fmt}:{changed_at}:{digest}:stored"
 
 
 def _code_in_list(field: str, code: str) -> Q:

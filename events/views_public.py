@@ -1,7 +1,5 @@
 """The public side: the event map and list, event pages, the open feeds and the embeddable map."""
 
-import hashlib
-
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -9,7 +7,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -18,6 +16,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_safe
 
 from . import feeds
+from .feed_encoding import StoredFeed, accepts_gzip, encoding_key
 from .models import Language, ReportFile
 from .public import PublicEventFilter, feed_cache_key, filter_query, version, visible_events
 
@@ -131,23 +130,27 @@ def feed(request, fmt):
         return JsonResponse({"errors": filterset.form.errors}, status=400)
     changed_at = version()
     key = feed_cache_key(fmt, filterset.data, changed_at)
-    cached = cache.get(key)
-    if cached is None:
+    stored = cache.get(key)
+    if stored is None:
         # One feed for everyone: its texts and event links in the default language, no prefix.
         with translation.override(settings.LANGUAGE_CODE):
-            body = _build(fmt, filterset.qs)
-        cached = ('"' + hashlib.sha256(body).hexdigest()[:32] + '"', body)
-        cache.set(key, cached, timeout=24 * 3600)
-    etag, body = cached
+            stored = StoredFeed.of(_build(fmt, filterset.qs))
+        cache.set(key, stored, timeout=24 * 3600)
+    gzipped = accepts_gzip(request)
+    etag, body = stored.encoded(gzipped)
     last_modified = int(changed_at)
     cached_answer = get_conditional_response(request, etag=etag, last_modified=last_modified)
     response = cached_answer or HttpResponse(body, content_type=FEED_TYPES[fmt][0])
+    if gzipped and not cached_answer:
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ["Accept-Encoding"])
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
     response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
     response["Content-Language"] = settings.LANGUAGE_CODE  # whatever the reader's language
-    response.feed_cache_key = key  # events.feed_cache keeps this answer in memory under it
+    # events.feed_cache keeps this answer in memory under it
+    response.feed_cache_key = encoding_key(key, gzipped)
     return response
 
 

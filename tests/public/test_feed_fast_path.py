@@ -3,6 +3,7 @@ memory, without the view or the database, with the view's own bytes and headers,
 stale: a new version of the public events (an approval, a cancellation) is served at once."""
 
 import datetime as dt
+import gzip
 import json
 from decimal import Decimal
 
@@ -254,3 +255,53 @@ def test_a_host_not_allowed_is_refused_on_the_fast_path_too(client, published):
     response = client.get(reverse("feeds:geojson"), HTTP_HOST="evil.example.com")
 
     assert response.status_code == 400
+
+
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+@pytest.mark.parametrize("fmt", FEEDS)
+def test_a_reader_accepting_gzip_gets_the_same_feed_gzipped_from_the_view_and_from_memory(
+    client, published, view_calls, django_assert_num_queries, fmt
+):
+    plain = get(client, fmt)
+    from_view = get(client, fmt, **GZIP)
+    with django_assert_num_queries(0):
+        from_memory = get(client, fmt, **GZIP)
+
+    assert view_calls == ["feed view", "feed view"]  # one build, then each encoding once
+    plain_bytes, view_bytes, memory_bytes = body(plain), body(from_view), body(from_memory)
+    assert "Content-Encoding" not in plain
+    for answer, zipped in ((from_view, view_bytes), (from_memory, memory_bytes)):
+        assert answer.status_code == 200
+        assert answer["Content-Encoding"] == "gzip"
+        assert gzip.decompress(zipped) == plain_bytes
+        assert answer["ETag"] != plain["ETag"]  # another representation, another ETag
+    assert memory_bytes == view_bytes
+    assert headers_of(from_memory) == headers_of(from_view)
+    assert int(from_memory["Content-Length"]) == len(view_bytes) < len(plain_bytes)
+    for answer in (plain, from_view, from_memory):
+        assert "Accept-Encoding" in answer["Vary"]
+
+
+def test_each_encoding_answers_304_to_its_own_etag(client, published, view_calls):
+    zipped = get(client, "geojson", **GZIP)
+    plain = get(client, "geojson")
+
+    again_zipped = get(client, "geojson", **GZIP, **{"If-None-Match": zipped["ETag"]})
+    again_plain = get(client, "geojson", **{"If-None-Match": plain["ETag"]})
+    crossed = get(client, "geojson", **{"If-None-Match": zipped["ETag"]})
+
+    assert again_zipped.status_code == again_plain.status_code == 304
+    assert "Content-Encoding" not in again_zipped
+    assert crossed.status_code == 200 and "Content-Encoding" not in crossed
+    assert json.loads(body(crossed))["features"][0]["properties"]["title"] == "Robots"
+
+
+def test_the_gzipped_feed_is_the_same_bytes_in_every_process(published, view_calls):
+    first = get(Client(), "geojson", **GZIP)
+    views_public.cache.clear()  # another process, and the feed built again from the database
+    again = get(Client(), "geojson", **GZIP)
+
+    assert view_calls == ["feed view", "feed view"]
+    assert body(first) == body(again) and first["ETag"] == again["ETag"]
