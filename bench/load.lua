@@ -5,7 +5,8 @@
 -- PATHS_FILE holds one path a line (a path written twice is asked twice as often: the mix).
 -- COOKIES_FILE, if given, holds one Cookie header value a line (one signed-in session each);
 -- requests take them in turn, so 20 sessions stand for 20 people. Every request says it came
--- over HTTPS through the proxy (X-Forwarded-Proto), as in production. The requests are built
+-- over HTTPS through the proxy (X-Forwarded-Proto; nginx sets it anyway when it is in front)
+-- and accepts gzip, as in production. The requests are built
 -- once in init(), so the Lua side costs next to nothing per request. done() prints one line of
 -- JSON that load.py reads.
 
@@ -36,7 +37,8 @@ function init(args)
       count = #cookies
    end
    for n = 1, count do
-      local headers = { ["X-Forwarded-Proto"] = "https" }
+      -- As every browser and feed reader: the feeds answer gzipped (HTML pages are sent as they are).
+      local headers = { ["X-Forwarded-Proto"] = "https", ["Accept-Encoding"] = "gzip, deflate, br" }
       if #cookies > 0 then
          headers["Cookie"] = cookies[(n - 1) % #cookies + 1]
       end
