@@ -19,8 +19,13 @@ graceful_timeout = 30
 keepalive = 5
 
 # Recycle workers now and then, so a slow leak (a large GeoJSON build, a PDF) cannot grow forever.
+# Workers share the load evenly and so reach max_requests together: the jitter spreads their
+# restarts, and preload_app makes each one a fork of the loaded app (milliseconds) instead of
+# a fresh Django start (seconds of CPU, during which no worker answered: bench/results.md saw a
+# p95 of 5 s from that alone). Nothing opens a connection at import: each worker opens its own.
 max_requests = 2000
-max_requests_jitter = 200
+max_requests_jitter = 1000
+preload_app = True
 
 # Only the reverse proxy reaches this port (published on 127.0.0.1), so trust its
 # X-Forwarded-Proto wherever it connects from; the container's address changes on each start.
