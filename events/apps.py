@@ -6,4 +6,6 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the feed cache's invalidation)
+        from . import signals  # connects the feed cache's invalidation
+
+        signals.connect_public_pages()

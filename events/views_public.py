@@ -15,6 +15,8 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_safe
 
+from meetandcode.page_cache import for_visitors
+
 from . import feeds
 from .feed_encoding import StoredFeed, accepts_gzip, encoding_key
 from .models import Language, ReportFile
@@ -44,6 +46,7 @@ def _map_settings() -> dict:
 
 
 @require_GET
+@for_visitors
 def event_list(request):
     # Built and queried only when the template's cached list and filters (keyed by the events'
     # version) are missing.
@@ -78,6 +81,7 @@ def _fragment_key(request) -> str:
 
 
 @require_GET
+@for_visitors
 def event_detail(request, pk, slug):
     event = get_object_or_404(visible_events(), pk=pk)
     if slug != event.slug:

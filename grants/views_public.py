@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from django_countries import countries
 
 from events.models import Language
+from meetandcode.page_cache import for_visitors
 from organisations.models import LegalForm
 
 from . import impact
@@ -42,6 +43,7 @@ class EditionForm(forms.Form):
 
 
 @require_GET
+@for_visitors
 def impact_page(request: HttpRequest) -> HttpResponse:
     editions = list(Edition.objects.only("id", "year", "name"))
     form = EditionForm(request.GET or None, editions=editions)

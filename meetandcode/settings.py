@@ -101,6 +101,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "meetandcode.context_processors.site",
+                # One CSRF token a request (Django's own makes one per use): kept public pages
+                # give each visitor their own (meetandcode.page_cache).
+                "meetandcode.page_cache.csrf_token",
             ],
             # |money and |in_language in every template, e-mails and letters included.
             "builtins": ["meetandcode.formatting"],
@@ -145,6 +148,9 @@ REDIS_RETRY_AFTER_SECONDS = env.float("REDIS_RETRY_AFTER_SECONDS", default=5.0)
 # Each web process keeps the feeds' latest answers in memory up to this many bytes
 # (events.feed_cache); Redis stays the level the processes share. 0 turns it off.
 FEED_MEMORY_CACHE_BYTES = env.int("FEED_MEMORY_CACHE_BYTES", default=256 * 1024 * 1024)
+# Seconds the home page, the event map, event pages and impact stay kept whole for visitors not
+# signed in (meetandcode.page_cache); 0 renders them for every request.
+PUBLIC_PAGE_SECONDS = env.int("PUBLIC_PAGE_SECONDS", default=30)
 
 if REDIS_URL:
     CACHES = {

@@ -12,10 +12,12 @@ from grants import impact
 from grants.models import Edition
 
 from . import health
+from .page_cache import for_visitors
 
 UPCOMING_SECONDS = 60  # an event that has just ended leaves the list within a minute
 
 
+@for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     """The programme's front page: the current edition, how to apply, upcoming events and
     headline figures (both cached), where to start."""

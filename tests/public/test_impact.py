@@ -114,7 +114,9 @@ def test_an_unknown_edition_says_so_next_to_the_field_and_shows_all_editions(cli
     assert "Figures of all editions" in html
 
 
-def test_the_figures_take_the_same_few_queries_whatever_the_data(client, known):
+def test_the_figures_take_the_same_few_queries_whatever_the_data(client, known, settings):
+    settings.PUBLIC_PAGE_SECONDS = 0  # the figures' queries, not the whole page kept
+
     def queries():
         cache.delete(impact.cache_key())
         with CaptureQueriesContext(connection) as captured:
@@ -131,7 +133,8 @@ def test_the_figures_take_the_same_few_queries_whatever_the_data(client, known):
     assert queries() == before <= 4  # editions, then the total, per country, per edition
 
 
-def test_the_figures_are_cached_for_a_while(client, known):
+def test_the_figures_are_cached_for_a_while(client, known, settings):
+    settings.PUBLIC_PAGE_SECONDS = 0  # the figures' own cache, not the whole page kept
     client.get(reverse("public:impact"), {"edition": 2024})
     ProposalFactory(country_programme=CountryProgrammeFactory(edition=known, country="DE"),
                     status=APPROVED)  # fmt: skip

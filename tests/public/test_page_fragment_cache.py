@@ -10,32 +10,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Event, Proposal
+from events.models import Proposal
 from grants.services import approve_proposal, cancel_grant, publish_event
-from tests.factories import CountryProgrammeFactory, PartnerStaffFactory, ProposalFactory
+from tests.factories import CountryProgrammeFactory, ProposalFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]
-
-
-@pytest.fixture
-def programme():
-    return CountryProgrammeFactory()
-
-
-@pytest.fixture
-def manager(programme):
-    return PartnerStaffFactory(partner=programme.partner).user
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a service as if its transaction committed (the version is bumped on commit)."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
 
 
 def upcoming(programme, title: str, status=Proposal.Status.SUBMITTED) -> Proposal:
@@ -48,14 +27,6 @@ def upcoming(programme, title: str, status=Proposal.Status.SUBMITTED) -> Proposa
         ends_at=starts + dt.timedelta(hours=2),
         requested_amount=Decimal("300.00"),
     )
-
-
-@pytest.fixture
-def robots(programme, manager, commit) -> Event:
-    """An event approved through the service, as a partner manager does."""
-    proposal = upcoming(programme, "Robots")
-    commit(approve_proposal, proposal, actor=manager)
-    return Event.objects.get(proposal=proposal)
 
 
 def page(client, url: str, **params) -> str:
@@ -146,11 +117,13 @@ def test_a_signed_in_person_sees_their_own_menu_around_a_cached_list(client, rob
     assert "Robots" in body and manager.email in body and "Log out" in body
 
 
-def test_home_lists_a_country_added_to_the_edition_at_once_in_each_language(client, programme):
+def test_home_lists_a_country_added_to_the_edition_at_once_in_each_language(
+    client, programme, commit
+):
     assert "Slovenia" not in page(client, "/")
     assert "Slowenien" not in page(client, "/de/")
 
-    CountryProgrammeFactory(edition=programme.edition, country="SI")
+    commit(CountryProgrammeFactory, edition=programme.edition, country="SI")  # as staff save it
 
     assert "Slovenia" in page(client, "/")
     german = page(client, "/de/")
