@@ -42,7 +42,7 @@ help:
 	@echo "make test   run the test suite (PostgreSQL and Redis)"
 	@echo "make faults the fault tests: Redis, workers, PostgreSQL, SMTP failing (docs/faults.md)"
 	@echo "make lint   ruff check and format check"
-	@echo "make bench  page times on the demo data, and the load test (PostgreSQL, wrk)"
+	@echo "make bench  page times on the demo data, and the load test (PostgreSQL, nginx, wrk)"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@if [ ! -x $(PY) ]; then
@@ -120,10 +120,10 @@ bench: $(STAMP)
 	$(PY) manage.py seed_demo
 	failed=()  # a script over its budget does not stop the others; the target fails at the end
 	for script in bench/[a-z]*.py; do
-	  case $$script in bench/timing.py|bench/databases.py|bench/load.py|bench/public_cpu.py|bench/public_mix.py) continue;; esac
+	  case $$script in bench/timing.py|bench/databases.py|bench/load.py|bench/proxy.py|bench/public_cpu.py|bench/public_mix.py) continue;; esac
 	  echo "== $$script"; $(PY) -m bench.$$(basename $$script .py) || failed+=($$script)
 	done
-	echo "== bench/load.py (gunicorn and wrk; writes bench/results.md)"
+	echo "== bench/load.py (nginx, gunicorn and wrk; writes bench/results.md)"
 	REDIS_URL=$${BENCH_REDIS_URL:-$(BENCH_REDIS_URL)} LOAD_SECONDS=$(LOAD_SECONDS) \
 	  $(PY) -m bench.load $(SIZES) || failed+=(bench/load.py)
 	if [ $${#failed[@]} -gt 0 ]; then echo "Over budget or failed: $${failed[*]}"; exit 1; fi

@@ -831,6 +831,8 @@ def main() -> int:
             sys.exit(f"bench.load needs {needed} (PostgreSQL and Redis)")
     if not shutil.which("wrk"):
         sys.exit("bench.load needs wrk (apt-get install wrk)")
+    if PROXY and not proxy.available():
+        sys.exit("bench.load puts nginx in front (apt-get install nginx), or LOAD_PROXY=none")
     started, clock = dt.datetime.now(dt.UTC), time.monotonic()
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     info = machine()
