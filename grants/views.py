@@ -5,15 +5,9 @@ Reviews, comments, decisions and validation live in grants/views_decisions.py.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils import dateformat
-from django.utils.formats import get_format
-from django.utils.timezone import template_localtime
 
 from events.models import Proposal
 from organisations import audit
@@ -75,7 +69,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": page,
-        "proposals": _for_display(rows_in_order(request.user, list(page.object_list))),
+        "proposals": rows_in_order(request.user, list(page.object_list)),
         "counts": listing.counts,
         "count_all": sum(listing.counts.values()),
         "status_tabs": [(code, LABELS[code], n) for code, n in listing.counts.items()],
@@ -86,34 +80,6 @@ def queue(request: HttpRequest) -> HttpResponse:
         "total": len(listing.ids),
     }
     return render(request, "grants/queue.html", context)
-
-
-class Moment(NamedTuple):
-    """A date as the queue shows it: ``iso`` for ``<time datetime>``, ``short`` to read."""
-
-    iso: str
-    short: str
-
-
-def _for_display(rows: list[Proposal]) -> list[Proposal]:
-    """What costs most in a row's template, worked out once per page: ``url`` to the proposal
-    page (reversed once, not per row) and the event's and the submission's dates as ``Moment``s,
-    the text ``|date:'c'`` and ``|date:"SHORT_DATE_FORMAT"`` give, without two filters a date."""
-    marker = "2147483647"
-    pattern = reverse("grants:proposal", args=[int(marker)])
-    short_format = get_format("SHORT_DATE_FORMAT")
-    for row in rows:
-        row.url = pattern.replace(marker, str(row.pk))
-        row.starts = _moment(row.starts_at, short_format)
-        row.submitted = _moment(row.submitted_at, short_format)
-    return rows
-
-
-def _moment(value, short_format: str) -> Moment | None:
-    if value is None:
-        return None
-    local = template_localtime(value)  # what a template does before its |date filter
-    return Moment(local.isoformat(), dateformat.format(local, short_format))
 
 
 @partner_required

@@ -342,9 +342,9 @@ def test_the_queue_query_count_is_pinned(client, lu, django_assert_max_num_queri
 
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_a_row_shows_its_link_labels_and_dates_as_the_template_filters_would(client, lu, language):
-    """The rows' link, labels and dates are worked out once per page in the view (grants/views.py
-    ``_for_display``); they must read exactly as ``{% url %}``, ``get_*_display`` and ``|date``
-    give them, in every language."""
+    """The rows are rendered from plain values (grants/queue_rows.py); their link, labels and
+    dates must read exactly as ``{% url %}``, ``get_*_display`` and ``|date`` give them from the
+    proposal itself, in every language."""
     from django.template import Context, Template
     from django.utils import translation
 

@@ -1,0 +1,99 @@
+"""The review queue's rows, each rendered once per content and kept in this process.
+
+A reviewer with 200 proposals pages through the same rows again and again, and 20 reviewers
+of a partner share them. Rendering 50 rows through the template cost more than the rest of
+the queue page together (bench/results.md). A row's HTML depends only on the values it shows,
+the language, the time zone and whether the person may select rows for a bulk decision: those
+are its key, so a kept row is never out of date (a review, a status, a title edited: another
+key). The row's template (``grants/queue.html#row``) is given only those values, as a plain
+dict, so it cannot show anything the key leaves out.
+"""
+
+import threading
+from collections import OrderedDict
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from events.models import Proposal
+
+from .selectors import FORMAT_LABELS, STATUS_LABELS
+
+ROW_TEMPLATE = "grants/queue.html#row"
+KEPT_ROWS = 5000  # about 1 kB each
+
+
+class KeptRows:
+    """The most recently used rendered rows, at most ``limit`` of them."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._rows: OrderedDict[tuple, SafeString] = OrderedDict()
+        self._lock = threading.Lock()  # gunicorn may run threads
+
+    def get(self, key: tuple) -> SafeString | None:
+        with self._lock:
+            row = self._rows.get(key)
+            if row is not None:
+                self._rows.move_to_end(key)
+            return row
+
+    def put(self, key: tuple, row: SafeString) -> None:
+        with self._lock:
+            self._rows[key] = row
+            self._rows.move_to_end(key)
+            while len(self._rows) > self.limit:
+                self._rows.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+kept = KeptRows(KEPT_ROWS)
+
+
+def row_values(proposal: Proposal) -> dict:
+    """Everything a row shows, as plain values (the queue's rows, ``selectors.rows_in_order``)."""
+    return {
+        "pk": proposal.pk,
+        "title": str(proposal),
+        "format": proposal.format,
+        "country": proposal.country_programme.country.code,
+        "organisation": proposal.organisation.name,
+        "city": proposal.city,
+        "starts_at": proposal.starts_at,
+        "requested_amount": proposal.requested_amount,
+        "currency": proposal.currency,
+        "status": proposal.status,
+        "avg_score": proposal.avg_score,
+        "review_count": proposal.review_count,
+        "submitted_at": proposal.submitted_at,
+    }
+
+
+def rendered_rows(proposals: list[Proposal], *, can_bulk: bool) -> SafeString:
+    """The rows' HTML, from the kept ones where their content is the same."""
+    setting = (get_language(), timezone.get_current_timezone_name(), can_bulk)
+    rows = []
+    for proposal in proposals:
+        values = row_values(proposal)
+        key = (*setting, *values.values())
+        row = kept.get(key)
+        if row is None:
+            row = _render(values, can_bulk)
+            kept.put(key, row)
+        rows.append(row)
+    return mark_safe("".join(rows))  # noqa: S308 (each row rendered by the template engine)
+
+
+def _render(values: dict, can_bulk: bool) -> SafeString:
+    row = {
+        **values,
+        "url": reverse("grants:proposal", args=[values["pk"]]),
+        "format_label": FORMAT_LABELS.get(values["format"], values["format"]),
+        "status_label": STATUS_LABELS.get(values["status"], values["status"]),
+    }
+    return render_to_string(ROW_TEMPLATE, {"p": row, "can_bulk": can_bulk})

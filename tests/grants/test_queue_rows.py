@@ -1,0 +1,105 @@
+"""The queue's rows are rendered once per content and kept (grants.queue_rows): a second look
+renders no row again, and whatever a row shows changing (a review's score, a status, the
+language, the right to select rows) shows at once, since it is part of the row's key."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from grants import queue_rows
+from grants.models import Review
+from organisations.models import PartnerStaff
+from tests.factories import PartnerStaffFactory, log_in_with_second_factor
+from tests.grants.test_queue import (  # noqa: F401 (fixtures)
+    S,
+    _queue,
+    _score,
+    _submitted,
+    client,
+    edition,
+    lu,
+    manager,
+    partner,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[int]:
+    """The proposal ids whose row the template rendered (not taken from the kept ones)."""
+    rendered: list[int] = []
+    real = queue_rows._render
+
+    def counted(values, can_bulk):
+        rendered.append(values["pk"])
+        return real(values, can_bulk)
+
+    monkeypatch.setattr(queue_rows, "_render", counted)
+    monkeypatch.setattr(queue_rows, "kept", queue_rows.KeptRows(queue_rows.KEPT_ROWS))
+    return rendered
+
+
+def _row(response, proposal) -> str:
+    page = response.content.decode()
+    start = page.index(f'<tr data-proposal="{proposal.pk}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_a_second_look_renders_no_row_again_and_reads_the_same(client, lu, renders):  # noqa: F811
+    proposals = [_submitted(lu, title=f"Robots {n}") for n in range(3)]
+
+    first = _queue(client)
+    second = _queue(client)
+
+    assert sorted(renders) == sorted(p.pk for p in proposals)  # once each, the first time
+    for proposal in proposals:
+        assert _row(first, proposal) == _row(second, proposal)
+        assert f"Robots {proposal.title[-1]}" in _row(second, proposal)
+
+
+def test_a_new_review_and_a_new_status_show_in_the_row_at_once(client, lu, renders):  # noqa: F811
+    proposal = _submitted(lu, title="Robots")
+    before = _row(_queue(client), proposal)
+
+    _score(proposal, 4)
+    proposal.status = S.CHANGES_REQUESTED
+    proposal.save(update_fields=["status"])
+    after = _row(_queue(client), proposal)
+
+    assert '<td class="queue-reviews">0</td>' in before
+    assert '<td class="queue-reviews">1</td>' in after
+    assert "4.00" in after and "Changes requested" in after
+    assert renders == [proposal.pk, proposal.pk]
+    assert Review.objects.filter(proposal=proposal).count() == 1
+
+
+def test_each_language_has_its_own_rows(client, lu, renders):  # noqa: F811
+    proposal = _submitted(lu, title="Robots")
+    english = _row(_queue(client), proposal)
+    german = _row(client.get("/de/partner/"), proposal)
+
+    assert "Submitted" in english and "Eingereicht" in german
+
+
+def test_only_a_manager_gets_rows_to_select(client, lu, partner, renders):  # noqa: F811
+    proposal = _submitted(lu, title="Robots")
+    reviewer = PartnerStaffFactory(partner=partner, role=PartnerStaff.Role.REVIEWER).user
+    as_reviewer = log_in_with_second_factor(Client(), reviewer)
+
+    managers_row = _row(_queue(client), proposal)
+    reviewers_row = _row(as_reviewer.get(reverse("grants:dashboard")), proposal)
+
+    assert 'name="proposals"' in managers_row
+    assert 'name="proposals"' not in reviewers_row
+
+
+def test_the_kept_rows_stay_within_their_limit():
+    rows = queue_rows.KeptRows(2)
+    for n in range(3):
+        rows.put(("en", n), f"<tr>{n}</tr>")
+    rows.get(("en", 1))
+    rows.put(("en", 3), "<tr>3</tr>")
+
+    assert len(rows) == 2
+    assert rows.get(("en", 1)) == "<tr>1</tr>" and rows.get(("en", 2)) is None
