@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
     Count,
@@ -117,20 +118,39 @@ def rows_in_order(user, ids: list[int]) -> list[Proposal]:
 @dataclass(frozen=True)
 class StatusListing:
     counts: dict[str, int]  # every status of the queue, with how many proposals it holds
-    ids: list[int]  # the proposals of the chosen status (or all), in the queue's order
+    page: Page  # one page of the ids of the chosen status (or all), in the queue's order
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count
 
 
-def status_listing(proposals: QuerySet[Proposal], status: str | None) -> StatusListing:
-    """One query: the (id, status) pairs of the filtered, ordered queue give both the counts per
-    status and the ids to page through. A text search or a score filter then scans the table
-    once, not once for the counts and again for the page."""
+class _KnownCount:
+    """The ids of the chosen proposals, whose number the counts per status tell already: the
+    paginator slices them (LIMIT, OFFSET) without a COUNT query of its own."""
+
+    def __init__(self, ids: QuerySet, count: int):
+        self.ids, self._count = ids, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        return list(self.ids[index])
+
+
+def status_listing(
+    proposals: QuerySet[Proposal], status: str | None, page_number, per_page: int
+) -> StatusListing:
+    """Two queries whatever the queue's size: the counts per status (GROUP BY), then one page of
+    the ids of the chosen status in the queue's order. Reading every (id, status) pair instead
+    cost 13,000 rows through Python a request for a partner with 13,000 proposals."""
     counts = dict.fromkeys(QUEUE_STATUSES, 0)
-    ids = []
-    for pk, state in proposals.values_list("pk", "status"):
-        counts[state] = counts.get(state, 0) + 1
-        if not status or state == status:
-            ids.append(pk)
-    return StatusListing(counts=counts, ids=ids)
+    counts.update(proposals.order_by().values_list("status").annotate(n=Count("pk")))
+    chosen = proposals.filter(status=status) if status else proposals
+    total = counts.get(status, 0) if status else sum(counts.values())
+    paginator = Paginator(_KnownCount(chosen.values_list("pk", flat=True), total), per_page)
+    return StatusListing(counts=counts, page=paginator.get_page(page_number))
 
 
 @dataclass(frozen=True)

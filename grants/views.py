@@ -5,7 +5,6 @@ Reviews, comments, decisions and validation live in grants/views_decisions.py.
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -64,12 +63,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     valid = filterset.form.is_valid()
     status = filterset.form.cleaned_data.get("status") if valid else None
     country = filterset.form.cleaned_data.get("country") if valid else None
-    listing = status_listing(without_status.qs, status)
-    page = Paginator(listing.ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = status_listing(without_status.qs, status, request.GET.get("page"), PAGE_SIZE)
     context = {
         "filter": filterset,
-        "page": page,
-        "proposals": rows_in_order(request.user, list(page.object_list)),
+        "page": listing.page,
+        "proposals": rows_in_order(request.user, list(listing.page.object_list)),
         "counts": listing.counts,
         "count_all": sum(listing.counts.values()),
         "status_tabs": [(code, LABELS[code], n) for code, n in listing.counts.items()],
@@ -77,7 +75,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "bars": budget_bars(request.user, [country] if country else None),
         "sort": filterset.sort_param,
         "sorts": [(param, SORT_LABELS[param]) for param in SORTS],
-        "total": len(listing.ids),
+        "total": listing.total,
     }
     return render(request, "grants/queue.html", context)
 
