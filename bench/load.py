@@ -512,10 +512,16 @@ def run_rows(target: tuple, prepared: dict) -> dict:
     return results
 
 
+def _kinds(result: dict) -> str:
+    kinds = ("connect", "read", "write", "status", "timeout", "not_200")
+    found = [f"{kind} {result[kind]}" for kind in kinds if result.get(kind)]
+    return f" ({', '.join(found)})" if found else ""
+
+
 def summary_line(result: dict) -> str:
     return (
         f"{result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f}  p95 {result['p95_ms']:7.1f}  "
-        f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}  "
+        f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}{_kinds(result)}  "
         f"gunicorn CPU {result['cpu_ms']:.1f} ms a request, nginx {result['proxy_cpu_ms']:.1f}"
     )
 

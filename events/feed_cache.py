@@ -11,8 +11,6 @@ a version (Redis down, or not set yet) the request goes the whole way to the vie
 """
 
 import os
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -22,6 +20,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBas
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
+
+from meetandcode.memory import ByteLimitedLRU
 
 from .feed_encoding import accepts_gzip, encoding_key
 from .public import VERSION_KEY, feed_cache_key
@@ -95,37 +95,6 @@ class KeptAnswer:
             response[name] = value
         response["Content-Length"] = str(self.length)
         return response
-
-
-class ByteLimitedLRU:
-    """Least recently used answers first out, once their bodies pass ``limit`` bytes in all."""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-        self.size = 0
-        self._entries: OrderedDict[str, KeptAnswer] = OrderedDict()
-        self._lock = threading.Lock()  # gunicorn may run threads (LOAD_THREADS, gthread)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._entries
-
-    def get(self, key: str) -> KeptAnswer | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
-
-    def put(self, key: str, entry: KeptAnswer) -> None:
-        if entry.size > self.limit:
-            return  # would push out everything else and still not fit
-        with self._lock:
-            old = self._entries.pop(key, None)
-            self.size += entry.size - (old.size if old else 0)
-            self._entries[key] = entry
-            while self.size > self.limit:
-                _key, gone = self._entries.popitem(last=False)
-                self.size -= gone.size
 
 
 class FeedFastPathMiddleware:

@@ -153,10 +153,18 @@ class QueueFilter(DashboardFilter):
     )
 
     search_fields = ("title", "description", "organisation__name")
+    #: Filters that make the database scan and compute for each proposal (words in long texts,
+    #: an average score): the queue is then read in one pass (selectors.status_listing).
+    scanning_filters = ("q", "town", "min_score")
 
     class Meta:
         model = Proposal
         fields: list[str] = []
+
+    @property
+    def scans(self) -> bool:
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        return any(data.get(name) not in (None, "") for name in self.scanning_filters)
 
     @property
     def sort_param(self) -> str:

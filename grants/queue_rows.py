@@ -9,9 +9,6 @@ key). The row's template (``grants/queue.html#row``) is given only those values,
 dict, so it cannot show anything the key leaves out.
 """
 
-import threading
-from collections import OrderedDict
-
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -19,40 +16,15 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from events.models import Proposal
+from meetandcode.memory import ByteLimitedLRU
 
 from .selectors import FORMAT_LABELS, STATUS_LABELS
 
 ROW_TEMPLATE = "grants/queue.html#row"
-KEPT_ROWS = 5000  # about 1 kB each
+KEPT_ROWS_BYTES = 5 * 1024 * 1024  # characters of HTML: about 5,000 rows
 
 
-class KeptRows:
-    """The most recently used rendered rows, at most ``limit`` of them."""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-        self._rows: OrderedDict[tuple, SafeString] = OrderedDict()
-        self._lock = threading.Lock()  # gunicorn may run threads
-
-    def get(self, key: tuple) -> SafeString | None:
-        with self._lock:
-            row = self._rows.get(key)
-            if row is not None:
-                self._rows.move_to_end(key)
-            return row
-
-    def put(self, key: tuple, row: SafeString) -> None:
-        with self._lock:
-            self._rows[key] = row
-            self._rows.move_to_end(key)
-            while len(self._rows) > self.limit:
-                self._rows.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-
-kept = KeptRows(KEPT_ROWS)
+kept = ByteLimitedLRU(KEPT_ROWS_BYTES, size_of=len)
 
 
 def row_values(proposal: Proposal) -> dict:

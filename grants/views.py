@@ -63,7 +63,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     valid = filterset.form.is_valid()
     status = filterset.form.cleaned_data.get("status") if valid else None
     country = filterset.form.cleaned_data.get("country") if valid else None
-    listing = status_listing(without_status.qs, status, request.GET.get("page"), PAGE_SIZE)
+    listing = status_listing(
+        without_status.qs, status, request.GET.get("page"), PAGE_SIZE, scan=filterset.scans
+    )
     context = {
         "filter": filterset,
         "page": listing.page,

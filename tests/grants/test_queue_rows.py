@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from grants import queue_rows
 from grants.models import Review
+from meetandcode.memory import ByteLimitedLRU
 from organisations.models import PartnerStaff
 from tests.factories import PartnerStaffFactory, log_in_with_second_factor
 from tests.grants.test_queue import (  # noqa: F401 (fixtures)
@@ -36,7 +37,7 @@ def renders(monkeypatch) -> list[int]:
         return real(values, can_bulk)
 
     monkeypatch.setattr(queue_rows, "_render", counted)
-    monkeypatch.setattr(queue_rows, "kept", queue_rows.KeptRows(queue_rows.KEPT_ROWS))
+    monkeypatch.setattr(queue_rows, "kept", ByteLimitedLRU(queue_rows.KEPT_ROWS_BYTES, size_of=len))
     return rendered
 
 
@@ -94,12 +95,12 @@ def test_only_a_manager_gets_rows_to_select(client, lu, partner, renders):  # no
     assert 'name="proposals"' not in reviewers_row
 
 
-def test_the_kept_rows_stay_within_their_limit():
-    rows = queue_rows.KeptRows(2)
+def test_the_kept_rows_stay_within_their_characters():
+    rows = ByteLimitedLRU(20, size_of=len)
     for n in range(3):
-        rows.put(("en", n), f"<tr>{n}</tr>")
+        rows.put(("en", n), f"<tr>{n}</tr>")  # 10 characters each
     rows.get(("en", 1))
     rows.put(("en", 3), "<tr>3</tr>")
 
-    assert len(rows) == 2
+    assert len(rows) == 2 and rows.size == 20
     assert rows.get(("en", 1)) == "<tr>1</tr>" and rows.get(("en", 2)) is None

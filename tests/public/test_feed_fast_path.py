@@ -13,13 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events import views_public
-from events.feed_cache import ByteLimitedLRU, KeptAnswer
+from events.feed_cache import KeptAnswer
 from events.models import Proposal
 from grants.services import approve_proposal, cancel_grant, publish_event
 from meetandcode import redis_outage
+from meetandcode.memory import ByteLimitedLRU
 from tests.factories import (
-    CountryProgrammeFactory,
-    PartnerStaffFactory,
     ProposalFactory,
 )
 
@@ -42,16 +41,6 @@ def view_calls(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(views_public, "version", counted_version)
     return calls
-
-
-@pytest.fixture
-def programme():
-    return CountryProgrammeFactory()
-
-
-@pytest.fixture
-def manager(programme):
-    return PartnerStaffFactory(partner=programme.partner).user
 
 
 def upcoming(programme, title: str, status=Proposal.Status.SUBMITTED, **fields) -> Proposal:
