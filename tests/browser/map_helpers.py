@@ -33,3 +33,16 @@ def open_a_marker(page: Page):
             continue
     expect(link).to_be_visible()  # fails with Playwright's own account of the page
     return link
+
+
+def follow_a_marker(page: Page, event_page: re.Pattern) -> None:
+    """Open a marker's popup and follow its link to the event's page. A popup can close under
+    the click (the map still settling after the zoom into a cluster): open it again."""
+    for _ in range(CLICK_TRIES):
+        open_a_marker(page).click()
+        try:
+            page.wait_for_url(event_page, timeout=5000)
+            return
+        except PlaywrightError:
+            continue
+    page.wait_for_url(event_page)  # fails with Playwright's own account

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from events.models import Event
-from tests.browser.map_helpers import open_a_marker
+from tests.browser.map_helpers import follow_a_marker
 from tests.browser.test_accessibility import _assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,8 +53,7 @@ def test_the_map_clusters_filters_and_opens_events(demo, offline_tiles):
     for text in items.all_inner_texts():
         assert "Luxembourg" in text
 
-    open_a_marker(page).click()
-    page.wait_for_url(re.compile(r"/events/\d+-[\w-]+/$"))
+    follow_a_marker(page, re.compile(r"/events/\d+-[\w-]+/$"))
     expect(page.locator("h1")).to_be_visible()
 
     page.go_back()
