@@ -1,4 +1,5 @@
-"""``{% queue_rows proposals can_bulk %}``: the review queue's rows (grants.queue_rows)."""
+"""``{% queue_rows proposals can_bulk as rows %}``: the review queue's rows, each its HTML as the
+template rendered it (grants.queue_rows)."""
 
 from django import template
 
