@@ -3,7 +3,7 @@
 Parents, teachers and the press read the home page, the event map, event pages and the
 impact figures far more often than anything changes on them, and they all see the same page:
 nobody signed in, no message waiting. Such a page is rendered once and kept (Redis, shared by
-every process) for PAGE_SECONDS under its language, its address with its query and the public
+every process) for PUBLIC_PAGE_SECONDS under its language, its address with its query and the public
 events' version, so an approved, changed or cancelled event shows at once, as on the feeds.
 Staff edits of what these pages show (editions, country programmes and texts, partners, public
 report photos, languages and focus groups) bump the pages' own version on commit
