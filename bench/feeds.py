@@ -58,6 +58,7 @@ def add_upcoming_events(count: int) -> None:
     Event.objects.bulk_create(
         Event(
             proposal=proposal,
+            edition_id=model.country_programme.edition_id,
             slug=f"bench-event-{n}",
             title=proposal.title,
             description=proposal.description,

@@ -42,7 +42,7 @@ RUNS = 50
 
 
 def pages() -> dict[str, list[str]]:
-    first = Edition.objects.order_by("-year").first()
+    first = Edition.objects.current()
     date_from = f"{first.year}-01-01" if first else ""
     events = list(visible_events().order_by("pk")[:RUNS])
     return {

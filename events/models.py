@@ -282,6 +282,14 @@ class Event(models.Model):
     proposal = models.OneToOneField(
         Proposal, on_delete=models.CASCADE, related_name="event", verbose_name=_("proposal")
     )
+    # The proposal's edition, kept here so that the map and the feeds filter by edition without
+    # reading proposals.
+    edition = models.ForeignKey(
+        "grants.Edition",
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("edition"),
+    )
     slug = models.SlugField(_("slug"), max_length=80)
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.SCHEDULED, db_index=True
@@ -321,6 +329,7 @@ class Event(models.Model):
                 condition=Q(starts_at__lte=F("ends_at")), name="event_dates_ordered"
             ),
         ]
+        indexes = [models.Index(fields=["edition", "starts_at"], name="event_edition_starts")]
 
     def __str__(self):
         return self.title

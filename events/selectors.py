@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import CountryProgramme
+from grants.models import CountryProgramme, Edition
 from organisations.models import Membership, Organisation
 
 from .models import Proposal
@@ -20,11 +20,13 @@ def organisations_of(user):
 
 
 def programme_for(organisation: Organisation) -> CountryProgramme | None:
-    """The organisation's country in the latest edition."""
+    """The organisation's country in the current edition (decided by today's date)."""
+    edition = Edition.objects.current()
+    if edition is None:
+        return None
     return (
         CountryProgramme.objects.select_related("edition")
-        .filter(country=organisation.country)
-        .order_by("-edition__year")
+        .filter(country=organisation.country, edition=edition)
         .first()
     )
 

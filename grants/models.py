@@ -7,12 +7,42 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 CURRENCIES = [("EUR", "EUR"), ("GBP", "GBP"), ("PLN", "PLN"), ("RON", "RON"), ("UAH", "UAH")]
 MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class EditionQuerySet(models.QuerySet):
+    def current(self, now=None) -> "Edition | None":
+        """The edition the programme is living now, decided by the dates alone: the one whose call
+        is open (the latest opened, if calls overlap), else the one whose events are running,
+        else the next to open, else the last to have ended. Never "the latest year"."""
+        return current_of(list(self), now)
+
+    def next_call(self, now=None) -> "Edition | None":
+        """The next edition whose call has not opened yet (for "the next call opens on ...")."""
+        today = timezone.localdate(now or timezone.now())
+        return self.filter(applications_open__gt=today).order_by("applications_open").first()
+
+
+def current_of(editions: list["Edition"], now=None) -> "Edition | None":
+    """``EditionQuerySet.current`` over editions already loaded."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    calls = [e for e in editions if e.call_is_open(now)]
+    if calls:
+        return max(calls, key=lambda e: (e.applications_open, e.pk))
+    running = [e for e in editions if e.event_start <= today <= e.event_end]
+    if running:
+        return max(running, key=lambda e: (e.event_start, e.pk))
+    coming = [e for e in editions if e.applications_open > today]
+    if coming:
+        return min(coming, key=lambda e: (e.applications_open, e.pk))
+    return max(editions, key=lambda e: (e.event_end, e.pk), default=None)
 
 
 class Edition(models.Model):
@@ -31,6 +61,8 @@ class Edition(models.Model):
     min_age = models.PositiveSmallIntegerField(_("youngest participants"), default=8)
     max_age = models.PositiveSmallIntegerField(_("oldest participants"), default=24)
 
+    objects = EditionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year"]
         verbose_name = _("edition")
@@ -48,6 +80,19 @@ class Edition(models.Model):
     def __str__(self):
         return self.name
 
+    def call_is_open(self, now=None) -> bool:
+        """Whether the edition's call takes proposals now (a country may close earlier)."""
+        now = now or timezone.now()
+        opened = self.applications_open <= timezone.localdate(now)
+        return opened and now <= self.application_deadline
+
+    def phase(self, now=None) -> str:
+        """Where the call stands: "upcoming" (announced, not open yet), "open" or "closed"."""
+        now = now or timezone.now()
+        if timezone.localdate(now) < self.applications_open:
+            return "upcoming"
+        return "open" if now <= self.application_deadline else "closed"
+
 
 class CountryProgramme(models.Model):
     """An edition in one country: its partner, budget, currency, minimums and payment timing.
@@ -59,6 +104,10 @@ class CountryProgramme(models.Model):
     class PaymentTiming(models.TextChoices):
         BEFORE_EVENT = "before_event", _("On approval, before the event")
         AFTER_REPORT = "after_report", _("After the accepted report")
+
+    class ReturningOrganisations(models.TextChoices):
+        CHECK_AGAIN = "check_again", _("Checked again in every edition")
+        STAY_VALIDATED = "stay_validated", _("Stay validated once validated in an earlier edition")
 
     edition = models.ForeignKey(
         Edition,
@@ -100,6 +149,16 @@ class CountryProgramme(models.Model):
         _("languages"), default=list, help_text=_('Language codes, e.g. ["fr", "de"].')
     )
     donation_receipt_required = models.BooleanField(_("donation receipt required"), default=False)
+    returning_organisations = models.CharField(
+        _("returning organisations"),
+        max_length=20,
+        choices=ReturningOrganisations,
+        default=ReturningOrganisations.CHECK_AGAIN,
+        help_text=_(
+            "Whether an organisation validated in an earlier edition stays validated here, or is "
+            "checked again by the national partner."
+        ),
+    )
     conditions = models.TextField(_("conditions of participation"), blank=True)
 
     class Meta:

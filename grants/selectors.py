@@ -27,7 +27,7 @@ from events.models import Format, Proposal
 
 from . import payments
 from .access import visible_programmes, visible_proposals
-from .models import CountryProgramme, Grant, Review, ReviewScore
+from .models import CountryProgramme, Edition, Grant, Review, ReviewScore
 
 QUEUE_STATUSES = [status for status in Proposal.Status.values if status != Proposal.Status.DRAFT]
 
@@ -186,8 +186,8 @@ class BudgetBar:
 def budget_bars(user, countries: list[str] | None = None) -> list[BudgetBar]:
     """One bar per country programme of the newest edition the person sees. One query."""
     programmes = visible_programmes(user)
-    newest = programmes.order_by("-edition__year").values("edition__year")[:1]
-    chosen = programmes.filter(edition__year=Subquery(newest)).select_related("edition")
+    current = Edition.objects.current()
+    chosen = programmes.filter(edition=current).select_related("edition")
     if countries:
         chosen = chosen.filter(country__in=countries)
     return [_bar(programme) for programme in chosen.order_by("country")]

@@ -144,6 +144,7 @@ def _located_at_town(fields: dict, proposal: Proposal, organisation) -> dict:
 def public_event_fields(proposal: Proposal, *, organisation, language_codes, focus_codes) -> dict:
     """The public face of a proposal: the only fields an Event (and so the public) ever gets."""
     return {
+        "edition_id": proposal.country_programme.edition_id,
         "slug": slugify(proposal.title)[:80] or "event",
         "title": proposal.title,
         "description": proposal.description,

@@ -19,7 +19,7 @@ from organisations.models import LegalForm
 
 from . import impact
 from .country_content import info_of, text_for
-from .models import CountryProgramme, Edition, FaqEntry
+from .models import CountryProgramme, Edition, FaqEntry, current_of
 
 # The bar chart's geometry, in SVG user units (the SVG scales to the width of the screen).
 CHART_WIDTH = 460
@@ -106,13 +106,14 @@ def bar_chart(rows: list[impact.Figures]) -> dict | None:
 @require_GET
 def country_page(request: HttpRequest, code: str) -> HttpResponse:
     code = code.upper()
-    programme = (
+    programmes = list(
         CountryProgramme.objects.select_related("edition", "partner", "info")
         .prefetch_related("info__texts")
         .filter(country=code)
-        .order_by("-edition__year")
-        .first()
     )
+    # The country's programme in the edition the programme lives now (by the dates).
+    edition = current_of([p.edition for p in programmes])
+    programme = next((p for p in programmes if p.edition == edition), None)
     if programme is None:
         raise Http404(_("Meet and Code has no programme in this country."))
     info = info_of(programme)

@@ -21,7 +21,7 @@ UPCOMING_SECONDS = 60  # an event that has just ended leaves the list within a m
 def home(request: HttpRequest) -> HttpResponse:
     """The programme's front page: the current edition, how to apply, upcoming events and
     headline figures (both cached), where to start."""
-    edition = Edition.objects.order_by("-year").first()
+    edition = Edition.objects.current()
     # Without an edition there are no events nor figures yet: no queries for them.
     context = {"edition": edition, "upcoming_events": [], "figures": None}
     if edition is not None:
@@ -56,9 +56,7 @@ def _upcoming_events(count: int = 6) -> list:
 
 def _application_phase(edition: Edition) -> str:
     """Whether applications are upcoming, open or closed right now."""
-    if timezone.localdate() < edition.applications_open:
-        return "upcoming"
-    return "open" if timezone.now() <= edition.application_deadline else "closed"
+    return edition.phase()
 
 
 @never_cache

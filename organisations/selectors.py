@@ -18,8 +18,8 @@ SEARCH_LIMIT = 20
 
 
 def current_edition() -> Edition | None:
-    """The edition applicants work on: the latest by year."""
-    return Edition.objects.order_by("-year").first()
+    """The edition applicants work on, decided by today's date (``EditionQuerySet.current``)."""
+    return Edition.objects.current()
 
 
 def _active(queryset: QuerySet[Membership]) -> QuerySet[Membership]:
