@@ -6,13 +6,19 @@ move together with the budget, in one locked transaction, with an audit entry).
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from organisations.admin import ViewOnlyAdmin
+from organisations.permissions import is_programme_staff
 
+from . import services
+from .access import second_factor_redirect
 from .country_content import text_languages
 from .models import (
     AwardLetter,
@@ -73,6 +79,47 @@ class EditionAdmin(admin.ModelAdmin):
     )
     search_fields = ("name", "code")
     inlines = [CountryProgrammeInline, ReviewCriterionInline]
+    actions = ["open_next_edition"]
+
+    def has_open_next_permission(self, request) -> bool:
+        """Programme staff who may add editions (the action creates one)."""
+        return is_programme_staff(request.user) and self.has_add_permission(request)
+
+    @admin.action(description=_("Open the next edition from this one"), permissions=["open_next"])
+    def open_next_edition(self, request, queryset):
+        """A confirmation page listing what will be copied; its POST opens the edition."""
+        if len(queryset) != 1:
+            self.message_user(request, _("Select exactly one edition."), messages.ERROR)
+            return None
+        edition = queryset[0]
+        try:
+            fields = services.check_next_edition_free(edition)
+            if request.POST.get("confirm") != "yes":
+                return self._confirm_next_edition(request, edition, fields)
+            missing = second_factor_redirect(request)
+            if missing:
+                return missing
+            new = services.open_next_edition(edition, actor=request.user)
+        except services.NextEditionExists as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return None
+        self.message_user(request, _("%(edition)s is open for editing.") % {"edition": new})
+        return redirect(reverse("admin:grants_edition_change", args=[new.pk]))
+
+    def _confirm_next_edition(self, request, edition, fields) -> TemplateResponse:
+        programmes = edition.country_programmes.select_related("partner").order_by("country")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Open the next edition from %(edition)s") % {"edition": edition},
+            "opts": self.model._meta,
+            "edition": edition,
+            "next": fields,
+            "programmes": programmes,
+            "criteria": edition.criteria.all(),
+            "pages": CountryInfo.objects.filter(country_programme__edition=edition).count(),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/grants/open_next_edition.html", context)
 
 
 @admin.register(CountryProgramme)
@@ -107,6 +154,7 @@ class CountryProgrammeAdmin(admin.ModelAdmin):
                     "payment_timing",
                     "report_deadline_hours",
                     "donation_receipt_required",
+                    "returning_organisations",
                     "conditions",
                 )
             },

@@ -12,7 +12,7 @@ from django_countries import countries as all_countries
 from events.models import FocusGroup, Format, Proposal
 
 from .access import visible_programmes
-from .models import Edition, Grant
+from .models import Edition, Grant, current_of
 
 STATUS_CHOICES = [(value, label) for value, label in Proposal.Status.choices if value != "draft"]
 
@@ -55,13 +55,6 @@ def visible_countries(user) -> list[str]:
     """The country codes of the programmes the person sees, for the country filter. One query."""
     programmes = visible_programmes(user).order_by("country")
     return list(programmes.values_list("country", flat=True).distinct())
-
-
-def visible_programmes_and_countries(user) -> tuple[list[int], list[str]]:
-    """The ids of the programmes the person sees and their country codes (sorted, once each),
-    for a queue narrowed to those ids and its country filter. One query."""
-    pairs = list(visible_programmes(user).values_list("pk", "country"))
-    return [pk for pk, _ in pairs], sorted({country for _, country in pairs})
 
 
 def country_filter() -> django_filters.ChoiceFilter:
@@ -115,7 +108,17 @@ class DashboardFilter(django_filters.FilterSet):
         return queryset
 
 
+ALL_EDITIONS = "all"
+
+
 class QueueFilter(DashboardFilter):
+    """The review queue's filters. The edition is the current one (``Edition.objects.current``)
+    unless the query string names another, or all of them: last year's proposals stay readable
+    without crowding this year's queue."""
+
+    edition = django_filters.ChoiceFilter(
+        label=_("Edition"), choices=[], empty_label=None, method="by_edition"
+    )
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
@@ -160,6 +163,31 @@ class QueueFilter(DashboardFilter):
     class Meta:
         model = Proposal
         fields: list[str] = []
+
+    def __init__(self, data=None, *args, editions: list[Edition] | None = None, **kwargs):
+        """``editions``: every edition, when the caller has them already (saves a query)."""
+        self.editions = list(Edition.objects.all()) if editions is None else editions
+        self.current_edition = current_of(self.editions)
+        if data is not None and not data.get("edition") and self.current_edition:
+            data = data.copy()
+            data["edition"] = str(self.current_edition.year)
+        super().__init__(data, *args, **kwargs)
+        # Set on the form's field: DashboardFilter has built the form already.
+        self.form.fields["edition"].choices = [
+            (ALL_EDITIONS, _("All editions")),
+            *((str(edition.year), edition.name) for edition in self.editions),
+        ]
+
+    def by_edition(self, queryset, name, value):
+        chosen = self.chosen_edition
+        return queryset.filter(country_programme__edition=chosen) if chosen else queryset
+
+    @property
+    def chosen_edition(self) -> Edition | None:
+        """The edition the queue shows; None for all editions."""
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        year = data.get("edition")
+        return next((e for e in self.editions if str(e.year) == year), None)
 
     @property
     def scans(self) -> bool:

@@ -34,6 +34,7 @@ def row_values(proposal: Proposal) -> dict:
         "title": str(proposal),
         "format": proposal.format,
         "country": proposal.country_programme.country.code,
+        "edition": proposal.country_programme.edition.code,
         "organisation": proposal.organisation.name,
         "city": proposal.city,
         "starts_at": proposal.starts_at,

@@ -76,7 +76,7 @@ def queue_for(user, programme_ids: list[int] | None = None) -> QuerySet[Proposal
         proposals = proposals.filter(country_programme_id__in=programme_ids)
     return (
         proposals.exclude(Exists(conflicted))
-        .select_related("organisation", "country_programme")
+        .select_related("organisation", "country_programme__edition")
         .annotate(avg_score=_average_score(), review_count=_review_count())
     )
 
@@ -93,6 +93,7 @@ ROW_FIELDS = (
     "submitted_at",
     "organisation__name",
     "country_programme__country",
+    "country_programme__edition__code",
 )
 STATUS_LABELS = dict(Proposal.Status.choices)
 FORMAT_LABELS = dict(Format.choices)
@@ -183,14 +184,32 @@ class BudgetBar:
         return self.programme.currency
 
 
-def budget_bars(user, countries: list[str] | None = None) -> list[BudgetBar]:
-    """One bar per country programme of the newest edition the person sees. One query."""
-    programmes = visible_programmes(user)
-    current = Edition.objects.current()
-    chosen = programmes.filter(edition=current).select_related("edition")
-    if countries:
-        chosen = chosen.filter(country__in=countries)
-    return [_bar(programme) for programme in chosen.order_by("country")]
+def queue_programmes(user) -> list[CountryProgramme]:
+    """The country programmes the person sees, of every edition, with their edition, by
+    country: the queue's ids, its country filter and its budget bars, from one query."""
+    programmes = visible_programmes(user).select_related("edition")
+    return list(programmes.order_by("country", "edition__year"))
+
+
+def bars_for(
+    programmes: list[CountryProgramme], edition: Edition | None, countries: list[str] | None
+) -> list[BudgetBar]:
+    """One bar per programme of ``edition`` (of ``countries``, when given), in their order."""
+    return [
+        _bar(programme)
+        for programme in programmes
+        if edition is not None
+        and programme.edition_id == edition.pk
+        and (not countries or programme.country.code in countries)
+    ]
+
+
+def budget_bars(
+    user, countries: list[str] | None = None, *, edition: Edition | None = None
+) -> list[BudgetBar]:
+    """One bar per country programme the person sees in ``edition`` (by default the current
+    one, ``Edition.objects.current``)."""
+    return bars_for(queue_programmes(user), edition or Edition.objects.current(), countries)
 
 
 def _bar(programme: CountryProgramme) -> BudgetBar:

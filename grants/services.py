@@ -1,6 +1,7 @@
 """Decisions of national partners: request changes, approve within the budget, reject, cancel."""
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -23,10 +24,21 @@ from meetandcode.formatting import format_money
 from organisations import audit
 from organisations.models import PartnerStaff
 from organisations.notifications import notify_proposal
+from organisations.permissions import is_programme_staff
 
 from .access import role_in
 from .letters import enqueue_award_letter
-from .models import CountryProgramme, Grant, ProposalComment, Review, ReviewScore
+from .models import (
+    CountryInfo,
+    CountryProgramme,
+    CountryText,
+    Edition,
+    Grant,
+    ProposalComment,
+    Review,
+    ReviewCriterion,
+    ReviewScore,
+)
 
 
 def request_changes(proposal: Proposal, *, actor, message: str) -> Proposal:
@@ -485,3 +497,151 @@ def decide_organisation(organisation, edition, *, actor, validated: bool, reason
         raise DomainError(_("This edition does not run in the organisation's country."))
     require_manager(actor, programme)
     return decide_validation(organisation, edition, actor=actor, validated=validated, reason=reason)
+
+
+# --- The yearly cycle -------------------------------------------------------------------------
+
+#: What a country programme carries into the next edition (``reserved`` starts at 0 there).
+PROGRAMME_COPIED = (
+    "country",
+    "partner_id",
+    "currency",
+    "budget",
+    "max_grant",
+    "min_participants",
+    "min_duration_minutes",
+    "payment_timing",
+    "report_deadline_hours",
+    "languages",
+    "donation_receipt_required",
+    "conditions",
+    "returning_organisations",
+)
+COUNTRY_TEXT_COPIED = ("language", "conditions", "extra_notes", "letter_text", "partner_contact")
+
+
+class NextEditionExists(DomainError):
+    """The edition after this one (its year or its code) has been opened already."""
+
+
+def open_next_edition(edition: Edition, *, actor) -> Edition:
+    """Open next year's edition from ``edition``, in one step, for programme staff.
+
+    The new edition's windows are a year later (the deadline at the same local time); its
+    country programmes keep their partner, budget (nothing reserved yet), rules, languages and
+    texts; the review criteria are copied. Proposals, validations and tokens stay with their
+    edition, and ``edition`` itself is not changed. Refused when the next year or code exists.
+    """
+    if not is_programme_staff(actor):
+        raise PermissionDenied(_("Only programme staff may open the next edition."))
+    with transaction.atomic():
+        # Two runs at once are served one after the other; the second then finds the first's.
+        Edition.objects.select_for_update().get(pk=edition.pk)
+        new = Edition.objects.create(**check_next_edition_free(edition))
+        programmes = _copy_programmes(edition, new)
+        criteria = ReviewCriterion.objects.bulk_create(
+            ReviewCriterion(
+                edition=new, name=c.name, description=c.description, position=c.position
+            )
+            for c in edition.criteria.all()
+        )
+        data = {"from": edition.code, "programmes": len(programmes), "criteria": len(criteria)}
+        audit.record(new, actor=actor, action="edition.open_next", data=data)
+    return new
+
+
+def next_edition_fields(edition: Edition) -> dict:
+    """The next edition's own fields: year, name, code and windows a year later, the rest kept."""
+    return {
+        "year": edition.year + 1,
+        "name": next_edition_name(edition.name, edition.year),
+        "code": next_edition_code(edition.code, edition.year),
+        "applications_open": a_year_later(edition.applications_open),
+        "application_deadline": a_year_later_at_same_local_time(edition.application_deadline),
+        "event_start": a_year_later(edition.event_start),
+        "event_end": a_year_later(edition.event_end),
+        "max_grant": edition.max_grant,
+        "min_age": edition.min_age,
+        "max_age": edition.max_age,
+    }
+
+
+def next_edition_name(name: str, year: int) -> str:
+    """The year in the name moves on by one ("Meet and Code <year>"); a name without its year
+    gets next year's at its end."""
+    if str(year) in name:
+        return name.replace(str(year), str(year + 1))
+    return f"{name[:95]} {year + 1}"
+
+
+def next_edition_code(code: str, year: int) -> str:
+    """MC24 -> MC25: the year in the code (two or four digits, the last one) moves on by one;
+    a code without its year gets next year's two digits, within the field's eight characters."""
+    for old, new in ((f"{year}", f"{year + 1}"), (f"{year % 100:02d}", f"{(year + 1) % 100:02d}")):
+        head, found, tail = code.rpartition(old)
+        if found:
+            return f"{head}{new}{tail}"
+    return f"{code[:6]}{(year + 1) % 100:02d}"
+
+
+def a_year_later(day: date) -> date:
+    """The same day next year; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def a_year_later_at_same_local_time(moment: datetime) -> datetime:
+    """A year later at the same clock time in the programme's time zone (TIME_ZONE), whether
+    summer time holds on that day or not."""
+    local = timezone.localtime(moment)
+    return datetime.combine(a_year_later(local.date()), local.time(), tzinfo=local.tzinfo)
+
+
+def check_next_edition_free(edition: Edition) -> dict:
+    """The next edition's fields (``next_edition_fields``); raises ``NextEditionExists`` when
+    its year or its code is taken already."""
+    fields = next_edition_fields(edition)
+    found = Edition.objects.filter(Q(year=fields["year"]) | Q(code=fields["code"])).first()
+    if found is not None:
+        raise NextEditionExists(
+            _("The next edition exists already: %(edition)s (%(year)s, %(code)s). Edit it instead.")
+            % {"edition": found.name, "year": found.year, "code": found.code}
+        )
+    return fields
+
+
+def _copy_programmes(edition: Edition, new: Edition) -> list[CountryProgramme]:
+    old = list(edition.country_programmes.order_by("pk"))
+    copies = CountryProgramme.objects.bulk_create(_programme_copy(p, new) for p in old)
+    _copy_country_pages({p.pk: copy for p, copy in zip(old, copies, strict=True)})
+    return copies
+
+
+def _programme_copy(programme: CountryProgramme, new: Edition) -> CountryProgramme:
+    fields = {name: getattr(programme, name) for name in PROGRAMME_COPIED}
+    fields["languages"] = list(programme.languages or [])
+    deadline = programme.application_deadline
+    moved = a_year_later_at_same_local_time(deadline) if deadline else None
+    return CountryProgramme(edition=new, application_deadline=moved, **fields)
+
+
+def _copy_country_pages(twins: dict[int, CountryProgramme]) -> None:
+    """Each programme's country page and its texts in every language, onto its copy."""
+    pages = list(
+        CountryInfo.objects.filter(country_programme_id__in=twins).prefetch_related("texts")
+    )
+    copies = CountryInfo.objects.bulk_create(
+        CountryInfo(
+            country_programme=twins[page.country_programme_id],
+            conditions=page.conditions,
+            extra_notes=page.extra_notes,
+        )
+        for page in pages
+    )
+    CountryText.objects.bulk_create(
+        CountryText(info=copy, **{name: getattr(text, name) for name in COUNTRY_TEXT_COPIED})
+        for page, copy in zip(pages, copies, strict=True)
+        for text in page.texts.all()
+    )

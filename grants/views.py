@@ -15,8 +15,9 @@ from organisations.privacy import log_staff_read
 
 from . import exports
 from .access import get_proposal_for, partner_required, visible_proposals
-from .filters import SORT_LABELS, SORTS, QueueFilter, visible_programmes_and_countries
-from .selectors import budget_bars, queue_for, rows_in_order, status_listing
+from .filters import SORT_LABELS, SORTS, QueueFilter
+from .models import Edition
+from .selectors import bars_for, queue_for, queue_programmes, rows_in_order, status_listing
 
 PAGE_SIZE = 50
 LABELS = dict(Proposal.Status.choices)
@@ -28,7 +29,12 @@ except ImportError:  # pragma: no cover - only before events/changes.py is there
 
 
 def _filtered(
-    request: HttpRequest, data=None, country_codes=None, queryset=None, programme_ids=None
+    request: HttpRequest,
+    data=None,
+    country_codes=None,
+    queryset=None,
+    programme_ids=None,
+    editions=None,
 ) -> QueueFilter:
     if queryset is None:
         queryset = queue_for(request.user, programme_ids)
@@ -37,29 +43,37 @@ def _filtered(
         queryset=queryset,
         request=request,
         country_codes=country_codes,
+        editions=editions,
     )
 
 
 def _listing_filter(
-    request: HttpRequest, programme_ids: list[int], codes: list[str]
+    request: HttpRequest, programme_ids: list[int], codes: list[str], editions: list[Edition]
 ) -> tuple[QueueFilter, QueueFilter]:
     """The filter set the form shows and the one whose proposals are listed: every filter but
     the status, since one scan gives the counts per status (what each status tab would show)
     and, in the chosen order, the ids of the chosen status. Without a status in the query
     string both are the same filter set (building the queue's queryset twice is not free)."""
     if "status" not in request.GET:
-        filterset = _filtered(request, country_codes=codes, programme_ids=programme_ids)
+        filterset = _filtered(
+            request, country_codes=codes, programme_ids=programme_ids, editions=editions
+        )
         return filterset, filterset
     others = request.GET.copy()
     others.pop("status", None)
-    shown = _filtered(request, country_codes=codes, queryset=Proposal.objects.none())
-    return shown, _filtered(request, others, codes, programme_ids=programme_ids)
+    shown = _filtered(
+        request, country_codes=codes, queryset=Proposal.objects.none(), editions=editions
+    )
+    return shown, _filtered(request, others, codes, programme_ids=programme_ids, editions=editions)
 
 
 @partner_required
 def queue(request: HttpRequest) -> HttpResponse:
-    programme_ids, codes = visible_programmes_and_countries(request.user)
-    filterset, without_status = _listing_filter(request, programme_ids, codes)
+    programmes = queue_programmes(request.user)
+    programme_ids = [programme.pk for programme in programmes]
+    codes = sorted({programme.country.code for programme in programmes})
+    editions = list(Edition.objects.all())
+    filterset, without_status = _listing_filter(request, programme_ids, codes, editions)
     valid = filterset.form.is_valid()
     status = filterset.form.cleaned_data.get("status") if valid else None
     country = filterset.form.cleaned_data.get("country") if valid else None
@@ -74,7 +88,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         "count_all": sum(listing.counts.values()),
         "status_tabs": [(code, LABELS[code], n) for code, n in listing.counts.items()],
         "status_filter": status or "",
-        "bars": budget_bars(request.user, [country] if country else None),
+        # The chosen edition's budgets (the current one's with all editions chosen).
+        "bars": bars_for(
+            programmes,
+            filterset.chosen_edition or filterset.current_edition,
+            [country] if country else None,
+        ),
         "sort": filterset.sort_param,
         "sorts": [(param, SORT_LABELS[param]) for param in SORTS],
         "total": listing.total,

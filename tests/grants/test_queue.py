@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from events.models import Format, Proposal
@@ -359,7 +360,8 @@ def test_a_row_shows_its_link_labels_and_dates_as_the_template_filters_would(cli
         expected = Template(
             '<td><a href="{% url "grants:proposal" p.pk %}">{{ p }}</a>'
             '<div class="small text-body-secondary">{{ p.get_format_display }} · '
-            "{{ p.country_programme.country.code }}</div></td>"
+            "{{ p.country_programme.country.code }} · "
+            '<span class="queue-edition">{{ p.country_programme.edition.code }}</span></div></td>'
             '<time datetime="{{ p.starts_at|date:"c" }}">'
             '{{ p.starts_at|date:"SHORT_DATE_FORMAT" }}</time>'
             '<span class="badge text-bg-secondary">{{ p.get_status_display }}</span>'
@@ -401,3 +403,89 @@ def test_the_counts_and_pages_agree_whatever_the_status_chosen(client, lu, monke
     assert re.search(r'data-status="submitted"[^>]*>\s*\S+ <span[^>]*>3</span>', page)
     assert re.search(r'data-status="approved"[^>]*>\s*\S+ <span[^>]*>2</span>', page)
     assert re.search(r"\b3 proposals\b", page)
+
+
+# --- Editions: the current one by default, past ones a choice away ------------------------------
+
+
+def _years_back(moment, years: int):
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def _edition_around_today(years_back: int):
+    """An edition whose call is open today (``years_back=0``), or the same a number of years
+    earlier: dates from the clock, never a year written down."""
+    today, now = timezone.localdate(), timezone.now()
+    return EditionFactory(
+        year=today.year - years_back,
+        applications_open=_years_back(today - dt.timedelta(days=10), years_back),
+        application_deadline=_years_back(now + dt.timedelta(days=30), years_back),
+        event_start=_years_back(today + dt.timedelta(days=40), years_back),
+        event_end=_years_back(today + dt.timedelta(days=100), years_back),
+    )
+
+
+@pytest.fixture
+def two_editions(partner):
+    """Last year's and this year's Luxembourg, one proposal of each status apiece."""
+    past, current = _edition_around_today(1), _edition_around_today(0)
+    made = {}
+    for edition in (past, current):
+        programme = CountryProgrammeFactory(edition=edition, country="LU", partner=partner)
+        made[edition] = [
+            _submitted(programme, title=f"{edition.code} submitted"),
+            _submitted(programme, status=S.APPROVED, title=f"{edition.code} approved"),
+        ]
+    made[past].append(_submitted(made[past][0].country_programme, status=S.REJECTED))
+    return past, current, made
+
+
+def test_by_default_the_queue_lists_the_current_editions_proposals_only(client, two_editions):
+    past, current, made = two_editions
+    page = _queue(client)
+    assert set(_ids(page)) == {p.pk for p in made[current]}
+    content = page.content.decode()
+    assert f'<option value="{current.year}" selected>{current.name}</option>' in content
+    assert f'<option value="{past.year}">{past.name}</option>' in content
+    assert '<option value="all">All editions</option>' in content
+
+
+def test_choosing_a_past_edition_lists_its_proposals(client, two_editions):
+    past, current, made = two_editions
+    assert set(_ids(_queue(client, edition=past.year))) == {p.pk for p in made[past]}
+    everything = set(_ids(_queue(client, edition="all")))
+    assert everything == {p.pk for p in made[past] + made[current]}
+    # the rows say their edition, so all editions together still read clearly
+    assert (
+        f'<span class="queue-edition">{past.code}</span>'
+        in _queue(client, edition="all").content.decode()
+    )
+
+
+def test_counts_per_status_follow_the_edition(client, two_editions):
+    past, current, _made = two_editions
+
+    def counts(**params) -> dict[str, int]:
+        found = re.findall(
+            r'data-status="(\w+)"[^>]*>\s*[^<]*<span class="badge text-bg-light status-count">'
+            r"(\d+)<",
+            _queue(client, **params).content.decode(),
+        )
+        return {status: int(n) for status, n in found}
+
+    assert (counts()["submitted"], counts()["approved"], counts()["rejected"]) == (1, 1, 0)
+    last_year = counts(edition=past.year, status="submitted")
+    assert (last_year["submitted"], last_year["approved"], last_year["rejected"]) == (1, 1, 1)
+    assert counts(edition="all")["approved"] == 2
+
+
+def test_the_budget_bars_and_exports_follow_the_edition(client, two_editions):
+    past, current, made = two_editions
+    CountryProgramme.objects.filter(edition=past).update(reserved=Decimal("2500.00"))
+    assert 'aria-valuenow="50"' in _queue(client, edition=past.year).content.decode()
+    assert 'aria-valuenow="0"' in _queue(client).content.decode()
+    exported = {row[0] for row in _export_rows(client, "grants:export_csv")[1:]}
+    assert exported == {str(p.pk) for p in made[current]}
