@@ -240,6 +240,15 @@ def _conditions(programme: CountryProgramme, proposal) -> Conditions:
     )
 
 
+def letter_dates(grant: Grant, *, version: int, issued_at) -> dict:
+    """The letter is dated the day of the decision, not the day its PDF was built; a later
+    version also says when it was reissued. Local dates, in the programme's time zone."""
+    return {
+        "letter_date": timezone.localdate(grant.approved_at),
+        "reissued_on": timezone.localdate(issued_at) if version > 1 else None,
+    }
+
+
 def letter_context(grant: Grant, *, code: str, version: int, issued_at) -> dict:
     """Everything the template shows. Call inside ``translation.override(language)``."""
     proposal = grant.proposal
@@ -261,6 +270,7 @@ def letter_context(grant: Grant, *, code: str, version: int, issued_at) -> dict:
         "conditions": _conditions(programme, proposal),
         "approved_by": grant.approved_by,
         "issued_at": issued_at,
+        **letter_dates(grant, version=version, issued_at=issued_at),
         "version": version,
         "code": code,
         "verify_url": url,
@@ -339,6 +349,10 @@ def _new_version(grant: Grant, facts_hash: str, *, previous: AwardLetter | None)
     except Exception:
         letter.file.delete(save=False)
         raise
+    # The row records the moment the PDF states as its reissue date (``auto_now_add`` would
+    # take the moment of saving, a day later if the render crossed midnight).
+    AwardLetter.objects.filter(pk=letter.pk).update(created_at=issued_at)
+    letter.created_at = issued_at
     return letter
 
 

@@ -6,14 +6,19 @@ form is checked, one service call does the work (and checks the role again), the
 the proposal page, or the form again with its errors and everything typed (status 400).
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from events.reports import report_window
 from meetandcode.exceptions import BudgetExceeded, DomainError
 from meetandcode.formatting import format_money
 from organisations.models import OrganisationValidation
@@ -38,6 +43,7 @@ from .forms import (
     ReviewForm,
     TokenForm,
 )
+from .models import CountryProgramme
 
 PROPOSAL_PAGE = "grants:proposal"
 
@@ -139,19 +145,50 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Decisions --------------------------------------------------------------------------------
 
 
-def _render_decision(request, proposal, form, title, action, status=400) -> HttpResponse:
-    """A decision form that needs correcting, on a page of its own, keeping what was typed."""
+@dataclass(frozen=True)
+class LateApproval:
+    """What follows from approving a proposal whose event is already over."""
+
+    ended_at: datetime
+    report_due: datetime | None
+    report_overdue: bool
+    paid_after_report: bool
+
+
+def late_approval(proposal, *, now: datetime) -> LateApproval | None:
+    """None while the event has not ended; else when its report is due (perhaps already) and
+    whether the payment waits for the report, for the manager to confirm knowingly."""
+    if proposal.ends_at is None or proposal.ends_at > now:
+        return None
+    window = report_window(proposal)
+    timing = proposal.country_programme.payment_timing
+    return LateApproval(
+        ended_at=proposal.ends_at,
+        report_due=window.due_at,
+        report_overdue=window.is_overdue(now),
+        paid_after_report=timing == CountryProgramme.PaymentTiming.AFTER_REPORT,
+    )
+
+
+def _late_confirmed(request) -> bool:
+    return request.POST.get("confirm_past_event") == "yes"
+
+
+def _render_decision(request, proposal, form, title, action, status=400, late=None) -> HttpResponse:
+    """A decision form that needs correcting (or, for an event that is over, confirming), on a
+    page of its own, keeping what was typed."""
     context = {
         "proposal": proposal,
         "form": form,
         "title": title,
         "action_url": reverse(f"grants:{action}", args=[proposal.pk]),
         "programme": proposal.country_programme,
+        "late": late,
     }
     return render(request, "grants/review_decision.html", context, status=status)
 
 
-def _decide(request, proposal, form, title, action, call) -> HttpResponse:
+def _decide(request, proposal, form, title, action, call, late=None) -> HttpResponse:
     """Validate the form, call the service; a refusal goes next to ``error_field``."""
     if form.is_valid():
         try:
@@ -163,7 +200,7 @@ def _decide(request, proposal, form, title, action, call) -> HttpResponse:
                 proposal.country_programme.refresh_from_db()
         else:
             return _back(proposal)
-    return _render_decision(request, proposal, form, title, action)
+    return _render_decision(request, proposal, form, title, action, late=late)
 
 
 @require_POST
@@ -182,7 +219,13 @@ def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @manager_required
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve at the amount given; for an event already over, only once the manager has seen
+    what follows (the report due at once, the payment after it) and confirmed."""
     proposal = _proposal(request, pk)
+    late = late_approval(proposal, now=timezone.now())
+    form = ApproveForm(request.POST, proposal=proposal)
+    if late and not _late_confirmed(request) and form.is_valid():
+        return _render_decision(request, proposal, form, _("Approve"), "approve", 200, late)
 
     def call(data):
         grant = services.approve_proposal(proposal, actor=request.user, amount=data["amount"])
@@ -192,8 +235,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
             % {"reference": grant.reference, "money": format_money(grant.amount, grant.currency)},
         )
 
-    form = ApproveForm(request.POST, proposal=proposal)
-    return _decide(request, proposal, form, _("Approve"), "approve", call)
+    return _decide(request, proposal, form, _("Approve"), "approve", call, late)
 
 
 @require_POST
@@ -247,6 +289,10 @@ def bulk_decide(request: HttpRequest) -> HttpResponse:
         .select_related("organisation", "country_programme__edition")
         .order_by("submitted_at", "pk")
     )
+    approving = form.cleaned_data["decision"] == "approve"
+    if approving and _late_ones(proposals) and not _late_confirmed(request):
+        # Not confirmed on the page that lists them (or an event ended since): ask again.
+        return _render_bulk_confirm(request, form, scope, 200)
     results = services.bulk_decide(
         proposals,
         actor=request.user,
@@ -265,17 +311,26 @@ def bulk_decide(request: HttpRequest) -> HttpResponse:
     return render(request, "grants/bulk_results.html", context)
 
 
+def _late_ones(proposals) -> list[tuple]:
+    """The proposals whose event is over, each with what its approval entails."""
+    now = timezone.now()
+    pairs = ((p, late_approval(p, now=now)) for p in proposals)
+    return [(p, late) for p, late in pairs if late]
+
+
 def _render_bulk_confirm(request, form, scope, status) -> HttpResponse:
     ids = [pk for pk in _selected(request) if pk.isdigit()]
     chosen = list(
         scope.filter(pk__in=ids).select_related("organisation", "country_programme__edition")
     )
     total = sum((p.requested_amount for p in chosen), 0)
+    decision = request.POST.get("decision", "")
     context = {
         "form": form,
         "chosen": chosen,
         "total": total,
-        "decision": request.POST.get("decision", ""),
+        "decision": decision,
+        "late_ones": _late_ones(chosen) if decision == "approve" else [],
         "programmes": visible_programmes(request.user).filter(
             pk__in={p.country_programme_id for p in chosen}
         ),

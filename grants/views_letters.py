@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from organisations.privacy import log_staff_read
 
-from .letters import current_letter, find_letter, letter_filename, normalise_code
+from .letters import current_letter, find_letter, letter_dates, letter_filename, normalise_code
 from .models import Grant
 from .payments import is_member
 from .services import staff_role
@@ -70,6 +70,8 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         "organisation_name": grant.proposal.organisation.name,
         "event_title": grant.proposal.title,
         "cancelled": grant.status == Grant.Status.CANCELLED,
+        # The dates the letter itself states: the decision's, and for a later version its own.
+        **letter_dates(grant, version=letter.version, issued_at=letter.created_at),
     }
     response = render(request, "letters/verify.html", context)
     response["X-Robots-Tag"] = "noindex"

@@ -5,14 +5,18 @@ version when the amount changes, and rendered without WeasyPrint reaching outsid
 Tasks run eagerly here (in this process); the letters are stored under the test's tmp_path.
 """
 
+import datetime as dt
 import io
 import re
 import socket
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from kombu.exceptions import OperationalError
 from pypdf import PdfReader
 
@@ -370,3 +374,77 @@ def test_the_verification_page_says_when_the_grant_was_cancelled(grant, client):
     page = client.get(reverse("letters:verify", args=[current_letter(grant).code])).text
 
     assert "the grant has since been cancelled" in page and "Genuine:" not in page
+
+
+# --- The letter's dates -----------------------------------------------------------------------
+
+
+def on_paper(moment) -> str:
+    """A day as the English letter writes it, in the programme's time zone."""
+    day = timezone.localdate(moment) if isinstance(moment, dt.datetime) else moment
+    with translation.override("en"):
+        return date_format(day, "DATE_FORMAT")
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def words_of(html: str) -> str:
+    """A page's text, each element's apart from the next."""
+    return flat(re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture
+def approval_moment(programme):
+    """Late evening in UTC, already the next day in the programme's time zone."""
+    return dt.datetime(programme.edition.year, 8, 20, 22, 30, tzinfo=dt.UTC)
+
+
+def test_the_letter_is_dated_the_day_of_the_approval_not_the_day_it_was_built(
+    proposal, manager, approval_moment, django_capture_on_commit_callbacks
+):
+    with (
+        time_machine.travel(approval_moment, tick=False),
+        django_capture_on_commit_callbacks(execute=False),
+    ):
+        grant = approve_proposal(proposal, actor=manager)
+    built_on = approval_moment + dt.timedelta(days=1)
+
+    with time_machine.travel(built_on, tick=False):
+        letter = letters.build_award_letter(grant.pk)
+    with time_machine.travel(built_on + dt.timedelta(days=1), tick=False):
+        again = letters.build_award_letter(grant.pk)  # the build time is not one of its facts
+
+    text = flat(text_of(letter))
+    assert f"{grant.reference} {on_paper(approval_moment)} Grant award letter" in text  # Date
+    assert on_paper(approval_moment) != on_paper(approval_moment.date())  # the local day
+    assert on_paper(built_on) not in text
+    assert "Reissued" not in text
+    assert again == letter and AwardLetter.objects.filter(grant=grant).count() == 1
+
+
+def test_a_reissued_letter_keeps_its_first_date_and_says_when_it_was_reissued(
+    proposal, manager, approval_moment, client, django_capture_on_commit_callbacks
+):
+    with (
+        time_machine.travel(approval_moment, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        grant = approve_proposal(proposal, actor=manager)
+    reissued = approval_moment + dt.timedelta(days=10)
+    Grant.objects.filter(pk=grant.pk).update(amount=Decimal("300.00"))
+
+    with time_machine.travel(reissued, tick=False):
+        second = letters.build_award_letter(grant.pk)
+
+    first_day, new_day = on_paper(approval_moment), on_paper(reissued)
+    text = flat(text_of(second))
+    assert second.version == 2
+    assert f"{grant.reference} {first_day} 2 (replaces the earlier versions)" in text  # Date
+    assert f"Reissued on {new_day}; first issued on {first_day}." in text
+    page = words_of(client.get(reverse("letters:verify", args=[second.code])).text)
+    assert f"First issued on {first_day}" in page and f"Reissued on {new_day}" in page
+    first = grant.letters.get(version=1)
+    first_page = words_of(client.get(reverse("letters:verify", args=[first.code])).text)
+    assert f"Date issued {first_day}" in first_page and "Reissued" not in first_page

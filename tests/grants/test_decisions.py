@@ -1,11 +1,15 @@
 """Decisions of national partner managers: approve within the budget, reject with a reason,
 request changes, cancel a grant, and bulk decisions with a result per proposal."""
 
+import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from events.models import Proposal
 from grants.models import CountryProgramme, Grant
@@ -30,6 +34,14 @@ S = Proposal.Status
 @pytest.fixture
 def programme():
     return CountryProgrammeFactory(budget=Decimal("1000.00"), max_grant=Decimal("500.00"))
+
+
+@pytest.fixture(autouse=True)
+def before_the_events(programme):
+    """The clock on 1 September of the edition: the factory's events (14 September) are ahead."""
+    moment = dt.datetime(programme.edition.year, 9, 1, 12, 0, tzinfo=dt.UTC)
+    with time_machine.travel(moment, tick=False):
+        yield moment
 
 
 @pytest.fixture
@@ -420,3 +432,116 @@ def test_the_proposal_page_shows_no_decision_forms_to_a_reviewer(reviewer_client
 
     assert reverse("grants:approve", args=[proposal.pk]) not in html
     assert reverse("grants:review", args=[proposal.pk]) in html
+
+
+# --- Approving an event that is already over --------------------------------------------------
+
+
+def _over(programme, days_ago: int, **fields):
+    """A submitted proposal whose two-hour event ended ``days_ago`` days ago."""
+    ends = timezone.now() - dt.timedelta(days=days_ago)
+    return _submitted(programme, starts_at=ends - dt.timedelta(hours=2), ends_at=ends, **fields)
+
+
+def words_of(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def test_approving_an_event_that_ended_yesterday_asks_to_confirm_and_approves_nothing(
+    manager_client, programme
+):
+    proposal = _over(programme, days_ago=1)
+    url = reverse("grants:approve", args=[proposal.pk])
+
+    response = manager_client.post(url, {"amount": "400.00"})
+
+    assert response.status_code == 200
+    page = words_of(response)
+    assert "This event is already over. Approve it anyway?" in page
+    assert "Its report is due soon, by" in page  # 48 hours after the end: tomorrow
+    assert "The grant is paid only after the report is accepted." in page
+    assert 'name="confirm_past_event" value="yes"' in response.content.decode()
+    assert "Approve anyway" in page
+    proposal.refresh_from_db()
+    assert proposal.status == S.SUBMITTED and not Grant.objects.exists()
+    programme.refresh_from_db()
+    assert programme.reserved == 0
+
+
+def test_the_confirmed_approval_of_an_event_that_is_over_goes_through(manager_client, programme):
+    proposal = _over(programme, days_ago=1)
+    url = reverse("grants:approve", args=[proposal.pk])
+
+    response = manager_client.post(url, {"amount": "350.00", "confirm_past_event": "yes"})
+
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == S.APPROVED and proposal.grant.amount == Decimal("350.00")
+
+
+def test_an_event_over_long_ago_says_the_report_is_overdue_at_once(manager_client, programme):
+    CountryProgramme.objects.filter(pk=programme.pk).update(
+        payment_timing=CountryProgramme.PaymentTiming.BEFORE_EVENT
+    )
+    proposal = _over(programme, days_ago=30)
+
+    response = manager_client.post(
+        reverse("grants:approve", args=[proposal.pk]), {"amount": "400.00"}
+    )
+
+    page = words_of(response)
+    assert response.status_code == 200
+    assert "it is overdue from the moment of approval" in page
+    assert "paid only after the report" not in page  # this country pays before the event
+    assert not Grant.objects.exists()
+
+
+def test_a_future_event_is_approved_in_one_step(manager_client, programme):
+    proposal = _submitted(programme)
+    assert proposal.ends_at > timezone.now()
+
+    response = manager_client.post(
+        reverse("grants:approve", args=[proposal.pk]), {"amount": "400.00"}
+    )
+
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == S.APPROVED
+
+
+def test_bulk_approval_lists_the_events_that_are_over_and_needs_their_confirmation(
+    manager_client, programme
+):
+    over = _over(programme, days_ago=3, title="Summer robots")
+    ahead = _submitted(programme, title="Autumn games")
+    chosen = {"proposals": [over.pk, ahead.pk], "decision": "approve"}
+    url = reverse("grants:bulk_decide")
+
+    confirm = manager_client.post(url, chosen)
+    unconfirmed = manager_client.post(url, {**chosen, "confirm": "yes"})
+
+    late_list = words_of(confirm).split("already over:")[1].split("Untick any")[0]
+    assert confirm.status_code == 200
+    assert "Summer robots" in late_list and "Autumn games" not in late_list
+    assert "it is overdue from the moment of approval" in late_list
+    assert 'name="confirm_past_event" value="yes"' in confirm.content.decode()
+    assert unconfirmed.status_code == 200 and "already over" in words_of(unconfirmed)
+    assert not Grant.objects.exists()
+
+    done = manager_client.post(url, {**chosen, "confirm": "yes", "confirm_past_event": "yes"})
+
+    assert "2 done, 0 not done." in words_of(done)
+    assert Grant.objects.count() == 2
+
+
+def test_bulk_approval_of_future_events_only_needs_no_extra_confirmation(manager_client, programme):
+    ahead = _submitted(programme)
+    url = reverse("grants:bulk_decide")
+
+    confirm = manager_client.post(url, {"proposals": [ahead.pk], "decision": "approve"})
+    done = manager_client.post(
+        url, {"proposals": [ahead.pk], "decision": "approve", "confirm": "yes"}
+    )
+
+    assert "already over" not in words_of(confirm)
+    assert "1 done, 0 not done." in words_of(done)
