@@ -5,7 +5,9 @@ it is cached (bench/results.md).
 The key is the feed view's own (``events.public.feed_cache_key``), one per encoding (plain
 and gzip, events.feed_encoding), so it holds the public
 events' version read from Redis on each request: an approved, changed or cancelled event bumps
-the version and no older answer is reachable any more; old ones age out of the memory. Redis
+the version and no older answer is reachable any more; old ones age out of the memory. It also
+holds the default editions and the day, decided afresh on each request from the editions kept
+in Redis next to the version, so a feed without filters follows the calendar. Redis
 stays the second level shared by all processes (a new worker does not rebuild a feed). Without
 a version (Redis down, or not set yet) the request goes the whole way to the view.
 """
@@ -24,7 +26,7 @@ from django.utils.http import parse_http_date_safe
 from meetandcode.memory import ByteLimitedLRU
 
 from .feed_encoding import accepts_gzip, encoding_key
-from .public import VERSION_KEY, feed_cache_key
+from .public import EDITIONS_KEY, VERSION_KEY, feed_cache_key
 from .views_public import FEED_TYPES
 
 # Recomputed for each answer, or never to be shared between people.
@@ -114,9 +116,12 @@ class FeedFastPathMiddleware:
         if fmt is None or request.method not in ("GET", "HEAD") or self.store.limit <= 0:
             return self.get_response(request)
         request.get_host()  # the host is checked as CommonMiddleware would (400 when not allowed)
-        changed_at = cache.get(VERSION_KEY)  # None when Redis is down: the view decides
-        if changed_at is not None:
-            key = feed_cache_key(fmt, request.GET, changed_at)
+        # Both in one round trip; None when Redis is down or the editions have aged out: the
+        # view decides (and keeps the editions again).
+        kept = cache.get_many([VERSION_KEY, EDITIONS_KEY])
+        changed_at, editions = kept.get(VERSION_KEY), kept.get(EDITIONS_KEY)
+        if changed_at is not None and editions is not None:
+            key = feed_cache_key(fmt, request.GET, changed_at, editions)
             entry = self.store.get(encoding_key(key, accepts_gzip(request)))
             if entry is not None:
                 return entry.answer(request)

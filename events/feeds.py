@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 
 import icalendar
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.templatetags.static import static
 from django.urls import reverse
@@ -100,7 +101,7 @@ def _format_labels() -> dict[str, str]:
 GEOJSON_FIELDS = (
     "id", "slug", "title", "organisation_name", "country", "city", "venue_name", "latitude",
     "longitude", "starts_at", "ends_at", "format", "delivery", "age_min", "age_max",
-    "language_codes", "location_is_approximate",
+    "language_codes", "location_is_approximate", "status",
 )  # fmt: skip
 
 
@@ -121,7 +122,7 @@ def geojson_in_python(events) -> bytes:
     labels = _format_labels()
     features = []
     for (pk, slug, title, organisation, country, town, venue, lat, lon, starts, ends, fmt,
-         delivery, age_min, age_max, languages, approximate) in rows:  # fmt: skip
+         delivery, age_min, age_max, languages, approximate, status) in rows:  # fmt: skip
         features.append({
             "type": "Feature",
             "id": pk,
@@ -144,6 +145,7 @@ def geojson_in_python(events) -> bytes:
                 "age_max": age_max,
                 "languages": _codes(languages),
                 "location_is_approximate": approximate,
+                "status": status,
             },
         })  # fmt: skip
     collection = {"type": "FeatureCollection", "features": features}
@@ -176,7 +178,8 @@ SELECT '{"type":"FeatureCollection","features":[' || COALESCE(string_agg(
     || ',"age_max":' || e.age_max
     || ',"languages":' || array_to_json(array_remove(string_to_array(e.language_codes, ','), ''))
     || ',"location_is_approximate":' || e.location_is_approximate
-    || '}}', ','), '') || ']}'
+    || ',"status":"' || e.status
+    || '"}}', ','), '') || ']}'
 FROM (EVENTS) AS e
 """
 
@@ -199,7 +202,10 @@ class _Utf8Bytes(Loader):
 def geojson_in_sql(events) -> bytes:
     """The FeatureCollection as PostgreSQL writes it around the queryset's own SQL."""
     inner = events.order_by(*FEED_ORDER).values(*GEOJSON_FIELDS).query
-    events_sql, events_params = inner.get_compiler(using=events.db).as_sql()
+    try:
+        events_sql, events_params = inner.get_compiler(using=events.db).as_sql()
+    except EmptyResultSet:  # e.g. no edition to show: Django knows without asking
+        return geojson_in_python(events)
     label_sql, label_params = _sql_format_label()
     sql = GEOJSON_SQL.replace("FORMAT_LABEL", label_sql).replace("EVENTS", events_sql)
     params = [*event_url_maker_parts(), *label_params, *events_params]

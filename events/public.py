@@ -3,6 +3,10 @@
 Only events of approved, non-cancelled grants exist as public ``Event`` rows with public fields;
 nothing here ever reads a proposal. Feeds are cached under a version that changes whenever an
 event is published, changed or cancelled (``events.signals``).
+
+Without filters the map shows the map's editions (``map_editions``: the current edition, and the
+one before it until the current one's events begin), upcoming events first, then held ones; so
+it is never empty while there are events. iCalendar and RSS default to upcoming events instead.
 """
 
 import hashlib
@@ -13,15 +17,28 @@ from urllib.parse import urlencode
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+
+from grants.models import CountryProgramme, Edition, current_of
 
 from .models import Delivery, Event, FocusGroup, Format, Language
 
 AGE_BANDS = {"8-12": (8, 12), "13-16": (13, 16), "17-24": (17, 24)}
 VERSION_KEY = "public-events:version"
+# The editions, kept a few minutes (and dropped with every new version): the default editions
+# change with the clock, so each request decides them afresh from this list, without a query.
+EDITIONS_KEY = "public-events:editions"
+EDITIONS_SECONDS = 300
+ALL = "all"
+UPCOMING = "upcoming"
+# What a page or feed shows without an edition, a "when" or dates: the map's editions, held and
+# upcoming (the map, the embedded map, GeoJSON, CSV), or the upcoming events of any edition
+# (iCalendar for calendar apps, RSS for EU Code Week's hourly import).
+MAP_DEFAULT = "map"
+UPCOMING_DEFAULT = "upcoming"
 
 
 def visible_events():
@@ -35,6 +52,42 @@ def version() -> float:
 
 def bump_version() -> None:
     cache.set(VERSION_KEY, time.time(), timeout=None)
+    cache.delete(EDITIONS_KEY)  # a first event of a new edition: read the editions again
+
+
+def editions() -> list[Edition]:
+    """Every edition, newest first, from the cache (one query every few minutes)."""
+
+    def fetch():
+        return list(Edition.objects.order_by("-event_start", "-pk"))
+
+    return cache.get_or_set(EDITIONS_KEY, fetch, timeout=EDITIONS_SECONDS)
+
+
+def map_editions(all_editions: list[Edition], now=None) -> list[Edition]:
+    """The editions the map shows by default: the current one and, until its events begin, the
+    one before it (by the start of its events), so in winter the map shows last season's held
+    events besides the new season's first approved ones."""
+    current = current_of(all_editions, now)
+    if current is None:
+        return []
+    if timezone.localdate(now or timezone.now()) >= current.event_start:
+        return [current]
+    earlier = [e for e in all_editions if e.event_start < current.event_start]
+    previous = max(earlier, key=lambda e: (e.event_start, e.pk), default=None)
+    return [current, previous] if previous else [current]
+
+
+def default_editions(now=None) -> list[Edition]:
+    """The map's editions right now: the one rule the map, the embed, the feeds and home use."""
+    return map_editions(editions(), now)
+
+
+def default_token(all_editions: list[Edition], now=None) -> str:
+    """What a page or feed without filters depends on besides the events: the map's editions
+    and the day (upcoming events leave an upcoming-only feed by the next day at the latest)."""
+    ids = ".".join(str(edition.pk) for edition in map_editions(all_editions, now))
+    return f"{ids}@{timezone.localdate(now or timezone.now()).isoformat()}"
 
 
 def filter_query(data) -> str:
@@ -45,11 +98,12 @@ def filter_query(data) -> str:
     return urlencode([(name, value) for name, value in pairs if value])
 
 
-def feed_cache_key(fmt: str, data, changed_at: float) -> str:
+def feed_cache_key(fmt: str, data, changed_at: float, all_editions: list[Edition]) -> str:
     """The cache key of one feed (events.feed_encoding.StoredFeed): the feed view and the fast path
-    (events.feed_cache) both use it, and a new version makes every older key unreachable."""
+    (events.feed_cache) both use it, and a new version makes every older key unreachable. The
+    default editions and the day are in it, so a new day's default is never an old day's feed."""
     digest = hashlib.sha256(filter_query(data).encode()).hexdigest()[:32]
-    return f"feed:{fmt}:{changed_at}:{digest}:stored"
+    return f"feed:{fmt}:{changed_at}:{default_token(all_editions)}:{digest}:stored"
 
 
 def _code_in_list(field: str, code: str) -> Q:
@@ -63,10 +117,28 @@ def _code_in_list(field: str, code: str) -> Q:
 
 
 def _programme_countries():
-    from grants.models import CountryProgramme
-
     codes = set(CountryProgramme.objects.values_list("country", flat=True).distinct())
     return [(code, name) for code, name in countries if code in codes]
+
+
+def _edition_choices():
+    newest_first = sorted(editions(), key=lambda edition: edition.year, reverse=True)
+    return [*((str(e.year), e.name) for e in newest_first), (ALL, _("All editions"))]
+
+
+def upcoming_q(now) -> Q:
+    """Not held yet: not marked held, and not over."""
+    return Q(ends_at__gte=now) & ~Q(status=Event.Status.HELD)
+
+
+def in_map_order(queryset, now):
+    """Upcoming events first, soonest first, then the held (or past) ones, latest first; each
+    event says whether it is ``held``."""
+    queryset = queryset.annotate(
+        held=Case(When(upcoming_q(now), then=Value(False)), default=Value(True))
+    )
+    soonest = Case(When(held=False, then=F("starts_at")))
+    return queryset.order_by("held", soonest.asc(), F("starts_at").desc(), "id")
 
 
 class PublicEventForm(forms.Form):
@@ -127,6 +199,21 @@ class PublicEventFilter(django_filters.FilterSet):
     bbox = django_filters.CharFilter(
         label=_("Area (west,south,east,north)"), method="filter_bbox", widget=forms.HiddenInput
     )
+    # Read by ``scope()`` with the page's or feed's default, not filtered one by one.
+    edition = django_filters.ChoiceFilter(
+        label=_("Edition"), choices=_edition_choices, empty_label=_("Latest"), method="in_scope"
+    )
+    when = django_filters.ChoiceFilter(
+        label=_("When"),
+        choices=[(UPCOMING, _("Upcoming only")), (ALL, _("Upcoming and held"))],
+        empty_label=_("Default"),
+        method="in_scope",
+    )
+
+    def __init__(self, data=None, queryset=None, *, default=MAP_DEFAULT, now=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.default = default
+        self.now = now or timezone.now()
 
     def search(self, queryset, name, value):
         words = value.split()
@@ -161,13 +248,39 @@ class PublicEventFilter(django_filters.FilterSet):
             latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
         )
 
+    def in_scope(self, queryset, name, value):
+        return queryset
+
+    def scope(self) -> tuple[list[int] | None, bool]:
+        """The editions shown (their ids; None for all of them) and whether only upcoming
+        events are. Given dates keep their old meaning: any edition, held or upcoming."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        dated = bool(data.get("date_from") or data.get("date_to"))
+        return self._edition_ids(data.get("edition"), dated), self._upcoming(
+            data.get("when"), dated
+        )
+
+    def _edition_ids(self, chosen: str | None, dated: bool) -> list[int] | None:
+        if chosen == ALL or (not chosen and (dated or self.default == UPCOMING_DEFAULT)):
+            return None
+        if chosen:
+            return [edition.pk for edition in editions() if str(edition.year) == chosen]
+        return [edition.pk for edition in map_editions(editions(), self.now)]
+
+    def _upcoming(self, when: str | None, dated: bool) -> bool:
+        if when:
+            return when == UPCOMING
+        return not dated and self.default == UPCOMING_DEFAULT
+
     @property
     def qs(self):
         queryset = super().qs
-        data = self.form.cleaned_data if self.form.is_valid() else {}
-        if not data.get("date_from") and not data.get("date_to"):
-            queryset = queryset.filter(ends_at__gte=timezone.now())  # upcoming by default
-        return queryset.order_by("starts_at", "id")
+        edition_ids, upcoming_only = self.scope()
+        if edition_ids is not None:
+            queryset = queryset.filter(edition_id__in=edition_ids)
+        if upcoming_only:
+            queryset = queryset.filter(upcoming_q(self.now))
+        return in_map_order(queryset, self.now)
 
 
 def parse_bbox(value: str) -> tuple[Decimal, Decimal, Decimal, Decimal]:

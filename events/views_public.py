@@ -20,7 +20,18 @@ from meetandcode.page_cache import for_visitors
 from . import feeds
 from .feed_encoding import StoredFeed, accepts_gzip, encoding_key
 from .models import Language, ReportFile
-from .public import PublicEventFilter, feed_cache_key, filter_query, version, visible_events
+from .public import (
+    MAP_DEFAULT,
+    UPCOMING,
+    UPCOMING_DEFAULT,
+    PublicEventFilter,
+    default_token,
+    editions,
+    feed_cache_key,
+    filter_query,
+    version,
+    visible_events,
+)
 
 PER_PAGE = 20
 FEED_MAX_AGE = 300  # seconds a browser or proxy may reuse a feed
@@ -29,6 +40,14 @@ FEED_TYPES = {
     "ics": ("text/calendar; charset=utf-8", "ics"),
     "rss": ("application/rss+xml; charset=utf-8", "rss"),
     "csv": ("text/csv; charset=utf-8", "csv"),
+}
+# What each feed holds without filters (docs/feeds.md): the map's editions for the map and for
+# data reuse, upcoming events for calendar apps and EU Code Week's hourly RSS import.
+FEED_DEFAULTS = {
+    "geojson": MAP_DEFAULT,
+    "ics": UPCOMING_DEFAULT,
+    "rss": UPCOMING_DEFAULT,
+    "csv": MAP_DEFAULT,
 }
 
 
@@ -59,7 +78,8 @@ def event_list(request):
         "filterset": filterset,
         "page": page,
         "query": query,
-        "fragment_key": _fragment_key(request),
+        "when_toggle": _when_toggle(request.GET),
+        "fragment_key": f"{_fragment_key(request)}:{default_token(editions())}",
         "map": _map_settings(),
         "feeds": [
             (label, f"/events.{fmt}" + (f"?{query}" if query else ""))
@@ -72,6 +92,19 @@ def event_list(request):
         ],
     }
     return render(request, "public/events.html", context)
+
+
+def _when_toggle(data) -> tuple[bool, str]:
+    """Whether only upcoming events are asked for, and the query of the other choice, one
+    click away (the first page of the list)."""
+    upcoming_only = data.get("when") == UPCOMING
+    other = data.copy()
+    other.pop("page", None)
+    if upcoming_only:
+        other.pop("when")
+    else:
+        other["when"] = UPCOMING
+    return upcoming_only, filter_query(other)
 
 
 def _fragment_key(request) -> str:
@@ -129,11 +162,13 @@ def event_calendar(request, pk, slug):
 @require_safe  # GET and HEAD (a partner's link checker asks HEAD), as events.feed_cache answers
 def feed(request, fmt):
     """One feed, filtered like /events/, served from the cache until an event changes."""
-    filterset = PublicEventFilter(request.GET, queryset=visible_events())
+    filterset = PublicEventFilter(
+        request.GET, queryset=visible_events(), default=FEED_DEFAULTS[fmt]
+    )
     if filterset.is_bound and not filterset.form.is_valid():
         return JsonResponse({"errors": filterset.form.errors}, status=400)
     changed_at = version()
-    key = feed_cache_key(fmt, filterset.data, changed_at)
+    key = feed_cache_key(fmt, filterset.data, changed_at, editions())
     stored = cache.get(key)
     if stored is None:
         # One feed for everyone: its texts and event links in the default language, no prefix.
@@ -182,6 +217,7 @@ def embed_map(request):
         "filterset": filterset,
         "events": filterset.qs[:PER_PAGE],
         "query": query,
+        "when_toggle": _when_toggle(request.GET),
         "map": _map_settings(),
         "site_url": feeds.site_url(),
     }

@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -6,10 +8,10 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django_countries.fields import Country
 
+from events.public import map_editions, upcoming_q, visible_events
 from events.public import version as public_events_version
-from events.public import visible_events
 from grants import impact
-from grants.models import Edition
+from grants.models import Edition, current_of
 
 from . import health
 from .page_cache import for_visitors
@@ -17,23 +19,31 @@ from .page_cache import for_visitors
 UPCOMING_SECONDS = 60  # an event that has just ended leaves the list within a minute
 
 
+class HomeEvents(NamedTuple):
+    held: bool  # no event is upcoming: these are the latest held ones
+    events: list
+
+
 @for_visitors
 def home(request: HttpRequest) -> HttpResponse:
-    """The programme's front page: the current edition, how to apply, upcoming events and
-    headline figures (both cached), where to start."""
-    edition = Edition.objects.current()
+    """The programme's front page: the current edition, how to apply, upcoming (else recently
+    held) events and headline figures (both cached), where to start."""
+    editions = list(Edition.objects.all())
+    edition = current_of(editions)
     # Without an edition there are no events nor figures yet: no queries for them.
-    context = {"edition": edition, "upcoming_events": [], "figures": None}
+    context = {"edition": edition, "home_events": HomeEvents(False, []), "figures": None}
     if edition is not None:
         # Read only when the template's cached fragment (keyed by the version) is missing.
-        context["upcoming_events"] = SimpleLazyObject(_upcoming_events)
+        shown = [e.pk for e in map_editions(editions)]
+        context["home_events"] = SimpleLazyObject(lambda: _upcoming_events(shown))
         # The codes key the cached country lists (works on SQLite and PostgreSQL alike).
         codes = sorted(set(edition.country_programmes.values_list("country", flat=True)))
         context["countries"] = SimpleLazyObject(lambda: _countries(codes))
         context["country_codes"] = ",".join(codes)
         context["phase"] = _application_phase(edition)
         context["figures"] = SimpleLazyObject(impact.headline)  # all editions, ten minutes
-        context["events_version"] = public_events_version()
+        # keys the cached fragment: the events' version and the map's editions
+        context["events_version"] = f"{public_events_version()}:{'.'.join(map(str, shown))}"
     return render(request, "home.html", context)
 
 
@@ -42,15 +52,22 @@ def _countries(codes: list[str]) -> list[Country]:
     return sorted((Country(code=code) for code in codes), key=lambda country: country.name)
 
 
-def _upcoming_events(count: int = 6) -> list:
-    """The next public events, soonest first (public fields only). Cached for a minute, and
-    afresh as soon as an event is published, changed or cancelled (the feeds' version)."""
+def _upcoming_events(edition_ids: list[int], count: int = 6) -> HomeEvents:
+    """The next public events, soonest first (public fields only); when none is upcoming, the
+    latest held events of the map's editions (``edition_ids``), so the box is never empty while
+    there are events. Cached for a minute, and afresh as soon as an event is published, changed
+    or cancelled (the feeds' version) or the map's editions change."""
 
     def fetch():
-        events = visible_events().filter(ends_at__gte=timezone.now())
-        return list(events.order_by("starts_at", "id")[:count])
+        now = timezone.now()
+        upcoming = visible_events().filter(upcoming_q(now)).order_by("starts_at", "id")
+        if events := list(upcoming[:count]):
+            return HomeEvents(False, events)
+        held = visible_events().filter(edition_id__in=edition_ids).exclude(upcoming_q(now))
+        return HomeEvents(True, list(held.order_by("-starts_at", "-id")[:count]))
 
-    key = f"home:upcoming:{public_events_version()}"
+    ids = ".".join(map(str, edition_ids))
+    key = f"home:events:{public_events_version()}:{ids}"
     return cache.get_or_set(key, fetch, timeout=UPCOMING_SECONDS)
 
 

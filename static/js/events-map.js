@@ -62,6 +62,13 @@
     }) + " · " + (p.delivery === "online" ? labels.online : p.town);
     box.appendChild(link);
     box.appendChild(when);
+    // Held: so marked after its report, or over by this visitor's clock (the feed is cached).
+    if (p.status === "held" || new Date(p.ends_at) < new Date()) {
+      var held = document.createElement("span");
+      held.className = "badge text-bg-secondary event-held";
+      held.textContent = labels.held;
+      box.appendChild(held);
+    }
     return box;
   }
 
@@ -72,7 +79,11 @@
       ? window.L.markerClusterGroup({ showCoverageOnHover: false })
       : window.L.layerGroup();
     map.addLayer(cluster);
-    var labels = { open: element.dataset.openLabel || "", online: element.dataset.onlineLabel || "" };
+    var labels = {
+      open: element.dataset.openLabel || "",
+      online: element.dataset.onlineLabel || "",
+      held: element.dataset.heldLabel || "Held",
+    };
     var icon = markerIcon(element);
     var targetBlank = element.dataset.targetBlank === "1";
     fetch(element.dataset.geojson, { headers: { Accept: "application/geo+json" } })

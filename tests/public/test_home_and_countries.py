@@ -89,7 +89,8 @@ def test_home_shows_the_edition_how_to_apply_upcoming_events_and_figures(client,
     assert "Belgium" in html and "Luxembourg" in html
     assert "How to apply" in html
     # The next six events, soonest first, linking to their pages; not the seventh, not the past.
-    shown = [e.title for e in page.context["upcoming_events"]]
+    assert not page.context["home_events"].held
+    shown = [e.title for e in page.context["home_events"].events]
     assert shown == [f"Coding club {n}" for n in range(6)]
     first = Event.objects.get(title="Coding club 0")
     assert reverse("events:event", args=[first.pk, first.slug]) in html
@@ -217,7 +218,7 @@ def test_home_takes_few_queries_and_fewer_once_cached(client, luxembourg, settin
     # first two (the rest, and the pieces of page they make, come from the cache)
     assert len(cold) == 4
     assert len(warm) == 2
-    assert len(page.context["upcoming_events"]) == 3
+    assert len(page.context["home_events"].events) == 3
 
 
 def test_a_new_event_shows_on_home_at_once_despite_the_cache(

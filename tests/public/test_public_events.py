@@ -95,15 +95,19 @@ def test_pages_and_feeds_never_show_personal_data_or_cancelled_events(client):
 # --- the list and its filters --------------------------------------------------------------------
 
 
-def test_the_list_shows_upcoming_events_by_default_and_past_ones_on_request(client):
-    make_event(title="Next week", starts_at=soon(7))
+def test_the_list_shows_upcoming_events_first_then_held_ones_and_upcoming_only_on_request(client):
     make_event(title="Last month", starts_at=soon(-30))
+    make_event(title="Next week", starts_at=soon(7))
 
-    default = body(client.get(reverse("events:list")))
+    default = client.get(reverse("events:list"))
+    upcoming_only = body(client.get(reverse("events:list"), {"when": "upcoming"}))
     past = body(client.get(reverse("events:list"), {"date_to": str(timezone.localdate())}))
 
-    assert "Next week" in default and "Last month" not in default
-    assert "Last month" in past
+    assert [e.title for e in default.context["page"].object_list] == ["Next week", "Last month"]
+    assert [e.held for e in default.context["page"].object_list] == [False, True]
+    assert 'href="?when=upcoming"' in body(default)  # "Upcoming only", one click away
+    assert "Next week" in upcoming_only and "Last month" not in upcoming_only
+    assert "Last month" in past and "Next week" not in past
 
 
 @pytest.mark.parametrize(
@@ -240,7 +244,7 @@ def test_a_new_or_cancelled_event_is_in_the_next_feed(client, django_capture_on_
 
 def test_feed_queries_do_not_grow_with_the_events(client, django_assert_max_num_queries):
     make_event()
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):  # the events, and the editions (then kept)
         feed(client, "geojson", q="workshop")
     for _ in range(20):
         make_event()
