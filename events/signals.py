@@ -39,6 +39,11 @@ def public_pages_changed(sender, **kwargs):
 
 
 def connect_public_pages() -> None:
+    # An edition's windows decide the map's default editions (events.public.default_editions):
+    # a staff edit of them is a change of the public events too.
+    edition = apps.get_model("grants.Edition")
+    post_save.connect(public_events_changed, sender=edition, dispatch_uid="events-edition")
+    post_delete.connect(public_events_changed, sender=edition, dispatch_uid="events-edition-del")
     for label in ON_PUBLIC_PAGES:
         model = apps.get_model(label)
         post_save.connect(public_pages_changed, sender=model, dispatch_uid=f"pages-{label}")

@@ -6,12 +6,14 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from events.models import Proposal
 from organisations.models import PartnerStaff
 from tests.factories import (
     CountryProgrammeFactory,
+    EditionFactory,
     PartnerStaffFactory,
     ProposalFactory,
     ReviewCriterionFactory,
@@ -22,7 +24,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def programme():
-    programme = CountryProgrammeFactory(budget=Decimal("1000.00"), max_grant=Decimal("500.00"))
+    # Next year's edition: the events are still to come, so approving them takes one click.
+    programme = CountryProgrammeFactory(
+        edition=EditionFactory(year=timezone.localdate().year + 1),
+        budget=Decimal("1000.00"),
+        max_grant=Decimal("500.00"),
+    )
     edition = programme.edition
     ReviewCriterionFactory(edition=edition, name="Relevance", description="Reaches beginners")
     ReviewCriterionFactory(edition=edition, name="Feasibility", description="A realistic plan")

@@ -12,6 +12,7 @@ from organisations.models import OrganisationValidation
 from tests.factories import (
     BudgetLineFactory,
     CountryProgrammeFactory,
+    EditionFactory,
     MembershipFactory,
     PartnerStaffFactory,
     ProposalFactory,
@@ -20,8 +21,10 @@ from tests.factories import (
 
 
 def open_programme():
-    """The factories' 2024 programme, its applications kept open whatever today's date is."""
-    programme = CountryProgrammeFactory()
+    """Next year's programme (its events to come), its applications kept open whatever today's
+    date is."""
+    edition = EditionFactory(year=timezone.localdate().year + 1)
+    programme = CountryProgrammeFactory(edition=edition)
     programme.application_deadline = timezone.now() + dt.timedelta(days=30)
     programme.save()
     return programme

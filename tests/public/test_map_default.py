@@ -178,3 +178,17 @@ def test_home_shows_the_latest_held_events_when_none_is_upcoming(client, edition
     assert after.context["home_events"].held
     assert [e.title for e in after.context["home_events"].events] == list(reversed(THIS_YEAR))
     assert "Recently held" in after.content.decode()
+
+
+def test_a_staff_edit_of_an_editions_window_changes_the_maps_default_at_once(
+    client, editions, django_capture_on_commit_callbacks
+):
+    """The default editions are cached; moving this year's events to start later (so that they
+    have not begun yet) brings last year's held events back at once, not minutes later."""
+    last, this = editions
+    with on(this_year(), 7, 1):
+        assert geojson_titles(client) == set(THIS_YEAR)
+        this.event_start = dt.date(this_year(), 8, 1)
+        with django_capture_on_commit_callbacks(execute=True):
+            this.save()
+        assert geojson_titles(client) == set(THIS_YEAR + LAST_YEAR)
