@@ -1,13 +1,16 @@
 """The programme's rules a proposal must meet before it can be submitted.
 
 Drafts may break them; ``check_eligibility`` runs on the summary page and again, server-side, on
-submit, whatever the browser sent.
+submit, whatever the browser sent. The limits among them (``LIMITS``) also run on every section
+save (``limit_problems``), as warnings next to the fields: the draft is saved all the same.
 """
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from grants.models import CountryProgramme
+from meetandcode.formatting import format_money
 from organisations.services import is_validated
 
 from .models import Delivery, Proposal
@@ -28,38 +31,16 @@ def check_eligibility(proposal: Proposal, *, now=None, budget_lines=None) -> dic
         errors.setdefault(field, []).append(message)
 
     _required(proposal, budget_lines, add)
-    _dates(proposal, edition, add)
-    if now > programme.deadline:
+    if proposal.requested_amount <= 0:
+        add("budget", _("Add at least one budget line with an amount above zero."))
+    for rule in LIMITS:
+        rule(proposal, programme, add)
+    if deadline_passed(programme, now):
         add(
             NON_FIELD,
             _("The deadline for this edition was %(deadline)s; proposals can no longer be sent.")
             % {"deadline": date_format(timezone.localtime(programme.deadline), "DATETIME_FORMAT")},
         )
-    if proposal.requested_amount <= 0:
-        add("budget", _("Add at least one budget line with an amount above zero."))
-    elif proposal.requested_amount > programme.max_grant:
-        add(
-            "budget",
-            _("You ask for %(amount)s; the maximum is %(max)s. Lower the budget lines.")
-            % {"amount": proposal.requested_amount, "max": programme.max_grant},
-        )
-    if proposal.expected_participants is not None and (
-        proposal.expected_participants < programme.min_participants
-    ):
-        add(
-            "expected_participants",
-            _("At least %(min)s participants are needed; plan for more people.")
-            % {"min": programme.min_participants},
-        )
-    if proposal.duration_minutes is not None and (
-        proposal.duration_minutes < programme.min_duration_minutes
-    ):
-        add(
-            "duration_minutes",
-            _("The event must last at least %(min)s minutes; make it longer.")
-            % {"min": programme.min_duration_minutes},
-        )
-    _ages(proposal, edition, add)
     if not proposal.free_for_participants:
         add("free_for_participants", _("Events must be free for participants; confirm it here."))
     if not proposal.accepts_conditions:
@@ -73,6 +54,25 @@ def check_eligibility(proposal: Proposal, *, now=None, budget_lines=None) -> dic
             ),
         )
     return errors
+
+
+def limit_problems(proposal: Proposal) -> dict[str, list[str]]:
+    """The country's and edition's limits that the values filled in so far break (event window,
+    ages, participants, duration, maximum grant): what a draft is warned about as each section
+    saves. Empty fields are not reported here; ``check_eligibility`` asks for them on submit."""
+    problems: dict[str, list[str]] = {}
+
+    def add(field, message):
+        problems.setdefault(field, []).append(message)
+
+    for rule in LIMITS:
+        rule(proposal, proposal.country_programme, add)
+    return problems
+
+
+def deadline_passed(programme: CountryProgramme, now) -> bool:
+    """Whether the country's call has closed (its own deadline, or else the edition's)."""
+    return now > programme.deadline
 
 
 def _required(proposal, budget_lines, add):
@@ -91,23 +91,71 @@ def _required(proposal, budget_lines, add):
         add("budget", _("Add at least one budget line."))
 
 
-def _dates(proposal, edition, add):
+def _dates(proposal, programme, add):
+    edition = programme.edition
     window = {
         "start": date_format(edition.event_start, "DATE_FORMAT"),
         "end": date_format(edition.event_end, "DATE_FORMAT"),
     }
-    message = _(
-        "Events of this edition take place between %(start)s and %(end)s; pick a date then."
-    )
     for field in ("starts_at", "ends_at"):
         value = getattr(proposal, field)
-        if value and not edition.event_start <= timezone.localdate(value) <= edition.event_end:
-            add(field, message % window)
+        day = value and timezone.localdate(value)
+        if day and day < edition.event_start:
+            add(
+                field,
+                _(
+                    "This date is before the event window (from %(start)s); events must take "
+                    "place between %(start)s and %(end)s."
+                )
+                % window,
+            )
+        elif day and day > edition.event_end:
+            add(
+                field,
+                _(
+                    "This date is after the event window (until %(end)s); events must take "
+                    "place between %(start)s and %(end)s."
+                )
+                % window,
+            )
     if proposal.starts_at and proposal.ends_at and proposal.ends_at < proposal.starts_at:
         add("ends_at", _("The end is before the start; correct one of them."))
 
 
-def _ages(proposal, edition, add):
+def _max_grant(proposal, programme, add):
+    if proposal.requested_amount > programme.max_grant:
+        money = {
+            "amount": format_money(proposal.requested_amount, programme.currency),
+            "max": format_money(programme.max_grant, programme.currency),
+        }
+        add(
+            "budget",
+            _("You ask for %(amount)s; the maximum is %(max)s. Lower the budget lines.") % money,
+        )
+
+
+def _participants(proposal, programme, add):
+    expected = proposal.expected_participants
+    if expected is not None and expected < programme.min_participants:
+        add(
+            "expected_participants",
+            _("At least %(min)s participants are needed; plan for more people.")
+            % {"min": programme.min_participants},
+        )
+
+
+def _duration(proposal, programme, add):
+    minutes = proposal.duration_minutes
+    if minutes is not None and minutes < programme.min_duration_minutes:
+        add(
+            "duration_minutes",
+            _("The event must last at least %(min)s minutes; make it longer.")
+            % {"min": programme.min_duration_minutes},
+        )
+
+
+def _ages(proposal, programme, add):
+    edition = programme.edition
     bounds = {"min": edition.min_age, "max": edition.max_age}
     message = _("Participants must be %(min)s to %(max)s years old; adjust the age range.")
     if proposal.age_min is not None and proposal.age_min < edition.min_age:
@@ -117,3 +165,19 @@ def _ages(proposal, edition, add):
     both = proposal.age_min is not None and proposal.age_max is not None
     if both and proposal.age_min > proposal.age_max:
         add("age_max", _("The oldest age is below the youngest; swap them."))
+
+
+# The limits set by the edition and the country, in the order the summary lists them. Each is
+# checked on submit (check_eligibility) and, as a warning, on every section save (limit_problems).
+LIMITS = (_dates, _max_grant, _participants, _duration, _ages)
+
+# The fields (or "budget") a limit can be reported on, each shown with a warning next to it.
+LIMIT_FIELDS = (
+    "starts_at",
+    "ends_at",
+    "duration_minutes",
+    "age_min",
+    "age_max",
+    "expected_participants",
+    "budget",
+)

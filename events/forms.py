@@ -3,19 +3,73 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from grants.models import CountryProgramme
+from meetandcode.formatting import format_money
+
+from .eligibility import LIMIT_FIELDS
 from .geo import venue_map_options
 from .models import CostCategory, Proposal
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+def limit_help(programme: CountryProgramme) -> dict[str, str]:
+    """Field (or "budget") -> the edition's or the country's limit on it, in a sentence."""
+    edition, country = programme.edition, programme.country.name
+    window = gettext("Events of this edition take place between %(start)s and %(end)s.") % {
+        "start": date_format(edition.event_start, "DATE_FORMAT"),
+        "end": date_format(edition.event_end, "DATE_FORMAT"),
+    }
+    ages = gettext("This edition is for young people aged %(min)s to %(max)s.") % {
+        "min": edition.min_age,
+        "max": edition.max_age,
+    }
+    participants = gettext("%(country)s asks for at least %(min)s participants.")
+    duration = gettext("%(country)s asks for at least %(min)s minutes.")
+    grant = gettext("%(country)s grants at most %(max)s per event.")
+    maximum = format_money(programme.max_grant, programme.currency)
+    return {
+        "starts_at": window,
+        "ends_at": window,
+        "age_min": ages,
+        "age_max": ages,
+        "expected_participants": participants
+        % {"country": country, "min": programme.min_participants},
+        "duration_minutes": duration % {"country": country, "min": programme.min_duration_minutes},
+        "budget": grant % {"country": country, "max": maximum},
+    }
+
+
+class WarnedBoundField(forms.BoundField):
+    @property
+    def warnings(self) -> list[str]:
+        """The limits the saved value breaks (set by the view), shown next to the field."""
+        return self.form.warnings.get(self.name, [])
+
+    @property
+    def aria_describedby(self):
+        # The warning under a field with a limit is read out with it, as its help text is.
+        described = super().aria_describedby
+        if described is None or self.name not in LIMIT_FIELDS:
+            return described
+        return f"{described} warning-{self.name}".strip()
+
+
 class SectionForm(forms.ModelForm):
-    """Only field types are checked here; the programme's rules run on submit."""
+    """Only field types are checked here; the programme's rules run on submit. Each field with a
+    limit (the event window, ages, participants, duration) says it in its help text; the view
+    puts the limits the draft breaks in ``warnings``."""
+
+    bound_field_class = WarnedBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.warnings: dict[str, list[str]] = {}
+        self._add_limits()
         for field in self.fields.values():
             field.required = False
             widget = field.widget
@@ -31,6 +85,13 @@ class SectionForm(forms.ModelForm):
                 # The browser stops at the limit too, and the counter shows it while typing.
                 widget.attrs["maxlength"] = limit
                 widget.attrs["data-counter"] = limit
+
+    def _add_limits(self):
+        for name, text in limit_help(self.instance.country_programme).items():
+            if name not in self.fields:
+                continue
+            field = self.fields[name]
+            field.help_text = f"{field.help_text} {text}" if field.help_text else text
 
 
 class EventForm(SectionForm):
@@ -70,9 +131,7 @@ class AudienceForm(SectionForm):
             "expected_participants": _("How many participants do you expect?"),
         }
         help_texts = {
-            "age_min": _("The programme is for young people aged 8 to 24."),
-            "age_max": _("The programme is for young people aged 8 to 24."),
-            "expected_participants": _("Your best estimate; the country sets a minimum."),
+            "expected_participants": _("Your best estimate."),
             "focus_groups": _("Tick the groups your event especially reaches, if any."),
             "languages": _("The languages the event is held in."),
         }
@@ -226,6 +285,12 @@ class BaseBudgetFormSet(forms.BaseFormSet):
             ]
         super().__init__(data, initial=initial, prefix=prefix)
         self.proposal = proposal
+        self.warnings: dict[str, list[str]] = {}
+
+    @property
+    def help_text(self) -> str:
+        """The country's maximum grant, shown with the requested amount."""
+        return limit_help(self.proposal.country_programme)["budget"]
 
     def get_form_kwargs(self, index):
         return {"empty_permitted": True}

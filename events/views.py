@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
@@ -15,7 +16,8 @@ from meetandcode.ratelimit import ratelimit
 from organisations import audit
 
 from . import changes, selectors, services
-from .eligibility import NON_FIELD, check_eligibility
+from .call_status import call_status
+from .eligibility import LIMIT_FIELDS, NON_FIELD, check_eligibility, limit_problems
 from .forms import FIELD_SECTION, SECTIONS, budget_lines_from, section_form
 from .models import Proposal
 from .permissions import can_edit, can_withdraw, get_proposal_for
@@ -23,11 +25,14 @@ from .permissions import can_edit, can_withdraw, get_proposal_for
 
 @login_required
 def start(request):
-    """GET: pick an organisation. POST: create a draft for it and go to its form."""
+    """GET: pick an organisation, or an earlier proposal to copy. POST: create the draft (empty,
+    or a copy with ``copy_from``) and go to its form."""
     organisations = selectors.organisations_of(request.user)
     if request.method != "POST":
-        return render(request, "events/start.html", {"organisations": organisations})
-    organisation = get_object_or_404(organisations, pk=request.POST.get("organisation"))
+        return _render_start(request, list(organisations))
+    if "copy_from" in request.POST:
+        return _copy(request, organisations)
+    organisation = get_object_or_404(organisations, pk=_id(request.POST.get("organisation")))
     programme = selectors.programme_for(organisation)
     if programme is None:
         messages.error(request, _("There is no programme in your organisation's country yet."))
@@ -36,12 +41,57 @@ def start(request):
     return redirect("events:edit", pk=proposal.pk)
 
 
+def _render_start(request, organisations):
+    edition, calls = selectors.call_states(organisations)
+    for organisation in organisations:
+        organisation.call = calls[organisation.pk]
+    context = {
+        "edition": edition,
+        "organisations": organisations,
+        "earlier": selectors.earlier_proposals(organisations) if organisations else [],
+    }
+    return render(request, "events/start.html", context)
+
+
+def _id(value) -> int:
+    """A posted id; anything else answers 404, like an id the person may not use."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def _copy(request, organisations):
+    """A new draft from an earlier proposal of one of the person's organisations (else 404)."""
+    source = selectors.get_copy_source(organisations, _id(request.POST["copy_from"]))
+    programme = selectors.programme_for(source.organisation)
+    if programme is None:
+        messages.error(request, _("There is no programme in your organisation's country yet."))
+        return redirect("events:start")
+    proposal = services.copy_proposal(source, actor=request.user, country_programme=programme)
+    edition = programme.edition
+    window = {
+        "title": source.title or _("Untitled proposal"),
+        "source_edition": source.country_programme.edition,
+        "edition": edition,
+        "start": date_format(edition.event_start, "DATE_FORMAT"),
+        "end": date_format(edition.event_end, "DATE_FORMAT"),
+    }
+    message = _(
+        "Copied from «%(title)s» (%(source_edition)s). Set the dates again: events of "
+        "%(edition)s take place between %(start)s and %(end)s."
+    )
+    messages.info(request, message % window)
+    return redirect("events:edit", pk=proposal.pk)
+
+
 @login_required
 def edit(request, pk):
     proposal = get_proposal_for(request.user, pk)
     if not can_edit(proposal):
         return redirect("events:detail", pk=proposal.pk)
-    sections = [_section(key, proposal) for key in SECTIONS]
+    warnings = limit_problems(proposal)
+    sections = [_section(key, proposal, warnings=warnings) for key in SECTIONS]
     return _render_edit(request, proposal, sections)
 
 
@@ -50,7 +100,8 @@ def edit(request, pk):
 # Autosave while typing stays well under 120 a minute; a script flooding the form does not.
 @ratelimit("proposal_save", "120/m/user,2000/h/user,600/m/ip")
 def save_section(request, pk, section):
-    """Save one section. htmx gets "saved at", or the section with errors (400); others a page."""
+    """Save one section. htmx gets "saved at" with the limits the section breaks, or the
+    section with errors (400); others a page. A draft breaking a limit is saved all the same."""
     if section not in SECTIONS:
         raise Http404
     proposal = get_proposal_for(request.user, pk)
@@ -62,35 +113,48 @@ def save_section(request, pk, section):
         proposal = services.save_draft_section(
             proposal, actor=request.user, section=section, data=data
         )
-        saved_at = timezone.now()
         if not request.htmx:
             return redirect(f"{proposal_url(proposal)}#section-{section}")
-        # Only the status (and the budget's sum) change: swapping the form would drop what was
-        # typed while the save was on its way.
-        context = {"saved_at": saved_at, "proposal": proposal, "is_budget": section == "budget"}
-        response = render(request, "events/_saved.html", context)
-        response = retarget(response, f"#section-{section} .save-status")
-        return reswap(response, "innerHTML")
-    context = _section(section, proposal, form=form)
+        return _saved(request, proposal, section)
+    warnings = limit_problems(proposal)
+    context = _section(section, proposal, form=form, warnings=warnings)
     if request.htmx:
         return render(
             request, "events/_section.html", {"s": context, "proposal": proposal}, status=400
         )
-    sections = [context if key == section else _section(key, proposal) for key in SECTIONS]
+    sections = [
+        context if key == section else _section(key, proposal, warnings=warnings)
+        for key in SECTIONS
+    ]
     return _render_edit(request, proposal, sections, status=400)
+
+
+def _saved(request, proposal, section):
+    # Only the status, the budget's sum and the warnings change: swapping the form would drop
+    # what was typed while the save was on its way. Each field's warning goes out of band into
+    # its place under the field, emptied when the field keeps its limit again.
+    problems = limit_problems(proposal)
+    fields = [name for name in LIMIT_FIELDS if FIELD_SECTION[name] == section]
+    context = {
+        "saved_at": timezone.now(),
+        "proposal": proposal,
+        "is_budget": section == "budget",
+        "field_warnings": [(name, problems.get(name, [])) for name in fields],
+        "has_warnings": any(name in problems for name in fields),
+    }
+    response = render(request, "events/_saved.html", context)
+    response = retarget(response, f"#section-{section} .save-status")
+    return reswap(response, "innerHTML")
 
 
 def proposal_url(proposal):
     return reverse("events:edit", args=[proposal.pk])
 
 
-def _section(key, proposal, form=None):
-    return {
-        "key": key,
-        "title": SECTIONS[key][0],
-        "form": form if form is not None else section_form(key, proposal),
-        "is_budget": key == "budget",
-    }
+def _section(key, proposal, form=None, warnings=None):
+    form = form if form is not None else section_form(key, proposal)
+    form.warnings = warnings or {}
+    return {"key": key, "title": SECTIONS[key][0], "form": form, "is_budget": key == "budget"}
 
 
 def _render_edit(request, proposal, sections, status=200):
@@ -98,6 +162,7 @@ def _render_edit(request, proposal, sections, status=200):
         "proposal": proposal,
         "sections": sections,
         "duplicates": list(selectors.possible_duplicates(proposal)),
+        "call": call_status(proposal.country_programme),
     }
     return render(request, "events/edit.html", context, status=status)
 

@@ -270,6 +270,23 @@ def test_a_section_the_server_refuses_shows_why(applicant, draft):
     expect(page.get_by_label("Starts (date and time)")).to_have_value("2027-09-14T12:00")
 
 
+def test_a_value_outside_the_limits_is_saved_with_a_warning_next_to_it(applicant, draft):
+    page = applicant
+    page.goto(edit_url(draft))
+    expect(page.locator("#call-status")).to_contain_text("days left")
+    participants = page.get_by_label("How many participants do you expect?")
+    participants.fill("3")
+
+    warning = page.locator("#warning-expected_participants")
+    expect(warning).to_contain_text("At least 10 participants are needed")
+    expect(status_of(page, "audience")).to_contain_text(SAVED)
+    wait_until(lambda: Proposal.objects.get(pk=draft.pk).expected_participants == 3, message="save")
+    expect(participants).to_have_value("3")  # the input stays, only the warning came
+
+    participants.fill("30")
+    expect(warning).to_be_empty()
+
+
 def test_text_typed_after_the_session_ended_survives_logging_in_again(applicant, draft):
     from allauth.account.models import EmailAddress
     from django.contrib.sessions.models import Session

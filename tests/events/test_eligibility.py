@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from events.eligibility import NON_FIELD, check_eligibility
+from events.eligibility import LIMIT_FIELDS, NON_FIELD, check_eligibility, limit_problems
 from events.models import BudgetLine, Delivery
 from organisations.models import OrganisationValidation
 from tests.factories import LUXEMBOURG, BudgetLineFactory, ProposalFactory
@@ -86,3 +86,26 @@ def test_at_least_one_budget_line():
     assert "budget" not in check_eligibility(proposal, now=NOW)
     BudgetLine.objects.filter(proposal=proposal).delete()
     assert "budget" in check_eligibility(proposal, now=NOW)
+
+
+@pytest.mark.parametrize(("field", "broken", "kept"), RULES)
+def test_each_limit_warns_on_a_draft_as_it_refuses_on_submit(field, broken, kept):
+    warned = limit_problems(eligible(**broken))
+    if field in LIMIT_FIELDS and not (field == "budget" and broken["requested_amount"] <= 0):
+        assert warned[field] == check_eligibility(eligible(**broken), now=NOW)[field]
+    else:  # empty fields and declarations wait for the submit
+        assert field not in warned
+    assert field not in limit_problems(eligible(**kept))
+
+
+def test_empty_fields_of_a_draft_give_no_warning():
+    draft = ProposalFactory(
+        starts_at=None,
+        ends_at=None,
+        duration_minutes=None,
+        age_min=None,
+        age_max=None,
+        expected_participants=None,
+        requested_amount=Decimal("0"),
+    )
+    assert limit_problems(draft) == {}

@@ -1,6 +1,7 @@
 """The applicant's journey through the proposal form: sections, budget, submit, withdraw."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -8,11 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from events.models import Proposal
 from grants.services import request_changes
 from organisations.models import AuditEntry, OrganisationValidation
 from tests.factories import (
+    LUXEMBOURG,
     BudgetLineFactory,
     CountryProgrammeFactory,
     MembershipFactory,
@@ -303,3 +306,173 @@ def test_summary_and_proposal_pages_queries_do_not_grow(
 def test_an_untitled_draft_prints_as_plain_text():
     # A lazy translation object here crashed every template that printed the proposal.
     assert str(ProposalFactory.build(title="")) == "Untitled proposal"
+
+
+WARNING = 'class="form-text limit-warning"'
+
+
+def hx_save(client, proposal, section, data):
+    return client.post(section_url(proposal, section), data, headers={"HX-Request": "true"})
+
+
+def warning_of(body: str, field: str) -> str:
+    """What the answer puts (out of band) into the warning place under the field."""
+    found = re.search(f'id="warning-{field}" hx-swap-oob="innerHTML">(.*?)</div>\n', body, re.S)
+    return found[1]
+
+
+def local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def place(proposal, **changes):
+    data = {
+        "starts_at": local(proposal.starts_at),
+        "ends_at": local(proposal.ends_at),
+        "duration_minutes": proposal.duration_minutes,
+        "venue_name": proposal.venue_name,
+        "city": proposal.city,
+    } | changes
+    return {f"place-{name}": value for name, value in data.items()}
+
+
+def audience(proposal, **changes):
+    data = {
+        "age_min": proposal.age_min,
+        "age_max": proposal.age_max,
+        "expected_participants": proposal.expected_participants,
+    } | changes
+    return {f"audience-{name}": value for name, value in data.items()}
+
+
+def test_edit_page_gives_the_countrys_limits_next_to_the_fields(client, member, open_edition):
+    open_edition.min_participants, open_edition.min_duration_minutes = 12, 100
+    open_edition.save()
+    edition = open_edition.edition
+    draft = ProposalFactory(organisation=member.organisation)
+
+    page = client.get(reverse("events:edit", args=[draft.pk])).content.decode()
+
+    start = date_format(edition.event_start, "DATE_FORMAT")
+    end = date_format(edition.event_end, "DATE_FORMAT")
+    assert page.count(f"take place between {start} and {end}.") == 2  # starts_at and ends_at
+    ages = f"for young people aged {edition.min_age} to {edition.max_age}."
+    assert page.count(ages) == 2  # age_min and age_max
+    assert "Luxembourg asks for at least 12 participants." in page
+    assert "Luxembourg asks for at least 100 minutes." in page
+    assert "Luxembourg grants at most EUR 500.00 per event." in page
+    assert 'aria-describedby="id_audience-age_min_helptext warning-age_min"' in page
+
+
+def test_a_date_after_the_event_window_is_saved_with_a_warning(client, member, open_edition):
+    draft = ProposalFactory(organisation=member.organisation)
+    end = open_edition.edition.event_end
+    late = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(10), tzinfo=LUXEMBOURG)
+
+    response = hx_save(client, draft, "place", place(draft, starts_at=local(late), ends_at=""))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Saved at" in body
+    until = date_format(end, "DATE_FORMAT")
+    assert f"This date is after the event window (until {until})" in warning_of(body, "starts_at")
+    assert warning_of(body, "ends_at") == ""
+    draft.refresh_from_db()
+    assert draft.starts_at == late
+
+
+def test_a_date_before_the_event_window_says_when_it_starts(client, member, open_edition):
+    draft = ProposalFactory(organisation=member.organisation)
+    start = open_edition.edition.event_start
+    early = dt.datetime.combine(start - dt.timedelta(days=1), dt.time(10), tzinfo=LUXEMBOURG)
+
+    body = hx_save(client, draft, "place", place(draft, starts_at=local(early))).content.decode()
+
+    since = date_format(start, "DATE_FORMAT")
+    assert f"This date is before the event window (from {since})" in warning_of(body, "starts_at")
+
+
+def test_too_short_an_event_is_saved_with_a_warning(client, member, open_edition):
+    draft = ProposalFactory(organisation=member.organisation)
+    minimum = open_edition.min_duration_minutes
+
+    response = hx_save(client, draft, "place", place(draft, duration_minutes=minimum - 1))
+
+    assert response.status_code == 200
+    warning = warning_of(response.content.decode(), "duration_minutes")
+    assert f"at least {minimum} minutes; make it longer" in warning
+    draft.refresh_from_db()
+    assert draft.duration_minutes == minimum - 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("expected_participants", 9, "At least 10 participants are needed"),
+        ("age_min", 7, "Participants must be 8 to 24 years old"),
+        ("age_max", 25, "Participants must be 8 to 24 years old"),
+    ],
+)
+def test_an_audience_outside_the_limits_is_saved_with_a_warning(
+    client, member, field, value, words
+):
+    draft = ProposalFactory(organisation=member.organisation)
+
+    response = hx_save(client, draft, "audience", audience(draft, **{field: value}))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert words in warning_of(body, field)
+    assert "See the warning next to the field" in body  # in the status, beside "Saved at"
+    others = {"age_min", "age_max", "expected_participants"} - {field}
+    assert all(warning_of(body, other) == "" for other in others)
+    draft.refresh_from_db()
+    assert getattr(draft, field) == value
+    # The inputs are not sent again: only the status and the warnings change on the page.
+    assert response["HX-Retarget"] == "#section-audience .save-status"
+    assert "<input" not in body
+
+
+def test_a_budget_above_the_maximum_grant_is_saved_with_a_warning(client, member):
+    draft = ProposalFactory(organisation=member.organisation)
+
+    response = hx_save(client, draft, "budget", _budget(("trainer", "", "600")))
+
+    assert response.status_code == 200
+    assert "the maximum is EUR 500.00" in warning_of(response.content.decode(), "budget")
+    draft.refresh_from_db()
+    assert draft.requested_amount == Decimal("600")
+
+
+def test_a_save_within_the_limits_clears_the_warnings(client, member):
+    draft = ProposalFactory(organisation=member.organisation)
+    hx_save(client, draft, "audience", audience(draft, age_min=5, expected_participants=2))
+
+    body = hx_save(client, draft, "audience", audience(draft)).content.decode()
+
+    for field in ("age_min", "age_max", "expected_participants"):
+        assert warning_of(body, field) == ""
+    assert WARNING not in body
+    assert "See the warning" not in body
+
+
+def test_the_edit_page_shows_the_warnings_of_the_saved_draft(client, member):
+    draft = ProposalFactory(organisation=member.organisation, expected_participants=3)
+
+    page = client.get(reverse("events:edit", args=[draft.pk])).content.decode()
+
+    start = page.index('id="warning-expected_participants"')
+    assert "At least 10 participants are needed" in page[start : page.index("</div></div>", start)]
+    assert page.count(WARNING) == 1
+
+
+def test_a_draft_saved_with_a_warning_is_still_refused_on_submit(client, member):
+    proposal = submittable(member)
+    hx_save(client, proposal, "audience", audience(proposal, age_min=6))
+
+    response = client.post(reverse("events:submit", args=[proposal.pk]))
+
+    assert response.status_code == 400
+    assert 'data-field="age_min"' in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.DRAFT
