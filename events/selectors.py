@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import TruncDate
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import CountryProgramme, Edition
 from organisations.models import Membership, Organisation
 
+from .call_status import CallStatus, call_status
 from .models import Proposal
 
 
@@ -29,6 +31,45 @@ def programme_for(organisation: Organisation) -> CountryProgramme | None:
         .filter(country=organisation.country, edition=edition)
         .first()
     )
+
+
+EARLIER_LIMIT = 50
+
+
+def earlier_proposals(organisations) -> list[Proposal]:
+    """The organisations' proposals of any edition and state, newest first, to start a copy
+    from: one query."""
+    return list(
+        Proposal.objects.filter(organisation__in=organisations)
+        .select_related("organisation", "country_programme__edition")
+        .order_by("-created_at", "-pk")[:EARLIER_LIMIT]
+    )
+
+
+def get_copy_source(organisations, pk) -> Proposal:
+    """A proposal of one of the organisations (the person's own); else 404."""
+    return get_object_or_404(
+        Proposal.objects.filter(organisation__in=organisations).select_related(
+            "organisation", "country_programme__edition"
+        ),
+        pk=pk,
+    )
+
+
+def call_states(organisations, now=None) -> tuple[Edition | None, dict[int, CallStatus | None]]:
+    """The current edition, and for each organisation id where its call stands in the
+    organisation's country (``call_status``; None where the edition does not run there)."""
+    now = now or timezone.now()
+    edition = Edition.objects.current(now)
+    codes = {organisation.country.code for organisation in organisations}
+    by_country = {}
+    if edition is not None:
+        rows = CountryProgramme.objects.filter(edition=edition, country__in=list(codes))
+        by_country = {
+            programme.country.code: call_status(programme, now=now)
+            for programme in rows.select_related("edition")
+        }
+    return edition, {o.pk: by_country.get(o.country.code) for o in organisations}
 
 
 def possible_duplicates(proposal: Proposal):

@@ -109,6 +109,63 @@ def create_draft(organisation, *, actor, country_programme) -> Proposal:
     return proposal
 
 
+# What a copy takes from the earlier proposal: its texts, format, audience, duration, venue and
+# budget. Not the dates (the new edition has its own event window), nor the declarations.
+COPIED_FIELDS = (
+    "title",
+    "description",
+    "format",
+    "delivery",
+    "age_min",
+    "age_max",
+    "expected_participants",
+    "duration_minutes",
+    "venue_name",
+    "address",
+    "postcode",
+    "city",
+    "latitude",
+    "longitude",
+    "location_is_approximate",
+    "requested_amount",
+)
+
+
+def copy_proposal(source: Proposal, *, actor, country_programme) -> Proposal:
+    """Start a draft in the country programme from an earlier proposal of the organisation.
+
+    The texts, audience, venue and budget lines (planned amounts only) are copied; the dates stay
+    empty, to be set in the new edition's event window. The currency is the new programme's.
+    """
+    with transaction.atomic():
+        proposal = Proposal.objects.create(
+            organisation_id=source.organisation_id,
+            country_programme=country_programme,
+            created_by=actor,
+            currency=country_programme.currency,
+            **{name: getattr(source, name) for name in COPIED_FIELDS},
+        )
+        proposal.focus_groups.set(source.focus_groups.all())
+        proposal.languages.set(source.languages.all())
+        BudgetLine.objects.bulk_create(
+            BudgetLine(
+                proposal=proposal,
+                category=line.category,
+                description=line.description,
+                amount=line.amount,
+            )
+            for line in source.budget_lines.all()
+        )
+        audit.record(
+            proposal,
+            actor=actor,
+            action="proposal.create",
+            to_state=proposal.status,
+            data={"copied_from": source.pk},
+        )
+    return proposal
+
+
 def save_draft_section(proposal: Proposal, *, actor, section: str, data) -> Proposal:
     """Store one section of an editable proposal. No eligibility rules: drafts may be incomplete.
 

@@ -6,7 +6,7 @@ a stranger that an organisation exists.
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +57,8 @@ def _owned_organisations(user) -> QuerySet[Organisation]:
 
 def memberships_of(user, edition: Edition | None) -> list[Membership]:
     """The person's active memberships, each organisation carrying its validation for
-    ``edition`` as ``current_validation`` (None when it has none): two queries in all."""
+    ``edition`` as ``current_validation`` (None when it has none) and its ``validation_facts``
+    (None without an edition): two queries in all."""
     validations = OrganisationValidation.objects.filter(edition=edition) if edition else None
     queryset = _active(Membership.objects.filter(user=user)).select_related(
         "organisation__legal_form"
@@ -65,12 +66,78 @@ def memberships_of(user, edition: Edition | None) -> list[Membership]:
     if validations is not None:
         queryset = queryset.prefetch_related(
             Prefetch("organisation__validations", queryset=validations, to_attr="_validations")
-        )
+        ).annotate(**_fact_annotations(edition, prefix="organisation__"))
     memberships = list(queryset.order_by("organisation__name"))
     for membership in memberships:
         found = getattr(membership.organisation, "_validations", [])
         membership.organisation.current_validation = found[0] if found else None
+        membership.organisation.validation_facts = _facts_from(membership) if edition else None
     return memberships
+
+
+# --- "validated for an edition": one rule, whatever page or service asks ---------------------
+
+
+VALIDATED_HERE = "validated"
+RETURNING = "returning"
+FACT_NAMES = ("validation_status", "stays_validated", "validated_before")
+
+
+@dataclass(frozen=True)
+class ValidationFacts:
+    """What "validated for an edition" is decided from, for one organisation."""
+
+    validation_status: str | None  # its validation's status for the edition, if it has one
+    stays_validated: bool  # its country's programme keeps returning organisations validated
+    validated_before: bool  # validated in an edition whose events started earlier
+
+    @property
+    def standing(self) -> str:
+        """VALIDATED_HERE, RETURNING, or "" when the organisation may not submit."""
+        statuses = OrganisationValidation.Status
+        if self.validation_status == statuses.VALIDATED:
+            return VALIDATED_HERE
+        if (
+            self.stays_validated
+            and self.validated_before
+            and self.validation_status != statuses.REFUSED
+        ):
+            return RETURNING  # a refusal for this edition wins over the earlier validation
+        return ""
+
+
+def validation_facts(organisation: Organisation, edition: Edition) -> ValidationFacts:
+    """The facts for one organisation, in one query."""
+    row = (
+        Organisation.objects.filter(pk=organisation.pk)
+        .annotate(**_fact_annotations(edition))
+        .values(*FACT_NAMES)
+        .get()
+    )
+    return ValidationFacts(*(row[name] for name in FACT_NAMES))
+
+
+def _fact_annotations(edition: Edition, *, prefix: str = "") -> dict:
+    """The facts as annotations of rows reaching the organisation through ``prefix``."""
+    validations = OrganisationValidation.objects.filter(organisation=OuterRef(f"{prefix}pk"))
+    keeps = CountryProgramme.objects.filter(
+        edition=edition,
+        country=OuterRef(f"{prefix}country"),
+        returning_organisations=CountryProgramme.ReturningOrganisations.STAY_VALIDATED,
+    )
+    earlier = validations.filter(
+        status=OrganisationValidation.Status.VALIDATED,
+        edition__event_start__lt=edition.event_start,
+    )
+    return {
+        "validation_status": Subquery(validations.filter(edition=edition).values("status")[:1]),
+        "stays_validated": Exists(keeps),
+        "validated_before": Exists(earlier),
+    }
+
+
+def _facts_from(row) -> ValidationFacts:
+    return ValidationFacts(*(getattr(row, name) for name in FACT_NAMES))
 
 
 def join_requests_for_owner(user) -> list[Membership]:
@@ -154,16 +221,22 @@ class NextStep:
     tone: str  # a Bootstrap colour: success, warning, info, danger
 
 
-def next_step(edition: Edition | None, validation) -> NextStep:
+def next_step(
+    edition: Edition | None, validation, facts: ValidationFacts | None = None, country: str = ""
+) -> NextStep:
+    """The validation state in plain words. With ``facts`` (and the ``country``'s name) it also
+    tells a returning organisation whether its earlier validation counts."""
     statuses = OrganisationValidation.Status
     if edition is None:
         return NextStep("no_edition", _("Applications are not open yet."), "secondary")
-    if validation is None:
-        return NextStep(
-            "enter_code",
-            _("Enter the validation code from your national partner, or ask for a check."),
-            "warning",
+    if facts is not None and facts.standing == RETURNING:
+        label = _(
+            "Validated in an earlier edition; %(country)s keeps returning organisations "
+            "validated: you can write proposals."
         )
+        return NextStep("returning", label % {"country": country}, "success")
+    if validation is None:
+        return _not_validated_yet(facts, country)
     if validation.status == statuses.REQUESTED:
         return NextStep(
             "waiting", _("Waiting for your national partner to check your organisation."), "info"
@@ -174,7 +247,22 @@ def next_step(edition: Edition | None, validation) -> NextStep:
             _("Your national partner could not validate your organisation. See why."),
             "danger",
         )
-    return NextStep("validated", _("Validated: you can write proposals."), "success")
+    label = _("Validated for %(edition)s: you can write proposals.") % {"edition": edition}
+    return NextStep("validated", label, "success")
+
+
+def _not_validated_yet(facts: ValidationFacts | None, country: str) -> NextStep:
+    if facts is not None and facts.validated_before and not facts.stays_validated:
+        label = _(
+            "The national partner in %(country)s checks every organisation again in each "
+            "edition: redeem this edition's code or ask for a check."
+        )
+        return NextStep("check_again", label % {"country": country}, "warning")
+    return NextStep(
+        "enter_code",
+        _("Enter the validation code from your national partner, or ask for a check."),
+        "warning",
+    )
 
 
 def get_organisation_to_join(pk: int) -> Organisation:

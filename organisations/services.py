@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from meetandcode.exceptions import DomainError
 
-from . import audit
+from . import audit, selectors
 from .models import (
     MemberInvitation,
     Membership,
@@ -340,7 +340,7 @@ def request_manual_validation(organisation: Organisation, edition, *, actor):
         validation, created = OrganisationValidation.objects.select_for_update().get_or_create(
             organisation=organisation, edition=edition
         )
-        if validation.status == OrganisationValidation.Status.VALIDATED:
+        if is_validated(organisation, edition):
             raise DomainError(_("Your organisation is validated already."))
         from_state = "" if created else validation.status
         if validation.status == OrganisationValidation.Status.REFUSED:
@@ -405,10 +405,10 @@ def decide_validation(organisation, edition, *, actor, validated: bool, reason: 
 
 
 def is_validated(organisation: Organisation, edition) -> bool:
-    """Whether the organisation may submit proposals in this edition."""
-    return organisation.validations.filter(
-        edition=edition, status=OrganisationValidation.Status.VALIDATED
-    ).exists()
+    """Whether the organisation may submit proposals in this edition: validated for it, or, in a
+    country that keeps returning organisations validated, validated in an earlier edition and not
+    refused in this one (``selectors.ValidationFacts.standing``)."""
+    return bool(selectors.validation_facts(organisation, edition).standing)
 
 
 def set_preferred_language(user: User, *, language: str, actor) -> User:

@@ -37,7 +37,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     memberships = selectors.memberships_of(request.user, edition)
     for membership in memberships:
         organisation = membership.organisation
-        organisation.next_step = selectors.next_step(edition, organisation.current_validation)
+        organisation.next_step = selectors.next_step(
+            edition,
+            organisation.current_validation,
+            organisation.validation_facts,
+            organisation.country.name,
+        )
     context = {
         "edition": edition,
         "memberships": memberships,
@@ -91,6 +96,7 @@ def _render_detail(
 ) -> HttpResponse:
     edition = selectors.current_edition()
     validation = selectors.validation_for(organisation, edition)
+    facts = selectors.validation_facts(organisation, edition) if edition else None
     is_owner = organisation.viewer_membership.role == Membership.Role.OWNER
     context = {
         "organisation": organisation,
@@ -105,7 +111,7 @@ def _render_detail(
         "edition": edition,
         "programme": selectors.country_programme_for(organisation, edition),
         "validation": validation,
-        "next_step": selectors.next_step(edition, validation),
+        "next_step": selectors.next_step(edition, validation, facts, organisation.country.name),
         "token_form": token_form,
         "iban_display": _grouped(organisation.iban),
     }

@@ -228,7 +228,7 @@ def test_a_new_person_is_offered_to_register_or_join(client, person, programme):
         (None, "Enter the validation code from your national partner"),
         ("requested", "Waiting for your national partner to check"),
         ("refused", "could not validate your organisation"),
-        ("validated", "Validated: you can write proposals."),
+        ("validated", "you can write proposals."),
     ],
 )
 def test_the_dashboard_says_what_to_do_next(client, programme, state, expected):
@@ -255,7 +255,8 @@ def test_an_old_editions_validation_does_not_count_for_the_current_one(client, p
 
     page = _page(client.get(DASHBOARD_URL))
 
-    assert "Enter the validation code" in page
+    assert "checks every organisation again in each edition" in page
+    assert "you can write proposals" not in page
 
 
 def test_the_dashboard_asks_few_queries_however_many_organisations(
@@ -286,8 +287,9 @@ def test_the_organisation_page_asks_few_queries_however_many_members(
         services.request_to_join(organisation, user=UserFactory())
     client.force_login(owner)
 
-    # 9, the open invitations and the nav's unread notifications
-    with django_assert_max_num_queries(11):
+    # 9, the open invitations, the nav's unread notifications, and whether an earlier edition's
+    # validation counts in this one
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("organisations:detail", args=[organisation.pk]))
 
     assert response.status_code == 200
