@@ -8,6 +8,8 @@ would have left behind (the same grant references, event fields, reserved sums a
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
+from datetime import time as clock
 from itertools import islice
 
 from allauth.account.models import EmailAddress
@@ -34,11 +36,12 @@ from organisations.models import (
 )
 
 from . import content, data
-from .planner import OrgPlan, Person, Plan, ProposalPlan
+from .planner import EditionPlan, OrgPlan, Person, Plan, ProposalPlan, ValidationPlan
 
 BATCH = 2000
 DEMO_EMAILS = f"@{data.DEMO_DOMAIN}"
-# Models whose auto_now / auto_now_add stamps the demo sets itself, so dates tell a 2024 story.
+# Models whose auto_now / auto_now_add stamps the demo sets itself, so dates tell the story of the
+# editions up to the day the demo is built for.
 STAMPED = [Organisation, Membership, ValidationToken, OrganisationValidation, Proposal, Review,
            Event, Report, AuditEntry]  # fmt: skip
 
@@ -83,21 +86,38 @@ class Progress:
         self.write(f"  {label:<28} {counter['rows']:>9,} {_('rows')} {seconds:7.2f} s")
 
 
+def demo_editions():
+    """The editions the demo built: their country programmes belong to demo partners."""
+    partners = Partner.objects.filter(contact_email__endswith=DEMO_EMAILS)
+    return Edition.objects.filter(country_programmes__partner__in=partners).distinct()
+
+
 def demo_data_exists() -> bool:
-    return (
-        Edition.objects.filter(code=data.EDITION["code"]).exists()
-        or User.objects.filter(email__endswith=DEMO_EMAILS).exists()
+    return demo_editions().exists() or User.objects.filter(email__endswith=DEMO_EMAILS).exists()
+
+
+def built_for() -> date | None:
+    """The day the demo was built for: its unredeemed tokens were issued at that day's start
+    (Brussels time), the last moment the demo tells of."""
+    issued = (
+        ValidationToken.objects.filter(
+            issued_to_email__startswith="contact", issued_to_email__endswith=DEMO_EMAILS
+        )
+        .order_by("-issued_at")
+        .values_list("issued_at", flat=True)
+        .first()
     )
+    return issued.astimezone(data.BRUSSELS).date() if issued else None
 
 
 def delete_demo_data(progress: Progress) -> None:
-    """Remove the demo edition with everything in it, and the demo people, organisations and
+    """Remove the demo editions with everything in them, and the demo people, organisations and
     partners (recognised by their e-mail under the demo domain). Reference rows (languages,
     focus groups, legal forms) stay: other data may use them."""
-    edition = Edition.objects.filter(code=data.EDITION["code"]).first()
-    if edition:
-        with progress.step(_("deleted the edition")) as counter:
-            counter["rows"] = _delete_edition(edition)
+    editions = list(demo_editions())
+    if editions:
+        with progress.step(_("deleted the editions")) as counter:
+            counter["rows"] = sum(_delete_edition(edition) for edition in editions)
     with progress.step(_("deleted people and partners")) as counter:
         for queryset in (
             Organisation.objects.filter(contact_email__endswith=DEMO_EMAILS),
@@ -141,18 +161,26 @@ class DemoBuilder:
         self.plan = plan
         self.progress = progress
         self.batch = batch_size
-        self.counts: dict[str, int] = {}
 
     def build(self) -> None:
         with explicit_timestamps(STAMPED):
             self._reference_data()
-            self._edition()
             self._people()
             self._partners()
-            self._programmes()
-            self._public_content()
+            self.by_year = {}
+            for edition in self.plan.editions:
+                self._edition(edition)
+                self._programmes(edition)
+                self._public_content()
+                self.by_year[edition.fields["year"]] = (
+                    self.edition,
+                    self.criteria,
+                    self.programmes,
+                )
             self._organisations()
-            self._proposals()
+            for edition in self.plan.editions:
+                self.edition, self.criteria, self.programmes = self.by_year[edition.fields["year"]]
+                self._proposals(edition)
 
     # --- lookups and the edition --------------------------------------------------------------
 
@@ -176,9 +204,10 @@ class DemoBuilder:
             for country, name, pk in LegalForm.objects.values_list("country", "name", "pk")
         }
 
-    def _edition(self) -> None:
-        with self.progress.step(_("edition and criteria")) as counter:
-            self.edition = Edition.objects.create(**data.EDITION)
+    def _edition(self, edition: EditionPlan) -> None:
+        label = _("edition %(code)s and criteria") % {"code": edition.fields["code"]}
+        with self.progress.step(label) as counter:
+            self.edition = Edition.objects.create(**edition.fields)
             criteria = ReviewCriterion.objects.bulk_create(
                 ReviewCriterion(edition=self.edition, name=name, description=text, position=i)
                 for i, (name, text) in enumerate(data.CRITERIA, start=1)
@@ -248,7 +277,8 @@ class DemoBuilder:
         }
         self.partner_of = partner_of
 
-    def _programmes(self) -> None:
+    def _programmes(self, edition: EditionPlan) -> None:
+        stay, again = CountryProgramme.ReturningOrganisations
         with self.progress.step(_("country programmes")) as counter:
             self.programmes = {}
             for spec in data.COUNTRIES:
@@ -258,8 +288,8 @@ class DemoBuilder:
                     partner=self.partners[self.partner_of[spec.code]],
                     currency=spec.currency,
                     # Set with the reserved sum at once: the CHECK wants reserved <= budget.
-                    budget=self.plan.budgets[spec.code],
-                    reserved=self.plan.reserved[spec.code],
+                    budget=edition.budgets[spec.code],
+                    reserved=edition.reserved[spec.code],
                     max_grant=spec.max_grant,
                     min_participants=spec.min_participants,
                     min_duration_minutes=spec.min_duration,
@@ -267,6 +297,7 @@ class DemoBuilder:
                     report_deadline_hours=48,
                     languages=list(spec.ui_languages),
                     donation_receipt_required=spec.donation_receipt,
+                    returning_organisations=stay if spec.code in data.STAY_VALIDATED else again,
                 )
             counter["rows"] = len(self.programmes)
 
@@ -306,7 +337,7 @@ class DemoBuilder:
             bank_account_holder=org.name[:200],
             iban=org.iban,
             created_at=org.created_at,
-            updated_at=org.validated_at,
+            updated_at=org.updated_at,
         )
 
     def _memberships(self, plans: list[OrgPlan]) -> Iterator[Membership]:
@@ -329,53 +360,65 @@ class DemoBuilder:
     def _validations(self, plans: list[OrgPlan]) -> int:
         tokens, validations = [], []
         for org in plans:
-            code = org.country.code
-            token = None
-            if org.by_token:
-                token = ValidationToken(
-                    country_programme=self.programmes[code],
-                    code=org.token_code,
-                    issued_by_id=self.manager[code],
-                    issued_to_email=org.owner.email,
-                    issued_at=org.validated_at - (org.validated_at - org.created_at) / 50,
-                    redeemed_by_id=self.org_ids[id(org)],
-                    redeemed_at=org.validated_at,
-                )
-                tokens.append(token)
-            validations.append((org, token))
-        for code, token_code, email in self.plan.spare_tokens:
-            tokens.append(
-                ValidationToken(
-                    country_programme=self.programmes[code],
-                    code=token_code,
-                    issued_by_id=self.manager[code],
-                    issued_to_email=email,
-                    issued_at=data.EDITION["application_deadline"],
-                )
-            )
+            for year, validation in org.validations.items():
+                token = self._token(org, year, validation) if validation.by_token else None
+                tokens += [token] if token else []
+                validations.append((org, year, validation, token))
+        tokens += self._spare_tokens()
         ValidationToken.objects.bulk_create(tokens, batch_size=self.batch)
         rows = OrganisationValidation.objects.bulk_create(
-            (self._validation(org, token) for org, token in validations), batch_size=self.batch
+            (self._validation(*row) for row in validations), batch_size=self.batch
         )
         return len(tokens) + len(rows)
 
-    def _validation(self, org: OrgPlan, token) -> OrganisationValidation:
-        validated = org.validation == "validated"
+    def _token(self, org: OrgPlan, year: int, validation: ValidationPlan) -> ValidationToken:
+        code = org.country.code
+        issued = validation.validated_at - (validation.validated_at - org.created_at) / 50
+        return ValidationToken(
+            country_programme=self.by_year[year][2][code],
+            code=validation.token_code,
+            issued_by_id=self.manager[code],
+            issued_to_email=org.owner.email,
+            issued_at=issued,
+            redeemed_by_id=self.org_ids[id(org)],
+            redeemed_at=validation.validated_at,
+        )
+
+    def _spare_tokens(self) -> list[ValidationToken]:
+        """Unredeemed tokens of the open call, issued at the start of the day the demo is built
+        for: they mark that day (``built_for``)."""
+        marker = datetime.combine(self.plan.built_for, clock(0), data.BRUSSELS)
+        edition = self.plan.editions[-1]
+        return [
+            ValidationToken(
+                country_programme=self.by_year[edition.fields["year"]][2][code],
+                code=token_code,
+                issued_by_id=self.manager[code],
+                issued_to_email=email,
+                issued_at=marker,
+            )
+            for code, token_code, email in edition.spare_tokens
+        ]
+
+    def _validation(self, org: OrgPlan, year: int, v: ValidationPlan, token):
+        validated = v.status == "validated"
         method = OrganisationValidation.Method
+        # Carried over from an earlier edition: nobody checked again.
+        decider = self.manager[org.country.code] if validated and not v.carried_over else None
         return OrganisationValidation(
             organisation_id=self.org_ids[id(org)],
-            edition=self.edition,
-            status=org.validation,
+            edition=self.by_year[year][0],
+            status=v.status,
             method=method.TOKEN if token else method.MANUAL,
             token=token,
-            decided_by_id=self.manager[org.country.code] if validated else None,
-            decided_at=org.validated_at if validated else None,
-            created_at=token.issued_at if token else org.validated_at,
+            decided_by_id=decider,
+            decided_at=v.validated_at if validated else None,
+            created_at=token.issued_at if token else v.validated_at,
         )
 
     # --- proposals and what hangs from them -----------------------------------------------------
 
-    def _proposals(self) -> None:
+    def _proposals(self, edition: EditionPlan) -> None:
         self.proposal_type = ContentType.objects.get_for_model(Proposal)
         names = [gettext_noop("proposals"), gettext_noop("focus groups and languages"),
                  gettext_noop("budget lines"), gettext_noop("reviews and scores"),
@@ -383,14 +426,14 @@ class DemoBuilder:
                  gettext_noop("audit entries")]  # fmt: skip
         totals = dict.fromkeys(names, 0)
         seconds = dict.fromkeys(names, 0.0)
-        for chunk in batched(self.plan.proposals, self.batch):
+        for chunk in batched(edition.proposals, self.batch):
             for name, rows in self._write_chunk(chunk, seconds):
                 totals[name] += rows
+        self.progress.write(edition.fields["name"])
         for name in names:
             self.progress.write(
                 f"  {_(name):<28} {totals[name]:>9,} {_('rows')} {seconds[name]:7.2f} s"
             )
-        self.counts = totals
 
     def _write_chunk(self, chunk: list[ProposalPlan], seconds: dict[str, float]):
         steps = [
@@ -542,8 +585,9 @@ class DemoBuilder:
         """The public fields, mapped by the same function the approval service uses."""
         if p.status == "cancelled":
             status, updated = Event.Status.CANCELLED, p.closed_at
-        elif p.report:
-            status, updated = Event.Status.HELD, p.report.submitted_at
+        elif p.report and p.report.accepted_at:
+            # Accepting the report marks the event held (events.reports.accept_report).
+            status, updated = Event.Status.HELD, p.report.accepted_at
         else:
             status, updated = Event.Status.SCHEDULED, p.decided_at
         fields = public_event_fields(
@@ -567,7 +611,7 @@ class DemoBuilder:
                 went_well=p.report.went_well,
                 went_badly=p.report.went_badly,
                 created_at=p.report.created_at,
-                updated_at=p.report.accepted_at or p.report.submitted_at,
+                updated_at=p.report.accepted_at or p.report.submitted_at or p.report.created_at,
                 submitted_at=p.report.submitted_at,
                 accepted_at=p.report.accepted_at,
             )
@@ -627,7 +671,7 @@ def model_counts() -> dict[str, int]:
 def reserved_mismatches() -> list[str]:
     """Country programmes whose reserved sum differs from their active grants' amounts."""
     active = Sum("grants__amount", filter=Q(grants__status=Grant.Status.ACTIVE), default=0)
-    programmes = CountryProgramme.objects.filter(edition__code=data.EDITION["code"])
+    programmes = CountryProgramme.objects.filter(edition__in=demo_editions())
     return [
         str(p.country.code)
         for p in programmes.annotate(active=active)

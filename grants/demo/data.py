@@ -1,31 +1,86 @@
-"""Reference data of the demo: the 2024 edition, its 13 countries, partners and lookup rows.
+"""Reference data of the demo: its yearly calendar, 13 countries, partners and lookup rows.
 
 Sources: shared reference countries.md (languages, currencies, legal forms) and the programme's
 rules (windows, minimums). Partner names other than the four named in countries.md are invented.
 Stored as data, not gettext strings: these rows are content an admin edits, like real records.
+The calendar holds months and days only: the demo is built around the day it runs.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 # Every demo person and demo record's e-mail lives under this domain: it marks what --reset removes.
 DEMO_DOMAIN = "demo.meetandcode.eu"
-SEED = 2024
+SEED = 1700  # a constant: the same day gives the same rows, whatever the year
+BRUSSELS = ZoneInfo("Europe/Brussels")
 
-EDITION = {
-    "name": "Meet and Code 2024",
-    "year": 2024,
-    "code": "MC24",
-    "applications_open": date(2024, 5, 1),
-    "application_deadline": datetime(2024, 9, 30, 23, 59, tzinfo=ZoneInfo("Europe/Brussels")),
-    "event_start": date(2024, 6, 17),
-    "event_end": date(2024, 10, 31),
-    "max_grant": Decimal("500.00"),
-    "min_age": 8,
-    "max_age": 24,
+# A rolling call: edition Y's call opens on 1 October of Y-1, the day after edition Y-1's deadline
+# (30 September of Y-1, 23:59 in Brussels), so on any day of the year one call takes proposals.
+CALENDAR = {
+    "call_opens": (10, 1),  # of the year before the edition's
+    "deadline": (9, 30),  # 23:59 Brussels time
+    "events_from": (6, 17),
+    "events_until": (10, 31),
 }
+EDITION_RULES = {"max_grant": Decimal("500.00"), "min_age": 8, "max_age": 24}
+# The editions the demo holds, by their place relative to the open call's (0), and their full size
+# in proposals (--proposals is split in these proportions; the open call's by how far it has run).
+EDITION_SIZES = {-2: 900, -1: 1400, 0: 1000}
+# How busy each month of a call is (proposals created), from October to September.
+CALL_MONTH_WEIGHTS = {10: 0.3, 11: 0.3, 12: 0.25, 1: 0.35, 2: 0.45, 3: 0.7, 4: 1.1, 5: 1.5,
+                      6: 1.6, 7: 1.3, 8: 1.0, 9: 1.4}  # fmt: skip
+# Countries whose partner keeps an organisation validated in later editions; the rest check again.
+STAY_VALIDATED = ("LU", "BE")
+
+
+def open_call_year(today: date) -> int:
+    """The year of the edition whose call is open on ``today``."""
+    month, day = CALENDAR["call_opens"]
+    return today.year + 1 if (today.month, today.day) >= (month, day) else today.year
+
+
+def edition(year: int) -> dict:
+    """The fields of the Edition of ``year``, from the calendar."""
+    open_month, open_day = CALENDAR["call_opens"]
+    return {
+        "name": f"Meet and Code {year}",
+        "year": year,
+        "code": f"MC{year % 100:02d}",
+        "applications_open": date(year - 1, open_month, open_day),
+        "application_deadline": datetime.combine(
+            date(year, *CALENDAR["deadline"]), time(23, 59), BRUSSELS
+        ),
+        "event_start": date(year, *CALENDAR["events_from"]),
+        "event_end": date(year, *CALENDAR["events_until"]),
+        **EDITION_RULES,
+    }
+
+
+def demo_editions(today: date) -> list[dict]:
+    """The editions the demo holds on ``today``, oldest first: the open call's and two before."""
+    year = open_call_year(today)
+    return [edition(year + offset) for offset in sorted(EDITION_SIZES)]
+
+
+def call_progress(today: date) -> float:
+    """How much of the open call's proposals have come in by ``today`` (0 to 1)."""
+    current = edition(open_call_year(today))
+    day, done, total = current["applications_open"], 0.0, 0.0
+    while day <= current["application_deadline"].date():
+        weight = CALL_MONTH_WEIGHTS[day.month]
+        total += weight
+        done += weight if day < today else 0
+        day += timedelta(days=1)
+    return done / total
+
+
+def edition_weights(today: date) -> dict[int, float]:
+    """How to split the proposals between the editions (by offset) on ``today``: full sizes, the
+    open call's by how far it has run."""
+    return {**EDITION_SIZES, 0: EDITION_SIZES[0] * call_progress(today)}
+
 
 LANGUAGES = {
     "en": "English",
@@ -154,7 +209,7 @@ class CountrySpec:
     code: str
     share: float  # of organisations and proposals
     currency: str
-    rate: Decimal  # local units per EUR, 2024 averages rounded
+    rate: Decimal  # local units per EUR, recent averages rounded
     max_grant: Decimal
     round_to: int  # amounts in local currency are multiples of this
     timezone: str
@@ -451,7 +506,8 @@ STATE_WEIGHTS = {
     "changes_requested": 4.0,
     "cancelled": 2.5,
 }
-# The demo applicant's own proposals: every state, and approved events with and without reports.
+# The demo applicant's own proposals in the open call's edition (states the day allows: a
+# decision needs a proposal sent some weeks before, a report an event that is over).
 DEMO_APPLICANT_PROPOSALS = [
     ("approved", "accepted"),
     ("approved", "submitted"),
@@ -462,6 +518,15 @@ DEMO_APPLICANT_PROPOSALS = [
     ("rejected", None),
     ("withdrawn", None),
     ("cancelled", None),
+]
+# Proposals of other organisations waiting in the open call for SOCIALware, the demo reviewer's
+# and manager's partner, whatever the day: their queue always has work.
+DEMO_QUEUE = {"LU": 3, "BE": 3}
+# ... and in each earlier edition: events held and reported, one idea turned down.
+DEMO_APPLICANT_PAST_PROPOSALS = [
+    ("approved", "accepted"),
+    ("approved", "accepted"),
+    ("rejected", None),
 ]
 FORMAT_WEIGHTS = {
     "workshop": 40,

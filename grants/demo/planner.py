@@ -1,10 +1,12 @@
-"""Decide every demo row in memory, from one seeded random generator and fixed dates.
+"""Decide every demo row in memory, from one seeded random generator and the day it is built for.
 
 Nothing here touches the database: the builder writes what the plan says. Keeping the two apart
-makes the data deterministic (same seed, same rows, whatever day it runs) and lets the builder
-write in bulk.
+makes the data deterministic (same seed and day, same rows) and lets the builder write in bulk.
+The day decides which editions the demo holds and how far each has come: nothing is dated after
+it except event dates, windows and deadlines.
 """
 
+import bisect
 import random
 import string
 from dataclasses import dataclass, field
@@ -18,12 +20,15 @@ from schwifty import IBAN
 from . import data, texts
 from .places import Town, towns_by_country
 
-ORGANISATIONS_PER_PROPOSAL = 150 / 1700  # the 2024 edition: about 150 organisations, 1,700 ideas
+# About 180 organisations over three editions of 900 to 1,400 proposals; most come back each year.
+ORGANISATIONS_PER_PROPOSAL = 180 / 3300
 MIN_ORGANISATIONS_PER_COUNTRY = 2
 REQUESTED_VALIDATION_SHARE = 0.05  # organisations still waiting for their partner's check
 REPORTED_SHARE = 0.88  # approved events whose organisation has reported
-ACCEPTED_SHARE = 0.82  # of those reports, accepted by the partner (the rest wait)
+ACCEPTED_SHARE = 0.92  # of those reports, accepted by the partner (the rest wait)
 BUDGET_HEADROOM = Decimal("1.08")  # budgets a little above what the approved grants reserve
+DECIDED_AFTER = timedelta(days=14)  # partners decide on proposals sent at least this long ago
+REVIEWED_STATES = ("approved", "cancelled", "rejected", "changes_requested")
 UTC = ZoneInfo("UTC")
 
 
@@ -53,12 +58,22 @@ class OrgPlan:
     owner: Person
     member: Person | None
     created_at: datetime
-    validation: str  # validated or requested
-    by_token: bool
-    validated_at: datetime
-    token_code: str
+    validations: dict[int, "ValidationPlan"]  # edition year -> its validation
     language: str
     activity: float
+
+    @property
+    def updated_at(self) -> datetime:
+        return max([v.validated_at for v in self.validations.values()] + [self.created_at])
+
+
+@dataclass(slots=True)
+class ValidationPlan:
+    status: str  # validated or requested
+    by_token: bool
+    validated_at: datetime  # when the partner validated it, or when it asked for the check
+    token_code: str
+    carried_over: bool = False  # validated in an earlier edition, and its country keeps that
 
 
 @dataclass(slots=True)
@@ -69,7 +84,7 @@ class ReportPlan:
     went_well: str
     went_badly: str
     created_at: datetime
-    submitted_at: datetime
+    submitted_at: datetime | None
     accepted_at: datetime | None
 
 
@@ -112,39 +127,77 @@ class ProposalPlan:
 
 
 @dataclass
-class Plan:
-    staff: dict[str, dict[str, Person]]  # partner key -> role -> person
-    programme: Person
-    organisations: list[OrgPlan]
+class EditionPlan:
+    fields: dict  # the Edition's fields (data.edition)
     proposals: list[ProposalPlan]
     budgets: dict[str, Decimal]
     reserved: dict[str, Decimal]
-    spare_tokens: list[tuple[str, str, str]]  # country, code, issued to
+    spare_tokens: list[tuple[str, str, str]]  # country, code, issued to (the open call only)
+
+
+@dataclass
+class Plan:
+    built_for: date
+    staff: dict[str, dict[str, Person]]  # partner key -> role -> person
+    programme: Person
+    organisations: list[OrgPlan]
+    editions: list[EditionPlan]  # oldest first; the last one's call is open
+
+    @property
+    def proposals(self) -> list[ProposalPlan]:
+        return [p for edition in self.editions for p in edition.proposals]
+
+
+def edition_sizes(today: date, proposals: int | None) -> list[int]:
+    """Proposals per demo edition, oldest first: ``proposals`` in all (default: full sizes), split
+    as data.edition_weights says for ``today``."""
+    weights = data.edition_weights(today)
+    total = round(sum(weights.values())) if proposals is None else proposals
+    counts = _allocate(total, {str(offset): weight for offset, weight in weights.items()})
+    return [counts[str(offset)] for offset in sorted(weights)]
 
 
 class Planner:
-    """Plans the 2024 edition for ``proposals`` proposals, deterministically from ``seed``."""
+    """Plans the demo editions around ``today`` for ``proposals`` proposals in all (default: their
+    full sizes), deterministically from ``seed``."""
 
-    def __init__(self, proposals: int, seed: int = data.SEED):
+    def __init__(self, proposals: int | None, today: date, seed: int = data.SEED):
         self.rng = random.Random(seed)
-        self.target = proposals
+        self.today = today
+        # Nothing is dated after the start of the day (Brussels time): the demo is never ahead.
+        self.now = datetime.combine(today, time(0), data.BRUSSELS)
+        self.editions = data.demo_editions(today)
+        self.sizes = edition_sizes(today, proposals)
+        self.target = sum(self.sizes)
         self.towns = towns_by_country(tuple(spec.code for spec in data.COUNTRIES))
         self.people = 0
         self.used_registrations: set[tuple[str, str]] = set()
         self.used_names: set[str] = set()
         self.used_tokens: set[str] = set()
-        self.event_days = _event_days()
+        self.budgets: dict[str, Decimal] = {}
 
     def plan(self) -> Plan:
         staff, programme = self._staff()
         organisations = self._organisations()
-        proposals = self._proposals(organisations)
+        editions = [
+            self._edition(fields, size, organisations)
+            for fields, size in zip(self.editions, self.sizes, strict=True)
+        ]
+        return Plan(self.today, staff, programme, organisations, editions)
+
+    def _edition(self, fields: dict, size: int, organisations: list[OrgPlan]) -> EditionPlan:
+        self.edition, self.open_call = fields, fields is self.editions[-1]
+        self.event_days, self.call_days = _event_days(fields), _call_days(fields)
+        proposals = self._proposals(organisations, size)
         proposals.sort(key=lambda p: (p.created_at, p.org.registration))
         reserved = self._number_grants(proposals)
-        budgets = {code: self._budget(code, amount) for code, amount in reserved.items()}
-        return Plan(
-            staff, programme, organisations, proposals, budgets, reserved, self._spare_tokens()
-        )
+        # An open call's budget is set for the whole year: never below the year before's.
+        self.budgets = {
+            code: max(self._budget(code, amount), self.budgets.get(code, Decimal(0)))
+            for code, amount in reserved.items()
+        }
+        spare = self._spare_tokens() if self.open_call else []
+        return EditionPlan(fields, proposals, self.budgets, reserved, spare)
 
     # --- people -------------------------------------------------------------------------------
 
@@ -157,7 +210,8 @@ class Planner:
         if not email:
             local = f"{_ascii(first)}.{_ascii(last)}.{self.people:05d}"
             email = f"{local}@{data.DEMO_DOMAIN}"
-        joined = _at(date(2023, 1, 9), 9) + timedelta(minutes=self.rng.randrange(0, 480 * 24 * 60))
+        since = _at(self.editions[0]["applications_open"], 9) - timedelta(days=365)
+        joined = since + timedelta(minutes=self.rng.randrange(0, 480 * 24 * 60))
         language = spec.text_languages[0][0]
         return Person(email, first, last, language, joined)
 
@@ -206,16 +260,14 @@ class Planner:
             spec, data.DEMO_LOGINS["applicant"] if demo else "", ("Léa", "Schmit") if demo else None
         )
         member = self._person(spec) if rng.random() < 0.3 else None
-        created = _at(date(2019, 1, 7), 10) + timedelta(days=rng.randrange(0, 1920))
-        requested = not first and rng.random() < REQUESTED_VALIDATION_SHARE
-        by_token = not requested and rng.random() < 0.6
-        # When the partner validated it, or when it asked for the check it still waits for.
-        validated_at = _at(date(2024, 4, 15), 9) + _minutes(rng, 25 * 1440)
+        span = range(len(self.editions)) if first else self._span()
+        joined = _at(self.editions[span[0]]["applications_open"], 10)
+        created = joined - timedelta(days=rng.randrange(20, 1900))
         language = _pick_weighted(rng, spec.text_languages)
         owner.language, owner.joined = language, created
         if member:
             member.language = language
-            member.joined = created + _minutes(rng, 400 * 1440)
+            member.joined = min(created + _minutes(rng, 400 * 1440), self.now - timedelta(days=1))
         return OrgPlan(
             country=spec,
             legal_form=legal_form,
@@ -232,13 +284,40 @@ class Planner:
             owner=owner,
             member=member,
             created_at=created,
-            validation="requested" if requested else "validated",
-            by_token=by_token,
-            validated_at=validated_at,
-            token_code=self._token() if by_token else "",
+            validations=self._validations(spec, span, first=first),
             language=language,
             activity=rng.lognormvariate(0, 0.6),
         )
+
+    def _span(self) -> range:
+        """The editions (indexes) an organisation takes part in: most come back every year."""
+        rng, last = self.rng, len(self.editions) - 1
+        start = _pick_weighted(rng, ((0, 80), (1, 12), (2, 8)))
+        end = last if rng.random() < 0.9 else rng.randint(start, last)
+        return range(start, end + 1)
+
+    def _validations(self, spec, span: range, *, first: bool) -> dict[int, ValidationPlan]:
+        """One per edition: by token or a manual check, or carried over where the country keeps
+        returning organisations validated; a few still wait for their partner's check."""
+        rng, validations = self.rng, {}
+        for index in span:
+            opens = datetime.combine(self.editions[index]["applications_open"], time(0), UTC)
+            if index > span[0] and spec.code in data.STAY_VALIDATED:
+                when, carried, requested, by_token = opens, True, False, False
+            else:
+                when, carried = opens + _minutes(rng, 40 * 1440, 8 * 60), False
+                requested = not first and rng.random() < REQUESTED_VALIDATION_SHARE
+                by_token = not requested and rng.random() < 0.6
+            if when >= self.now:
+                when = self.now - _minutes(rng, 600, 5)
+            validations[self.editions[index]["year"]] = ValidationPlan(
+                status="requested" if requested else "validated",
+                by_token=by_token,
+                validated_at=when,
+                token_code=self._token(self.editions[index]["code"]) if by_token else "",
+                carried_over=carried,
+            )
+        return validations
 
     def _org_name(self, spec, legal_form, town: Town) -> str:
         for attempt in range(20):
@@ -258,10 +337,10 @@ class Planner:
                 self.used_registrations.add((spec.code, number))
                 return number
 
-    def _token(self) -> str:
+    def _token(self, prefix: str) -> str:
         alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed by hand
         while True:
-            code = "MC24-" + "".join(self.rng.choices(alphabet, k=10))
+            code = f"{prefix}-" + "".join(self.rng.choices(alphabet, k=10))
             if code not in self.used_tokens:
                 self.used_tokens.add(code)
                 return code
@@ -269,27 +348,54 @@ class Planner:
     def _spare_tokens(self) -> list[tuple[str, str, str]]:
         """Tokens a partner issued that nobody redeemed yet: two per country."""
         return [
-            (spec.code, self._token(), f"contact{n}.{spec.code.lower()}@{data.DEMO_DOMAIN}")
+            (
+                spec.code,
+                self._token(self.edition["code"]),
+                f"contact{n}.{spec.code.lower()}@{data.DEMO_DOMAIN}",
+            )
             for spec in data.COUNTRIES
             for n in (1, 2)
         ]
 
     # --- proposals ----------------------------------------------------------------------------
 
-    def _proposals(self, organisations: list[OrgPlan]) -> list[ProposalPlan]:
+    def _proposals(self, organisations: list[OrgPlan], size: int) -> list[ProposalPlan]:
+        year = self.edition["year"]
         demo_org = next(o for o in organisations if o.owner.email == data.DEMO_LOGINS["applicant"])
         plans = [
-            self._proposal(demo_org, state, report)
-            for state, report in data.DEMO_APPLICANT_PROPOSALS
+            self._proposal(demo_org, state, report, demo=True)
+            for state, report in self._demo_applicant_states()[:size]
         ]
-        active = [o for o in organisations if o.validation == "validated"]
+        active = [
+            o
+            for o in organisations
+            if year in o.validations and o.validations[year].status == "validated"
+        ]
+        if self.open_call and plans:
+            plans += self._queue(active, size - len(plans))
         weights = self._org_weights(active)
         states, state_weights = zip(*data.STATE_WEIGHTS.items(), strict=True)
-        for _ in range(max(self.target - len(plans), 0)):
+        for _ in range(max(size - len(plans), 0)):
             org = self.rng.choices(active, cum_weights=weights, k=1)[0]
             state = self.rng.choices(states, weights=state_weights, k=1)[0]
             plans.append(self._proposal(org, state, "random"))
         return plans
+
+    def _queue(self, active: list[OrgPlan], room: int) -> list[ProposalPlan]:
+        """Proposals waiting for the demo partner's decision (data.DEMO_QUEUE)."""
+        demo = data.DEMO_LOGINS["applicant"]
+        plans = []
+        for code, count in data.DEMO_QUEUE.items():
+            orgs = [o for o in active if o.country.code == code and o.owner.email != demo]
+            for _ in range(count if orgs else 0):
+                plans.append(self._proposal(self.rng.choice(orgs), "submitted", None))
+        return plans[: max(room, 0)]
+
+    def _demo_applicant_states(self) -> list[tuple[str, str | None]]:
+        if not self.open_call:
+            return data.DEMO_APPLICANT_PAST_PROPOSALS
+        # On the call's first day nothing can have been written for it yet.
+        return data.DEMO_APPLICANT_PROPOSALS if self.call_days[0][0] < self.today else []
 
     def _org_weights(self, active: list[OrgPlan]) -> list[float]:
         per_country: dict[str, float] = {}
@@ -301,14 +407,16 @@ class Planner:
             cum.append(total)
         return cum
 
-    def _proposal(self, org: OrgPlan, state: str, report: str | None) -> ProposalPlan:
+    def _proposal(
+        self, org: OrgPlan, state: str, report: str | None, *, demo: bool = False
+    ) -> ProposalPlan:
         rng, spec = self.rng, org.country
         language = _pick_weighted(rng, spec.text_languages)
         words = texts.TEXTS[language]
         fmt = _pick_weighted(rng, data.FORMAT_WEIGHTS.items())
         age_min, age_max = rng.choice(data.AGE_RANGES)
         focus = _sample_weighted(rng, data.FOCUS_WEIGHTS, rng.choice((1, 1, 2, 2, 2, 3)))
-        starts_at, ends_at, duration = self._when(spec, fmt)
+        starts_at, ends_at, duration = self._when(spec, fmt, self._wanted_days(demo, report))
         delivery = _pick_weighted(rng, (("in_person", 85), ("hybrid", 8), ("online", 7)))
         town = org.town if rng.random() < 0.5 else self.towns[spec.code].pick(rng)
         requested = self._requested(spec)
@@ -339,14 +447,22 @@ class Planner:
             updated_at=starts_at,
         )
         self._write_texts(plan, words)
-        self._history(plan)
-        if state in ("approved", "cancelled"):
+        self._history(plan, settled=demo and state not in ("draft", "submitted"))
+        if plan.status in ("approved", "cancelled"):
             plan.grant_amount = self._grant_amount(spec, requested)
-        if state in ("approved", "cancelled", "rejected", "changes_requested"):
+        if plan.status in REVIEWED_STATES or plan.reviewed_at:
             self._review(plan)
-        if state == "approved":
+        if plan.status == "approved":
             self._report(plan, report)
         return plan
+
+    def _wanted_days(self, demo: bool, report: str | None) -> tuple[date, date] | None:
+        """The demo applicant's events: reported ones well past, unreported ones still to come."""
+        if not demo:
+            return None
+        if report:
+            return (date.min, self.today - timedelta(days=40))
+        return (self.today + timedelta(days=7), date.max)
 
     def _write_texts(self, plan: ProposalPlan, words: dict) -> None:
         rng = self.rng
@@ -372,15 +488,24 @@ class Planner:
             ]
         )
 
-    def _when(self, spec, fmt: str) -> tuple[datetime, datetime, int]:
+    def _event_day(self, wanted: tuple[date, date] | None) -> date:
+        days, cum = self.event_days
+        if wanted:
+            chosen = [i for i, day in enumerate(days) if wanted[0] <= day <= wanted[1]]
+            if chosen:  # else the day allows no such event: any day
+                return days[self.rng.choice(chosen)]
+        return self.rng.choices(days, cum_weights=cum, k=1)[0]
+
+    def _when(self, spec, fmt: str, wanted=None) -> tuple[datetime, datetime, int]:
         """Start, end and net minutes of an event inside the edition's window."""
         rng, tz = self.rng, ZoneInfo(spec.timezone)
-        day = rng.choices(self.event_days[0], cum_weights=self.event_days[1], k=1)[0]
-        last_day = data.EDITION["event_end"]
+        day = self._event_day(wanted)
+        last_day = self.edition["event_end"]
         hour = rng.choice((9, 10, 10, 13, 14, 14, 15, 16))
         if fmt == "coding_night":
             hour = 18
-        start = datetime.combine(day, time(hour, rng.choice((0, 0, 30))), tz)
+        minute = 0 if fmt == "coding_night" else rng.choice((0, 0, 30))  # over by midnight
+        start = datetime.combine(day, time(hour, minute), tz)
         if fmt == "hackathon" and day < last_day and rng.random() < 0.5:
             start = datetime.combine(day, time(9, 0), tz)
             end = datetime.combine(day + timedelta(days=1), time(17, 0), tz)
@@ -447,35 +572,65 @@ class Planner:
 
     # --- history: when things happened --------------------------------------------------------
 
-    def _history(self, plan: ProposalPlan) -> None:
+    def _history(self, plan: ProposalPlan, *, settled: bool = False) -> None:
+        """When it was written, sent, decided, closed: all before the day the demo is built for;
+        an open call's proposals sent in the last weeks still wait for their decision (unless
+        ``settled``, when the day allows: the demo applicant's)."""
         rng, start = self.rng, plan.starts_at
-        edition = data.EDITION
-        earliest = max(_at(date(2024, 5, 13), 8), start - timedelta(days=75))
-        latest = min(edition["application_deadline"], start - timedelta(days=10))
-        submitted = earliest + (latest - earliest) * rng.random()
-        created = max(
-            _at(edition["applications_open"], 8), submitted - _minutes(rng, 10 * 1440, 60)
-        )
-        plan.created_at = plan.updated_at = created
+        opens = _at(self.edition["applications_open"], 7)
+        limit = min(self.now, self.edition["application_deadline"], start - timedelta(days=10))
+        if settled and self.now - opens > DECIDED_AFTER * 2:
+            limit = min(limit, self.now - DECIDED_AFTER * 1.5)
+        submitted = self._call_moment(opens, limit)
+        plan.created_at = plan.updated_at = max(opens, submitted - _minutes(rng, 10 * 1440, 60))
         if plan.status == "draft" or (plan.status == "withdrawn" and rng.random() < 0.4):
-            plan.updated_at = created + _minutes(rng, 5 * 1440)
+            plan.updated_at = self._clip(plan.created_at, plan.created_at + _minutes(rng, 5 * 1440))
             if plan.status == "withdrawn":
                 plan.closed_at = plan.updated_at
             return
         plan.submitted_at = plan.updated_at = submitted
-        if plan.status == "submitted":
-            return
         if plan.status == "withdrawn":
-            plan.closed_at = plan.updated_at = submitted + _minutes(rng, 8 * 1440, 60)
-            return
-        # Submitted at least ten days before the event; partners decide within three weeks.
-        room = start - timedelta(days=1) - submitted
+            plan.closed_at = plan.updated_at = self._clip(
+                submitted, submitted + _minutes(rng, 8 * 1440, 60)
+            )
+        elif plan.status != "submitted" and self.now - submitted < DECIDED_AFTER:
+            plan.status = "submitted"
+        if plan.status == "submitted":
+            self._maybe_in_review(plan)
+        elif plan.status != "withdrawn":
+            self._decide(plan)
+
+    def _call_moment(self, opens: datetime, limit: datetime) -> datetime:
+        """A moment of the call before ``limit``, on a day as busy as the call's months say."""
+        days, cum = self.call_days
+        count = bisect.bisect_left(days, limit.date())
+        moment = opens
+        if count:
+            index = bisect.bisect_left(cum, self.rng.random() * cum[count - 1])
+            moment = _at(days[index], 7) + _minutes(self.rng, 14 * 60)
+        return moment if moment < limit else limit - _minutes(self.rng, 300, 30)
+
+    def _clip(self, since: datetime, moment: datetime) -> datetime:
+        """``moment``, or a moment between ``since`` and now when it would lie ahead."""
+        return moment if moment < self.now else since + (self.now - since) * self.rng.random()
+
+    def _maybe_in_review(self, plan: ProposalPlan) -> None:
+        """In the open call, half the waiting proposals have a review but no decision yet."""
+        if self.open_call and self.rng.random() < 0.5:
+            plan.reviewed_at = plan.submitted_at + (self.now - plan.submitted_at) * 0.6
+
+    def _decide(self, plan: ProposalPlan) -> None:
+        """Partners decide within three weeks, before the event and before now."""
+        rng, submitted, start = self.rng, plan.submitted_at, plan.starts_at
+        room = min(start - timedelta(days=1), self.now) - submitted
         plan.decided_at = submitted + min(room * 0.9, timedelta(days=rng.uniform(3, 21)))
         plan.reviewed_at = submitted + (plan.decided_at - submitted) * 0.6
         plan.updated_at = plan.decided_at
         if plan.status == "cancelled":
-            rest = max(start - plan.decided_at - timedelta(hours=2), timedelta(hours=1))
-            plan.closed_at = plan.updated_at = plan.decided_at + rest * rng.random()
+            end = min(start, self.now) - timedelta(hours=2)
+            rest = max(end - plan.decided_at, timedelta(hours=1))
+            closed = self._clip(plan.decided_at, plan.decided_at + rest * rng.random())
+            plan.closed_at = plan.updated_at = closed
 
     def _review(self, plan: ProposalPlan) -> None:
         low, high, kind = {
@@ -483,37 +638,49 @@ class Planner:
             "cancelled": (3, 5, "good"),
             "changes_requested": (2, 4, "changes"),
             "rejected": (1, 3, "weak"),
+            "submitted": (2, 5, "good"),
         }[plan.status]
         plan.scores = [self.rng.randint(low, high) for _ in data.CRITERIA]
         plan.review_comment = self.rng.choice(texts.REVIEW_COMMENTS[kind])
 
     def _report(self, plan: ProposalPlan, kind: str | None) -> None:
+        """Reports on events that are over: most sent two days after, then accepted; recent ones
+        may still be drafts or missing; a few never come (overdue)."""
         rng = self.rng
         if kind == "random":
             if rng.random() >= REPORTED_SHARE:
                 return
             kind = "accepted" if rng.random() < ACCEPTED_SHARE else "submitted"
-        if kind is None:
+        if kind is None or plan.ends_at >= self.now:
             return
         delay = _minutes(rng, 46 * 60, 120) if rng.random() < 0.9 else _minutes(rng, 10 * 1440)
-        submitted = plan.ends_at + delay
-        words = texts.TEXTS[plan.language]
-        plan.report = ReportPlan(
+        created, submitted = plan.ends_at + delay * 0.5, plan.ends_at + delay
+        accepted = submitted + _minutes(rng, 19 * 1440, 2 * 1440) if kind == "accepted" else None
+        if submitted >= self.now:
+            if created >= self.now or rng.random() < 0.4:
+                return
+            kind, submitted = "draft", None
+        if accepted and accepted >= self.now:
+            kind, accepted = "submitted", None
+        plan.report = self._report_plan(plan, kind, created, submitted, accepted)
+
+    def _report_plan(self, plan: ProposalPlan, kind: str, created, submitted, accepted):
+        words, rng = texts.TEXTS[plan.language], self.rng
+        report = ReportPlan(
             status=kind,
             numbers=self._report_numbers(plan),
             only_possible=rng.random() < 0.68,
             went_well=rng.choice(words["well"]),
             went_badly=rng.choice(words["badly"]),
-            created_at=plan.ends_at + delay * 0.5,
+            created_at=created,
             submitted_at=submitted,
-            accepted_at=submitted + _minutes(rng, 19 * 1440, 2 * 1440)
-            if kind == "accepted"
-            else None,
+            accepted_at=accepted,
         )
         plan.lines = [
             (category, text, amount, self._actual(amount, plan.org.country.round_to))
             for category, text, amount, _ in plan.lines
         ]
+        return report
 
     def _actual(self, amount: Decimal, unit: int) -> Decimal:
         if self.rng.random() < 0.7:
@@ -568,11 +735,14 @@ class Planner:
         return reserved
 
     def _paid_on(self, plan: ProposalPlan) -> date | None:
+        """Paid a few days after approval or after the accepted report, if that day is past."""
         if plan.org.country.payment_timing == "before_event":
-            return (plan.decided_at + timedelta(days=self.rng.randint(3, 10))).date()
-        if plan.report and plan.report.accepted_at:
-            return (plan.report.accepted_at + timedelta(days=self.rng.randint(5, 15))).date()
-        return None
+            paid = (plan.decided_at + timedelta(days=self.rng.randint(3, 10))).date()
+        elif plan.report and plan.report.accepted_at:
+            paid = (plan.report.accepted_at + timedelta(days=self.rng.randint(5, 15))).date()
+        else:
+            return None
+        return paid if paid < self.today else None
 
     def _budget(self, code: str, reserved: Decimal) -> Decimal:
         spec = data.COUNTRY_BY_CODE[code]
@@ -592,10 +762,22 @@ def _minutes(rng: random.Random, spread: int, least: int = 0) -> timedelta:
     return timedelta(minutes=least + rng.randrange(0, max(spread, 1)))
 
 
-def _event_days() -> tuple[list[date], list[float]]:
+def _call_days(edition: dict) -> tuple[list[date], list[float]]:
+    """Days of the call with their cumulative weight (data.CALL_MONTH_WEIGHTS)."""
+    day, last = edition["applications_open"], edition["application_deadline"].date()
+    days, cum, total = [], [], 0.0
+    while day <= last:
+        total += data.CALL_MONTH_WEIGHTS[day.month]
+        days.append(day)
+        cum.append(total)
+        day += timedelta(days=1)
+    return days, cum
+
+
+def _event_days(edition: dict) -> tuple[list[date], list[float]]:
     """Days of the event window with their weight: busier after the summer holidays, busiest in
     EU Code Week (mid-October)."""
-    start, end = data.EDITION["event_start"], data.EDITION["event_end"]
+    start, end = edition["event_start"], edition["event_end"]
     month_weight = {6: 0.8, 7: 0.5, 8: 0.35, 9: 1.0, 10: 1.5}
     days, cum, total = [], [], 0.0
     day = start

@@ -1,10 +1,12 @@
-"""manage.py seed_demo: realistic demo data for the 2024 edition, and large sets for benchmarks."""
+"""manage.py seed_demo: realistic demo data around the day it runs; large sets for benchmarks."""
 
 import time
+from datetime import date
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -12,29 +14,42 @@ from grants.demo import data
 from grants.demo.builder import (
     DemoBuilder,
     Progress,
+    built_for,
     delete_demo_data,
     demo_data_exists,
     model_counts,
     reserved_mismatches,
 )
 from grants.demo.planner import Planner
-
-DEFAULT_PROPOSALS = 1700  # the size of the real 2024 edition
+from grants.models import Edition
 
 
 class Command(BaseCommand):
     help = gettext_lazy(
-        "Fill the database with the 2024 edition in its 13 countries: partners, organisations, "
-        "proposals in every state, grants, events on the map and reports. Deterministic; does "
-        "nothing when the demo data is already there (use --reset to build it again)."
+        "Fill the database with three editions of the programme around today in its 13 "
+        "countries: the one whose call is open and the two before, with partners, organisations, "
+        "proposals in every state, grants, events on the map and reports. Deterministic for a "
+        "given day; does nothing when the demo data is already there (use --reset to build it "
+        "again)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--proposals",
             type=int,
-            default=DEFAULT_PROPOSALS,
-            help=gettext_lazy("How many proposals (default %(default)s; 100000 for benchmarks)."),
+            default=None,
+            help=gettext_lazy(
+                "How many proposals in all editions (default: as many as the day implies, about "
+                "2,300 to 3,300; 100000 for benchmarks)."
+            ),
+        )
+        parser.add_argument(
+            "--today",
+            type=date.fromisoformat,
+            default=None,
+            help=gettext_lazy(
+                "Build the demo as it stands on this day, YYYY-MM-DD (default: today)."
+            ),
         )
         parser.add_argument(
             "--reset",
@@ -42,20 +57,13 @@ class Command(BaseCommand):
             help=gettext_lazy("Delete the demo data first, then build it again."),
         )
 
-    def handle(self, *args, proposals: int, reset: bool, **options):
-        if proposals < len(data.DEMO_APPLICANT_PROPOSALS):
-            raise CommandError(
-                _("Ask for at least %(n)d proposals.") % {"n": len(data.DEMO_APPLICANT_PROPOSALS)}
-            )
+    def handle(self, *args, proposals: int | None, today: date | None, reset: bool, **options):
+        today = today or timezone.localdate()
+        least = len(data.DEMO_APPLICANT_PROPOSALS)
+        if proposals is not None and proposals < least:
+            raise CommandError(_("Ask for at least %(n)d proposals.") % {"n": least})
         if not reset and demo_data_exists():
-            self.stdout.write(
-                _(
-                    "The demo data is already there (edition %(code)s or %(domain)s accounts): "
-                    "nothing to do. Run with --reset to delete it and build it again."
-                )
-                % {"code": data.EDITION["code"], "domain": data.DEMO_DOMAIN}
-            )
-            self._print_logins()
+            self._already_there(today)
             return
         started = time.monotonic()
         progress = Progress(self.stdout.write)
@@ -63,15 +71,57 @@ class Command(BaseCommand):
             if reset:
                 self.stdout.write(_("Deleting the demo data..."))
                 delete_demo_data(progress)
-            self.stdout.write(_("Planning %(n)s proposals...") % {"n": f"{proposals:,}"})
-            with progress.step(_("plan (in memory)")) as counter:
-                plan = Planner(proposals).plan()
-                counter["rows"] = len(plan.proposals)
+            plan = self._plan(proposals, today, progress)
+            self._check_years(plan)
             self.stdout.write(_("Writing..."))
             DemoBuilder(plan, progress).build()
             self._check()
         self._summary(time.monotonic() - started)
         self._print_logins()
+
+    def _plan(self, proposals: int | None, today: date, progress: Progress):
+        planner = Planner(proposals, today)
+        self.stdout.write(
+            _("Planning %(n)s proposals as on %(day)s...")
+            % {"n": f"{planner.target:,}", "day": today.isoformat()}
+        )
+        with progress.step(_("plan (in memory)")) as counter:
+            plan = planner.plan()
+            counter["rows"] = len(plan.proposals)
+        return plan
+
+    def _already_there(self, today: date) -> None:
+        self.stdout.write(
+            _(
+                "The demo data is already there (%(domain)s accounts): nothing to do. Run with "
+                "--reset to delete it and build it again."
+            )
+            % {"domain": data.DEMO_DOMAIN}
+        )
+        day = built_for()
+        if day and day < today:
+            self.stdout.write(
+                self.style.WARNING(
+                    _(
+                        "The demo data was built for %(day)s; to bring it to today, run: "
+                        "manage.py seed_demo --reset"
+                    )
+                    % {"day": day.isoformat()}
+                )
+            )
+        self._print_logins()
+
+    def _check_years(self, plan) -> None:
+        years = [edition.fields["year"] for edition in plan.editions]
+        taken = Edition.objects.filter(year__in=years).values_list("code", flat=True)
+        if taken:
+            raise CommandError(
+                _(
+                    "Editions that are not demo data already hold the years the demo needs "
+                    "(%(codes)s): use another database for the demo."
+                )
+                % {"codes": ", ".join(taken)}
+            )
 
     def _check(self) -> None:
         mismatched = reserved_mismatches()
