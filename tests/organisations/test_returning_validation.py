@@ -96,3 +96,20 @@ def test_a_returning_organisation_cannot_ask_for_a_check_it_does_not_need(editio
     with pytest.raises(services.DomainError, match="validated already"):
         services.request_manual_validation(organisation, current, actor=None)
     assert not organisation.validations.filter(edition=current).exists()
+
+
+def test_the_organisation_page_offers_no_code_form_to_a_returning_organisation(client, editions):
+    """Its owner reads that nothing more is needed, instead of a code form and a check button."""
+    from django.urls import reverse
+
+    from tests.factories import MembershipFactory
+
+    last, _current = editions
+    organisation = validated_in(last)
+    owner = MembershipFactory(organisation=organisation).user
+    client.force_login(owner)
+
+    page = client.get(reverse("organisations:detail", args=[organisation.pk])).content.decode()
+
+    assert "You need no new code and no new check for this edition" in page
+    assert reverse("organisations:redeem_token", args=[organisation.pk]) not in page
