@@ -12,6 +12,7 @@ from events.models import Proposal
 from organisations import audit
 from organisations.models import OrganisationValidation
 from organisations.privacy import log_staff_read
+from organisations.selectors import RETURNING, validation_facts
 
 from . import exports
 from .access import get_proposal_for, partner_required, visible_proposals
@@ -130,6 +131,11 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "changes": _what_changed(proposal),
     }
     context["budget_total"] = sum(line.amount for line in context["budget_lines"])
+    # Without a validation of its own for the edition, a returning organisation may still be
+    # validated by an earlier edition's (the country's setting): say which.
+    context["returning"] = context["validation"] is None and (
+        validation_facts(organisation, edition).standing == RETURNING
+    )
     return render(request, "grants/proposal.html", context)
 
 

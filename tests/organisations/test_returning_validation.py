@@ -113,3 +113,25 @@ def test_the_organisation_page_offers_no_code_form_to_a_returning_organisation(c
 
     assert "You need no new code and no new check for this edition" in page
     assert reverse("organisations:redeem_token", args=[organisation.pk]) not in page
+
+
+def test_the_partner_sees_a_returning_organisation_as_validated(client, editions, two_factor_login):
+    """No validation row for this edition, but Luxembourg keeps returning ones: the partner's
+    proposal page says it is validated by an earlier edition, not "not validated"."""
+    from django.urls import reverse
+
+    from organisations.models import PartnerStaff
+    from tests.factories import PartnerStaffFactory, ProposalFactory
+
+    last, current = editions
+    programme = CountryProgramme.objects.get(edition=current)
+    proposal = ProposalFactory(
+        organisation=validated_in(last), country_programme=programme, status="submitted"
+    )
+    manager = PartnerStaffFactory(partner=programme.partner, role=PartnerStaff.Role.MANAGER).user
+
+    url = reverse("grants:proposal", args=[proposal.pk])
+    page = two_factor_login(client, manager).get(url).content.decode()
+
+    assert "Validated in an earlier edition" in page
+    assert "Not validated for this edition" not in page
