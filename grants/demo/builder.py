@@ -278,7 +278,8 @@ class DemoBuilder:
         self.partner_of = partner_of
 
     def _programmes(self, edition: EditionPlan) -> None:
-        stay, again = CountryProgramme.ReturningOrganisations
+        returning = CountryProgramme.ReturningOrganisations
+        stay, again = returning.STAY_VALIDATED, returning.CHECK_AGAIN
         with self.progress.step(_("country programmes")) as counter:
             self.programmes = {}
             for spec in data.COUNTRIES:
@@ -361,6 +362,8 @@ class DemoBuilder:
         tokens, validations = [], []
         for org in plans:
             for year, validation in org.validations.items():
+                if validation.carried_over:
+                    continue  # no row: its country keeps the earlier edition's validation
                 token = self._token(org, year, validation) if validation.by_token else None
                 tokens += [token] if token else []
                 validations.append((org, year, validation, token))
@@ -403,8 +406,7 @@ class DemoBuilder:
     def _validation(self, org: OrgPlan, year: int, v: ValidationPlan, token):
         validated = v.status == "validated"
         method = OrganisationValidation.Method
-        # Carried over from an earlier edition: nobody checked again.
-        decider = self.manager[org.country.code] if validated and not v.carried_over else None
+        decider = self.manager[org.country.code] if validated else None
         return OrganisationValidation(
             organisation_id=self.org_ids[id(org)],
             edition=self.by_year[year][0],

@@ -199,6 +199,23 @@ def test_organisations_are_validated_with_legal_forms_of_their_country(demo):
         assert is_validated(p.organisation, p.country_programme.edition)
 
 
+def test_luxembourg_keeps_returning_organisations_validated_without_a_new_check(demo):
+    """The demo shows both settings: in Luxembourg and Belgium a returning organisation needs
+    no validation of its own in a later edition; elsewhere each edition has its own."""
+    stay = CountryProgramme.ReturningOrganisations.STAY_VALIDATED
+    settings = dict(CountryProgramme.objects.values_list("country", "returning_organisations"))
+    assert settings["LU"] == settings["BE"] == stay and settings["DE"] != stay
+    carried = [
+        p
+        for p in Proposal.objects.filter(country_programme__country="LU")
+        .exclude(status="draft")
+        .select_related("organisation", "country_programme__edition")
+        if not p.organisation.validations.filter(edition=p.country_programme.edition).exists()
+    ]
+    assert carried, "no returning organisation relies on an earlier validation"
+    assert all(is_validated(p.organisation, p.country_programme.edition) for p in carried)
+
+
 def test_the_four_demo_logins_have_their_roles(demo, settings):
     users = {role: User.objects.get(email=email) for role, email in data.DEMO_LOGINS.items()}
     for user in users.values():
