@@ -25,6 +25,15 @@ RUNS = int(os.environ.get("BENCH_RUNS", "30"))
 PROPOSALS = int(os.environ.get("BENCH_PROPOSALS", "10000"))
 NOISE = PROPOSALS // 5  # another country's proposals: the queue must not show them
 BUDGET_MS = 300
+SEED = 24  # a constant: the same proposals on every run
+
+
+def edition_year() -> int:
+    """The benchmark's edition: two years before today's, every date of it in the past (as the
+    tests' default edition, tests/factories.py PAST_YEAR). Needs Django set up."""
+    from django.utils import timezone
+
+    return timezone.localdate().year - 2
 
 
 def populate():
@@ -37,16 +46,17 @@ def populate():
     from grants.models import CountryProgramme, Edition, Review, ReviewCriterion, ReviewScore
     from organisations.models import LegalForm, Organisation, Partner, PartnerStaff, User
 
-    rng = random.Random(2024)
+    rng = random.Random(SEED)
     tz = ZoneInfo("Europe/Luxembourg")
+    year = edition_year()
     edition = Edition.objects.create(
-        name="Meet and Code 2024",
-        year=2024,
-        code="MC24",
-        applications_open=dt.date(2024, 4, 15),
-        application_deadline=dt.datetime(2024, 9, 30, 23, 59, tzinfo=tz),
-        event_start=dt.date(2024, 6, 17),
-        event_end=dt.date(2024, 10, 31),
+        name=f"Meet and Code {year}",
+        year=year,
+        code=f"MC{year % 100:02d}",
+        applications_open=dt.date(year, 4, 15),
+        application_deadline=dt.datetime(year, 9, 30, 23, 59, tzinfo=tz),
+        event_start=dt.date(year, 6, 17),
+        event_end=dt.date(year, 10, 31),
         max_grant=Decimal("500"),
     )
     criteria = [
@@ -106,7 +116,7 @@ def populate():
     words = ["scratch", "python", "robots", "games", "web", "art", "music", "data", "arduino"]
 
     def proposal(country, n):
-        start = dt.datetime(2024, 6, 17, 10, tzinfo=tz) + dt.timedelta(days=rng.randrange(130))
+        start = dt.datetime(year, 6, 17, 10, tzinfo=tz) + dt.timedelta(days=rng.randrange(130))
         status = rng.choice(statuses)
         return Proposal(
             organisation=rng.choice(organisations[country]),
@@ -204,6 +214,7 @@ def main() -> int:
         )
         client = logged_in_client(manager)
         queue = reverse("grants:dashboard")
+        year = edition_year()
         pages = [
             ("queue (default: oldest first)", queue),
             ("queue sorted by score", f"{queue}?sort=-score"),
@@ -212,7 +223,7 @@ def main() -> int:
             ("queue text search", f"{queue}?q=robots+python"),
             (
                 "queue town, dates, focus group",
-                f"{queue}?town=esch&date_from=2024-07-01&date_to=2024-09-30&focus_group=girls",
+                f"{queue}?town=esch&date_from={year}-07-01&date_to={year}-09-30&focus_group=girls",
             ),
         ]
         rows = [(name, time_page(client, page, RUNS)) for name, page in pages]

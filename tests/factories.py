@@ -1,7 +1,8 @@
 """factory-boy factories for the domain model.
 
-The defaults describe the 2024 edition in Luxembourg (MC24, EUR, budget 5000, max grant 500) and a
-complete, valid proposal in draft for it. Sequences keep unique fields apart.
+The defaults describe the edition of PAST_YEAR (two years before today's: every date of it is in the
+past, whatever the day of the year) in Luxembourg (EUR, budget 5000, max grant 500) and a complete,
+valid proposal in draft for it. Sequences keep unique fields apart.
 """
 
 import datetime as dt
@@ -34,6 +35,17 @@ from organisations.models import (
 )
 
 LUXEMBOURG = ZoneInfo("Europe/Luxembourg")
+# The year of the factories' default edition: two years ago, so that its application window and its
+# events are over on any day of the current year (and the year after it is over as well).
+PAST_YEAR = timezone.localdate().year - 2
+
+
+def edition_code(year):
+    """The code of an edition, as the factories make it: MC24 for 2024."""
+    return f"MC{year % 100:02d}"
+
+
+PAST_CODE = edition_code(PAST_YEAR)  # the default edition's code, the prefix of grant references
 PASSWORD = "a-test-password-1234"
 
 
@@ -114,15 +126,16 @@ class PartnerStaffFactory(factory.django.DjangoModelFactory):
 
 
 class EditionFactory(factory.django.DjangoModelFactory):
-    """The 2024 edition (MC24): events from 17 June to 31 October."""
+    """The edition of PAST_YEAR (MCyy): applications 15 April - 30 September, events 17 June - 31
+    October."""
 
     class Meta:
         model = Edition
         django_get_or_create = ("year",)
 
-    year = 2024
+    year = PAST_YEAR
     name = factory.LazyAttribute(lambda o: f"Meet and Code {o.year}")
-    code = factory.LazyAttribute(lambda o: f"MC{o.year % 100:02d}")
+    code = factory.LazyAttribute(lambda o: edition_code(o.year))
     applications_open = factory.LazyAttribute(lambda o: dt.date(o.year, 4, 15))
     application_deadline = factory.LazyAttribute(
         lambda o: dt.datetime(o.year, 9, 30, 23, 59, tzinfo=LUXEMBOURG)
@@ -133,7 +146,7 @@ class EditionFactory(factory.django.DjangoModelFactory):
 
 
 class CountryProgrammeFactory(factory.django.DjangoModelFactory):
-    """Luxembourg in MC24: EUR, a budget of 5000 and at most 500 per event."""
+    """Luxembourg in the default edition: EUR, a budget of 5000 and at most 500 per event."""
 
     class Meta:
         model = CountryProgramme
@@ -171,7 +184,8 @@ class LanguageFactory(factory.django.DjangoModelFactory):
 
 
 class ProposalFactory(factory.django.DjangoModelFactory):
-    """A complete, valid proposal in draft: a coding workshop in Luxembourg in September 2024."""
+    """A complete, valid proposal in draft: a coding workshop in Luxembourg on 14 September of
+    the edition's year."""
 
     class Meta:
         model = Proposal
@@ -277,8 +291,8 @@ class ReportFactory(factory.django.DjangoModelFactory):
     only_possible_thanks_to_grant = True
 
 
-# A moment inside the 2024 edition's application window, for submitting factory proposals.
-SUBMIT_MOMENT = dt.datetime(2024, 6, 3, 10, 0, tzinfo=LUXEMBOURG)
+# A moment inside the default edition's application window, for submitting factory proposals.
+SUBMIT_MOMENT = dt.datetime(PAST_YEAR, 6, 3, 10, 0, tzinfo=LUXEMBOURG)
 
 
 def submit_in_window(proposal, *, actor):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from events.models import Proposal, Reminder, ReportFile
 from grants.models import AwardLetter, CountryProgramme, Grant
 from organisations.models import AuditEntry, Consent, MemberInvitation, User
-from tests.factories import ProposalFactory, submit_in_window
+from tests.factories import PAST_YEAR, ProposalFactory, submit_in_window
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +66,8 @@ def every_kind_of_row(proposal):
     BudgetLine.objects.create(proposal=proposal, category="trainer", amount=Decimal("300"))
     Proposal.objects.filter(pk=proposal.pk).update(
         requested_amount=Decimal("300"),
-        starts_at=datetime(2024, 7, 1, 14, tzinfo=ZoneInfo("Europe/Luxembourg")),
-        ends_at=datetime(2024, 7, 1, 17, tzinfo=ZoneInfo("Europe/Luxembourg")),
+        starts_at=datetime(PAST_YEAR, 7, 1, 14, tzinfo=ZoneInfo("Europe/Luxembourg")),
+        ends_at=datetime(PAST_YEAR, 7, 1, 17, tzinfo=ZoneInfo("Europe/Luxembourg")),
         age_min=8,
         age_max=12,
         format="workshop",
@@ -91,7 +91,7 @@ def every_kind_of_row(proposal):
     )
     Reminder.objects.create(kind="report_due", proposal=proposal, number=1, sent_at=timezone.now())
     Notification.objects.create(recipient=manager, kind="proposal.approved")
-    Consent.objects.create(user=manager, version="2026-11", ip="192.0.2.1")
+    Consent.objects.create(user=manager, version="v2", ip="192.0.2.1")
     ValidationToken.objects.create(country_programme=programme, code="ABC123", issued_by=manager)
     invite_member(proposal.organisation, actor=manager, email="new.member@example.org")
     Resource.objects.create(

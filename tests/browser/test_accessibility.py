@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from tests.factories import (
     PASSWORD,
+    PAST_YEAR,
     CountryProgrammeFactory,
     EditionFactory,
     LegalFormFactory,
@@ -53,7 +54,7 @@ def logged_in(page, live_server):
 
 @pytest.fixture
 def programme():
-    CountryProgrammeFactory(edition=EditionFactory(year=2024))
+    CountryProgrammeFactory(edition=EditionFactory(year=PAST_YEAR))
     LegalFormFactory(country="LU", name="ASBL")
 
 
@@ -174,8 +175,10 @@ def test_proposal_edit_and_review_pages_have_no_serious_violation(proposal_page,
 
 def test_proposal_section_with_errors_has_no_serious_violation(proposal_page):
     page, draft = proposal_page
+    from tests.browser.test_proposal_journey import EVENT_DAY
+
     page.goto(f"/my/proposals/{draft.pk}/edit/")
-    page.get_by_label("Starts (date and time)").fill("2027-09-14T12:00")
-    page.get_by_label("Ends (date and time)").fill("2027-09-14T10:00")
+    page.get_by_label("Starts (date and time)").fill(f"{EVENT_DAY}T12:00")
+    page.get_by_label("Ends (date and time)").fill(f"{EVENT_DAY}T10:00")
     expect(page.locator("#section-place .invalid-feedback")).to_be_visible()
     _assert_accessible(page)

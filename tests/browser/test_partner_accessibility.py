@@ -13,6 +13,7 @@ from organisations.models import OrganisationValidation, PartnerStaff
 from tests.browser.test_accessibility import _assert_accessible
 from tests.factories import (
     LUXEMBOURG,
+    PAST_YEAR,
     BudgetLineFactory,
     CountryProgrammeFactory,
     EditionFactory,
@@ -31,7 +32,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def partner_page(page, live_server):
     """A manager of Luxembourg's partner, past two-factor, with a queue of three proposals."""
-    edition = EditionFactory(year=2024)
+    edition = EditionFactory(year=PAST_YEAR)
     programme = CountryProgrammeFactory(edition=edition, country="LU")
     manager = PartnerStaffFactory(partner=programme.partner, role=PartnerStaff.Role.MANAGER).user
     criterion = ReviewCriterionFactory(edition=edition, name="Reach", description="Who it reaches")
@@ -42,7 +43,7 @@ def partner_page(page, live_server):
             country_programme=programme,
             status=status,
             title=f"{['Robots', 'Scratch', 'Python'][n]} workshop",
-            submitted_at=dt.datetime(2024, 6, 1 + n, 9, tzinfo=LUXEMBOURG),
+            submitted_at=dt.datetime(PAST_YEAR, 6, 1 + n, 9, tzinfo=LUXEMBOURG),
         )
         proposal.focus_groups.add(girls)
         BudgetLineFactory(proposal=proposal, amount=proposal.requested_amount)

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from events.models import Proposal, Report
 from tests.browser.test_accessibility import _assert_accessible
 from tests.factories import (
+    PAST_YEAR,
     CountryProgrammeFactory,
     EditionFactory,
     GrantFactory,
@@ -25,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def staff_page(page, live_server):
-    edition = EditionFactory(year=2024)
+    edition = EditionFactory(year=PAST_YEAR)
     for country in ("LU", "BE"):
         programme = CountryProgrammeFactory(edition=edition, country=country)
         proposal = ProposalFactory(country_programme=programme, status=Proposal.Status.APPROVED)

@@ -1,8 +1,9 @@
 """The applicant's proposal in a real browser: nothing typed is lost, and a proposal is sent.
 
 Autosave posts a section 2 s after typing stops (htmx), and a dirty section is posted with a
-keepalive fetch when the page is left (static/js/proposal-form.js). The edition runs in 2027 with
-applications open since October 2026, so a proposal can be eligible on the day the tests run.
+keepalive fetch when the page is left (static/js/proposal-form.js). The edition runs next year
+with applications open since January of this year, so a proposal can be eligible on the day the
+tests run, whatever the day.
 """
 
 import datetime as dt
@@ -12,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
@@ -32,14 +34,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TITLE = "Robots in the library"
 DESCRIPTION = "Children build and program small robots; laptops and kits provided."
 SAVED = re.compile("Saved at")
+# The open edition's year (next year): its events, on 14 September, are in the future on any day.
+NEXT_YEAR = timezone.localdate().year + 1
+EVENT_DAY = f"{NEXT_YEAR}-09-14"  # as a datetime-local field takes it: EVENT_DAY + "T10:00"
 
 
 def open_edition():
-    """The 2027 edition: applications open since 1 October 2026, deadline in September 2027."""
-    year = 2027
+    """Next year's edition: applications open since 1 January of this year (so on any day of it),
+    deadline on 30 September next year, events from 17 June to 31 October next year."""
+    year = NEXT_YEAR
     return EditionFactory(
         year=year,
-        applications_open=dt.date(2026, 10, 1),
+        applications_open=dt.date(year - 1, 1, 1),
         application_deadline=dt.datetime(year, 9, 30, 23, 59, tzinfo=LUXEMBOURG),
         event_start=dt.date(year, 6, 17),
         event_end=dt.date(year, 10, 31),
@@ -150,8 +156,8 @@ def _fill_audience(page: Page) -> None:
 
 
 def _fill_place(page: Page) -> None:
-    page.get_by_label("Starts (date and time)").fill("2027-09-14T10:00")
-    page.get_by_label("Ends (date and time)").fill("2027-09-14T12:00")
+    page.get_by_label("Starts (date and time)").fill(f"{EVENT_DAY}T10:00")
+    page.get_by_label("Ends (date and time)").fill(f"{EVENT_DAY}T12:00")
     page.get_by_label("Time spent coding, in minutes").fill("100")
     page.get_by_label("Name of the venue").fill("Bibliothèque municipale")
     page.locator("#section-place").get_by_label("Street and number").fill("3, rue Génistre")
@@ -260,14 +266,14 @@ def test_a_second_line_is_added_in_place_and_the_sum_follows(applicant, draft):
 def test_a_section_the_server_refuses_shows_why(applicant, draft):
     page = applicant
     page.goto(edit_url(draft))
-    page.get_by_label("Starts (date and time)").fill("2027-09-14T12:00")
-    page.get_by_label("Ends (date and time)").fill("2027-09-14T10:00")  # before the start
+    page.get_by_label("Starts (date and time)").fill(f"{EVENT_DAY}T12:00")
+    page.get_by_label("Ends (date and time)").fill(f"{EVENT_DAY}T10:00")  # before the start
 
     place = page.locator("#section-place")
     expect(place.locator(".invalid-feedback")).to_contain_text("The end is before the start")
     expect(status_of(page, "place")).to_contain_text("Not saved")
     # The refused values stay in the form, to be corrected rather than typed again.
-    expect(page.get_by_label("Starts (date and time)")).to_have_value("2027-09-14T12:00")
+    expect(page.get_by_label("Starts (date and time)")).to_have_value(f"{EVENT_DAY}T12:00")
 
 
 def test_a_value_outside_the_limits_is_saved_with_a_warning_next_to_it(applicant, draft):

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from organisations import services
 from organisations.models import Membership, OrganisationValidation
-from tests.factories import CountryProgrammeFactory, EditionFactory, LegalFormFactory
+from tests.factories import PAST_YEAR, CountryProgrammeFactory, EditionFactory, LegalFormFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,7 @@ PASSWORD = "kites-over-the-harbour-42"
 @pytest.fixture
 def validation_code():
     """The current edition runs in Luxembourg; its partner has issued one validation code."""
-    programme = CountryProgrammeFactory(edition=EditionFactory(year=2024))
+    programme = CountryProgrammeFactory(edition=EditionFactory(year=PAST_YEAR))
     LegalFormFactory(country="LU", name="ASBL")
     return services.issue_validation_tokens(programme, actor=None)[0].code
 

@@ -21,6 +21,7 @@ from grants.services import request_changes
 from organisations.models import AuditEntry
 from tests.factories import (
     LUXEMBOURG,
+    PAST_YEAR,
     BudgetLineFactory,
     FocusGroupFactory,
     LanguageFactory,
@@ -227,7 +228,11 @@ def test_snapshot_round_trips_decimals_and_dates(member, proposal):
     }
     assert snapshot["focus_groups"] == ["girls"] and snapshot["languages"] == ["fr"]
     values = load_snapshot(snapshot)
-    assert values["starts_at"] == fresh.starts_at == dt.datetime(2024, 9, 14, 10, tzinfo=LUXEMBOURG)
+    assert (
+        values["starts_at"]
+        == fresh.starts_at
+        == dt.datetime(PAST_YEAR, 9, 14, 10, tzinfo=LUXEMBOURG)
+    )
     assert values["requested_amount"] == Decimal("400.00")
     assert [line["amount"] for line in values["budget_lines"]] == [Decimal(250), Decimal(150)]
     assert values["accepts_conditions"] is True and values["expected_participants"] == 20
@@ -241,7 +246,7 @@ def test_changes_read_as_people_read_them(member, proposal):
     submit_in_window(proposal, actor=member.user)
     before = latest_submitted_snapshot(proposal)
     proposal.format = "hackathon"
-    proposal.starts_at = dt.datetime(2024, 9, 21, 14, 30, tzinfo=LUXEMBOURG)
+    proposal.starts_at = dt.datetime(PAST_YEAR, 9, 21, 14, 30, tzinfo=LUXEMBOURG)
     proposal.free_for_participants = False
     proposal.city = ""
     proposal.requested_amount = Decimal("350.00")
@@ -260,8 +265,8 @@ def test_changes_read_as_people_read_them(member, proposal):
     assert (changes["format"].before, changes["format"].after) == ("Coding workshop", "Hackathon")
     assert changes["starts_at"].section == "place"
     assert (changes["starts_at"].before, changes["starts_at"].after) == (
-        "14/09/2024 10:00",
-        "21/09/2024 14:30",
+        f"14/09/{PAST_YEAR} 10:00",
+        f"21/09/{PAST_YEAR} 14:30",
     )
     assert (changes["city"].before, changes["city"].after) == ("Luxembourg", "—")
     assert (changes["free_for_participants"].before, changes["free_for_participants"].after) == (

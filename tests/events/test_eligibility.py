@@ -8,11 +8,11 @@ import pytest
 from events.eligibility import LIMIT_FIELDS, NON_FIELD, check_eligibility, limit_problems
 from events.models import BudgetLine, Delivery
 from organisations.models import OrganisationValidation
-from tests.factories import LUXEMBOURG, BudgetLineFactory, ProposalFactory
+from tests.factories import LUXEMBOURG, PAST_YEAR, BudgetLineFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
-NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=LUXEMBOURG)
+NOW = dt.datetime(PAST_YEAR, 6, 1, 12, 0, tzinfo=LUXEMBOURG)
 
 
 def eligible(**fields):
@@ -27,7 +27,7 @@ def eligible(**fields):
 
 
 def at(day, hour=10):
-    return dt.datetime(2024, *day, hour, 0, tzinfo=LUXEMBOURG)
+    return dt.datetime(PAST_YEAR, *day, hour, 0, tzinfo=LUXEMBOURG)
 
 
 def test_a_complete_proposal_is_eligible():

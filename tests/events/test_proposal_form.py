@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def open_edition(settings):
-    # Keep the factories' 2024 edition open whatever today's date is.
+    # Keep the factories' edition (PAST_YEAR) open whatever today's date is.
     programme = CountryProgrammeFactory()
     programme.application_deadline = timezone.now() + dt.timedelta(days=30)
     programme.save()

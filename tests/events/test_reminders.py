@@ -20,6 +20,7 @@ from organisations.models import AuditEntry, Notification
 from organisations.notifications import render
 from tests.factories import (
     LUXEMBOURG,
+    PAST_YEAR,
     CountryProgrammeFactory,
     MembershipFactory,
     PartnerStaffFactory,
@@ -31,12 +32,12 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The factory's workshop ends on 14 September 2024 at 12:00 in Luxembourg; the report is due
+# The factory's workshop ends on 14 September PAST_YEAR at 12:00 in Luxembourg; the report is due
 # 48 hours later (the country programme's default).
-DUE = dt.datetime(2024, 9, 16, 12, 0, tzinfo=LUXEMBOURG)
+DUE = dt.datetime(PAST_YEAR, 9, 16, 12, 0, tzinfo=LUXEMBOURG)
 WEEK = timedelta(days=7)
-# The 2024 edition's applications close on 30 September 2024 at 23:59 in Luxembourg.
-DEADLINE = dt.datetime(2024, 9, 30, 23, 59, tzinfo=LUXEMBOURG)
+# The default edition's applications close on 30 September PAST_YEAR at 23:59 in Luxembourg.
+DEADLINE = dt.datetime(PAST_YEAR, 9, 30, 23, 59, tzinfo=LUXEMBOURG)
 
 
 def sent(kind: str, **filters) -> list[Notification]:
@@ -208,11 +209,11 @@ def test_a_draft_is_reminded_once_within_the_window(draft, member):
 
     [notification] = sent("draft_deadline")
     assert notification.recipient == member
-    assert notification.context["deadline"] == "2024-09-30T23:59:00+02:00"
+    assert notification.context["deadline"] == f"{PAST_YEAR}-09-30T23:59:00+02:00"
     assert Reminder.objects.get(proposal=draft).kind == "draft_deadline"
     assert AuditEntry.objects.filter(object_id=draft.pk, action="reminder.draft_deadline").exists()
     message = render(notification)
-    assert "30 September 2024, 23:59 CEST" in message.text
+    assert f"30 September {PAST_YEAR}, 23:59 CEST" in message.text
     assert draft.title in message.subject
     assert "Finish your proposal" in message.html
     assert notification.url == reverse("events:edit", args=[draft.pk])
@@ -257,7 +258,7 @@ def test_submitted_and_withdrawn_proposals_are_not_reminded(draft, member):
 
 # --- The partners' daily digest ---------------------------------------------------------------
 
-MORNING = dt.datetime(2024, 7, 1, 7, 0, tzinfo=LUXEMBOURG)
+MORNING = dt.datetime(PAST_YEAR, 7, 1, 7, 0, tzinfo=LUXEMBOURG)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from grants.models import CountryProgramme
 from grants.services import approve_proposal, cancel_grant
 from organisations.models import AuditEntry, Notification, PartnerStaff
 from tests.factories import (
+    PAST_YEAR,
     BudgetLineFactory,
     CountryProgrammeFactory,
     MembershipFactory,
@@ -28,9 +29,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-# The factories' events are in 2024: the public list and feeds show past events when asked to.
-FEED = "/events.geojson?date_from=2024-01-01"
-LIST = "/events/?date_from=2024-01-01"
+# The factories' events are in PAST_YEAR: the public list and feeds show past events when asked to.
+FEED = f"/events.geojson?date_from={PAST_YEAR}-01-01"
+LIST = f"/events/?date_from={PAST_YEAR}-01-01"
 
 # 18 participants that add up: ages 11 + 7, genders 9 + 8 + 1.
 COMPLETE = {

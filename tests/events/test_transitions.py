@@ -17,6 +17,7 @@ from grants.services import approve_proposal, cancel_grant, reject_proposal, req
 from meetandcode.exceptions import AmountNotAllowed, BudgetExceeded, InvalidTransition
 from organisations.models import AuditEntry
 from tests.factories import (
+    PAST_CODE,
     CountryProgrammeFactory,
     FocusGroupFactory,
     LanguageFactory,
@@ -149,8 +150,8 @@ def test_approve_creates_numbered_grants_and_reserves_their_amounts(programme, m
     grant_1 = approve_proposal(first, actor=manager)
     grant_2 = approve_proposal(second, actor=manager)
 
-    assert (grant_1.reference, grant_1.sequence) == ("MC24-LU-0001", 1)
-    assert (grant_2.reference, grant_2.sequence) == ("MC24-LU-0002", 2)
+    assert (grant_1.reference, grant_1.sequence) == (f"{PAST_CODE}-LU-0001", 1)
+    assert (grant_2.reference, grant_2.sequence) == (f"{PAST_CODE}-LU-0002", 2)
     assert grant_1.amount == Decimal("400.00")
     assert grant_2.amount == Decimal("350.00")
     assert grant_1.approved_by == manager
@@ -222,7 +223,7 @@ def test_a_cancelled_grant_keeps_its_number_and_the_next_one_counts_on(programme
 
     grant = approve_proposal(second, actor=manager)
 
-    assert grant.reference == "MC24-LU-0002"
+    assert grant.reference == f"{PAST_CODE}-LU-0002"
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Proposal
-from tests.factories import CountryProgrammeFactory, MembershipFactory, ProposalFactory
+from tests.factories import PAST_YEAR, CountryProgrammeFactory, MembershipFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
@@ -34,8 +34,8 @@ def draft(client):
 def place_data(**coordinates):
     """The whole "Where and when" section as the form posts it, with the given coordinates."""
     data = {
-        "place-starts_at": "2024-09-14T10:00",
-        "place-ends_at": "2024-09-14T12:00",
+        "place-starts_at": f"{PAST_YEAR}-09-14T10:00",
+        "place-ends_at": f"{PAST_YEAR}-09-14T12:00",
         "place-duration_minutes": "100",
         "place-venue_name": "Bibliothèque municipale",
         "place-address": "3, rue Génistre",

@@ -15,7 +15,7 @@ from events.models import Proposal
 from grants.models import CountryProgramme, Grant
 from grants.services import approve_proposal
 from meetandcode.exceptions import BudgetExceeded, InvalidTransition
-from tests.factories import CountryProgrammeFactory, PartnerStaffFactory, ProposalFactory
+from tests.factories import PAST_CODE, CountryProgrammeFactory, PartnerStaffFactory, ProposalFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -72,7 +72,10 @@ def test_five_managers_approving_at_once_never_overspend_the_budget(programme):
     active = Grant.objects.filter(country_programme=programme, status=Grant.Status.ACTIVE)
     assert active.aggregate(total=Sum("amount"))["total"] == programme.reserved
     assert sorted(active.values_list("sequence", flat=True)) == [1, 2]
-    assert sorted(active.values_list("reference", flat=True)) == ["MC24-LU-0001", "MC24-LU-0002"]
+    assert sorted(active.values_list("reference", flat=True)) == [
+        f"{PAST_CODE}-LU-0001",
+        f"{PAST_CODE}-LU-0002",
+    ]
     statuses = sorted(Proposal.objects.values_list("status", flat=True))
     assert statuses == ["approved"] * 2 + ["submitted"] * 3
 

@@ -16,6 +16,8 @@ from events.models import Proposal, Report
 from grants.models import CountryProgramme, Grant
 from tests.factories import (
     LUXEMBOURG,
+    PAST_CODE,
+    PAST_YEAR,
     BudgetLineFactory,
     CountryProgrammeFactory,
     EditionFactory,
@@ -78,7 +80,7 @@ def test_grant_sequence_is_unique_per_programme(db_refuses):
         "grant_sequence_unique_per_programme",
         "grants_grant.country_programme_id, grants_grant.sequence",
     ):
-        GrantFactory(sequence=1, reference="MC24-LU-9999")
+        GrantFactory(sequence=1, reference=f"{PAST_CODE}-LU-9999")
 
 
 def test_the_same_sequence_in_another_programme_is_stored():
@@ -87,21 +89,21 @@ def test_the_same_sequence_in_another_programme_is_stored():
 
     grant = GrantFactory(proposal__country_programme=belgium, sequence=1)
 
-    assert grant.reference == "MC24-BE-0001"
+    assert grant.reference == f"{PAST_CODE}-BE-0001"
 
 
 def test_grant_reference_is_unique(db_refuses):
     GrantFactory(sequence=1)
 
     with db_refuses("grants_grant_reference", "grants_grant.reference"):
-        GrantFactory(sequence=2, reference="MC24-LU-0001")
+        GrantFactory(sequence=2, reference=f"{PAST_CODE}-LU-0001")
 
 
 @pytest.mark.parametrize(
     "payment",
     [
         pytest.param({}, id="neither"),
-        pytest.param({"paid_on": dt.date(2024, 11, 5)}, id="no-amount"),
+        pytest.param({"paid_on": dt.date(PAST_YEAR, 11, 5)}, id="no-amount"),
         pytest.param({"paid_amount": Decimal("400.00")}, id="no-date"),
     ],
 )
@@ -113,7 +115,7 @@ def test_paid_grant_needs_a_date_and_an_amount(payment, db_refuses):
 def test_paid_grant_with_date_and_amount_is_stored():
     grant = GrantFactory(
         payment_status=Grant.PaymentStatus.PAID,
-        paid_on=dt.date(2024, 11, 5),
+        paid_on=dt.date(PAST_YEAR, 11, 5),
         paid_amount=Decimal("400.00"),
     )
 
@@ -158,8 +160,9 @@ def test_budget_cannot_drop_below_what_is_reserved(db_refuses):
 
 
 def test_edition_events_cannot_end_before_they_start(db_refuses):
+    year = PAST_YEAR + 1
     with db_refuses("edition_event_window_ordered"):
-        EditionFactory(year=2025, event_start=dt.date(2025, 10, 31), event_end=dt.date(2025, 6, 17))
+        EditionFactory(year=year, event_start=dt.date(year, 10, 31), event_end=dt.date(year, 6, 17))
 
 
 @pytest.mark.parametrize("score", [0, 6])
@@ -186,7 +189,7 @@ def test_proposal_for_one_age_is_stored():
 
 
 def test_proposal_cannot_end_before_it_starts(db_refuses):
-    starts = dt.datetime(2024, 9, 14, 10, 0, tzinfo=LUXEMBOURG)
+    starts = dt.datetime(PAST_YEAR, 9, 14, 10, 0, tzinfo=LUXEMBOURG)
 
     with db_refuses("proposal_dates_ordered"):
         ProposalFactory(starts_at=starts, ends_at=starts - dt.timedelta(minutes=1))

@@ -24,7 +24,7 @@ from grants.services import (
 from meetandcode.exceptions import DomainError
 from organisations.audit import entries_for
 from organisations.models import PartnerStaff
-from tests.factories import CountryProgrammeFactory, PartnerStaffFactory, ProposalFactory
+from tests.factories import PAST_CODE, CountryProgrammeFactory, PartnerStaffFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ def test_bulk_approve_gives_a_result_per_proposal_and_stops_at_the_budget(progra
     programme.refresh_from_db()
     assert programme.reserved == Decimal("900.00")
     assert [r.proposal.status for r in results] == [S.APPROVED, S.APPROVED, S.SUBMITTED, S.REJECTED]
-    assert results[0].grant.reference == "MC24-LU-0001"
+    assert results[0].grant.reference == f"{PAST_CODE}-LU-0001"
 
 
 def test_bulk_reject_sends_the_same_reason_to_each(programme, manager):
@@ -366,7 +366,7 @@ def test_bulk_approve_asks_to_confirm_then_lists_each_result(manager_client, pro
     assert "Budget exceeded: EUR 100.00 remain" in html
     assert html.count('data-result="done"') == 2
     assert html.count('data-result="not-done"') == 1
-    assert "MC24-LU-0001" in html
+    assert f"{PAST_CODE}-LU-0001" in html
     statuses = {p.pk: p.status for p in Proposal.objects.filter(pk__in=ids)}
     assert statuses == {fits[0].pk: S.APPROVED, fits[1].pk: S.APPROVED, too_much.pk: S.SUBMITTED}
 

@@ -20,6 +20,7 @@ from events.models import Proposal, Report
 from grants.models import Grant
 from organisations.models import PartnerStaff
 from tests.factories import (
+    PAST_YEAR,
     CountryProgrammeFactory,
     EditionFactory,
     GrantFactory,
@@ -64,14 +65,15 @@ def _proposal(programme, status, *, city="Luxembourg", grant=None, report=None, 
 
 @pytest.fixture
 def data():
-    """2024: Luxembourg (budget 10,000 EUR) and Belgium (5,000 EUR); 2023: Luxembourg (1,000)."""
-    e24, e23 = EditionFactory(year=2024), EditionFactory(year=2023)
+    """PAST_YEAR: Luxembourg (budget 10,000 EUR) and Belgium (5,000 EUR); the year before:
+    Luxembourg (1,000)."""
+    e24, e23 = EditionFactory(year=PAST_YEAR), EditionFactory(year=PAST_YEAR - 1)
     lu = CountryProgrammeFactory(edition=e24, country="LU", budget=Decimal("10000"))
     be = CountryProgrammeFactory(edition=e24, country="BE", budget=Decimal("5000"))
     lu23 = CountryProgrammeFactory(
         edition=e23, country="LU", budget=Decimal("1000"), partner=lu.partner
     )
-    # Luxembourg 2024
+    # Luxembourg, PAST_YEAR
     first = _proposal(lu, S.APPROVED, grant="400", report={
         "status": ACCEPTED, "participants_total": 20, "age_8_12": 12, "age_13_16": 8,
         "gender_female": 9, "gender_male": 10, "gender_other": 1, "refugees": 3,
@@ -99,13 +101,13 @@ def data():
     Grant.objects.filter(proposal=first).update(
         payment_status="paid", paid_on=timezone.localdate(), paid_amount=Decimal("400")
     )
-    # Belgium 2024
+    # Belgium, PAST_YEAR
     _proposal(be, S.APPROVED, city="Gent", grant="500", report={
         "status": ACCEPTED, "participants_total": 12, "age_13_16": 12, "gender_female": 12,
         "only_possible_thanks_to_grant": True,
     })  # fmt: skip
     _proposal(be, S.REJECTED, city="Brugge")
-    # Luxembourg 2023
+    # Luxembourg, the year before
     _proposal(lu23, S.APPROVED, grant="100", report={
         "status": ACCEPTED, "participants_total": 7, "age_8_12": 7, "gender_male": 7,
         "only_possible_thanks_to_grant": True,
@@ -204,23 +206,23 @@ def test_programme_staff_see_every_figure_as_worked_out_by_hand(data):
     assert page.status_code == 200
     cells = FigureCells.of(page.content)
     assert set(cells) == {
-        (2024, "BE"),
-        (2024, "LU"),
-        (2024, "total"),
-        (2023, "LU"),
-        (2023, "total"),
+        (PAST_YEAR, "BE"),
+        (PAST_YEAR, "LU"),
+        (PAST_YEAR, "total"),
+        (PAST_YEAR - 1, "LU"),
+        (PAST_YEAR - 1, "total"),
     }
-    _check(cells[(2024, "LU")], LU24)
-    _check(cells[(2024, "BE")], BE24)
-    _check(cells[(2024, "total")], TOTAL24)
-    _check(cells[(2023, "LU")], LU23)
-    _check(cells[(2023, "total")], LU23)
-    assert len(cells[(2024, "LU")]) == len(LU24)  # no figure left unchecked
+    _check(cells[(PAST_YEAR, "LU")], LU24)
+    _check(cells[(PAST_YEAR, "BE")], BE24)
+    _check(cells[(PAST_YEAR, "total")], TOTAL24)
+    _check(cells[(PAST_YEAR - 1, "LU")], LU23)
+    _check(cells[(PAST_YEAR - 1, "total")], LU23)
+    assert len(cells[(PAST_YEAR, "LU")]) == len(LU24)  # no figure left unchecked
 
 
 def test_the_charts_data_and_their_tables_hold_the_same_numbers(data):
     page = _as(UserFactory(is_programme_staff=True)).get(
-        reverse("grants:figures"), {"edition": 2024}
+        reverse("grants:figures"), {"edition": PAST_YEAR}
     )
     html = page.content.decode()
     start = html.index('<script id="figures-data" type="application/json">') + len(
@@ -244,23 +246,30 @@ def test_the_charts_data_and_their_tables_hold_the_same_numbers(data):
 def test_a_partner_sees_the_figures_of_its_own_countries_only(data):
     be_partner = PartnerStaffFactory(partner=data["be"].partner, role=PartnerStaff.Role.REVIEWER)
     cells = FigureCells.of(_as(be_partner.user).get(reverse("grants:figures")).content)
-    assert set(cells) == {(2024, "BE"), (2024, "total")}
-    _check(cells[(2024, "BE")], BE24)
-    _check(cells[(2024, "total")], BE24)
+    assert set(cells) == {(PAST_YEAR, "BE"), (PAST_YEAR, "total")}
+    _check(cells[(PAST_YEAR, "BE")], BE24)
+    _check(cells[(PAST_YEAR, "total")], BE24)
     lu_partner = PartnerStaffFactory(partner=data["lu"].partner).user
     cells = FigureCells.of(
-        _as(lu_partner).get(reverse("grants:figures"), {"edition": 2024}).content
+        _as(lu_partner).get(reverse("grants:figures"), {"edition": PAST_YEAR}).content
     )
-    assert set(cells) == {(2024, "LU"), (2024, "total")}
-    _check(cells[(2024, "total")], LU24)
+    assert set(cells) == {(PAST_YEAR, "LU"), (PAST_YEAR, "total")}
+    _check(cells[(PAST_YEAR, "total")], LU24)
 
 
 def test_the_filters_pick_an_edition_and_a_country(data):
     client = _as(UserFactory(is_programme_staff=True))
     cells = FigureCells.of(client.get(reverse("grants:figures"), {"country": "LU"}).content)
-    assert set(cells) == {(2024, "LU"), (2024, "total"), (2023, "LU"), (2023, "total")}
-    cells = FigureCells.of(client.get(reverse("grants:figures"), {"edition": 2023}).content)
-    assert set(cells) == {(2023, "LU"), (2023, "total")}
+    assert set(cells) == {
+        (PAST_YEAR, "LU"),
+        (PAST_YEAR, "total"),
+        (PAST_YEAR - 1, "LU"),
+        (PAST_YEAR - 1, "total"),
+    }
+    cells = FigureCells.of(
+        client.get(reverse("grants:figures"), {"edition": PAST_YEAR - 1}).content
+    )
+    assert set(cells) == {(PAST_YEAR - 1, "LU"), (PAST_YEAR - 1, "total")}
 
 
 def _csv(response) -> list[dict]:
@@ -292,11 +301,11 @@ MONEY = {
 
 def test_the_csv_export_holds_the_same_figures(data):
     client = _as(UserFactory(is_programme_staff=True))
-    rows = _csv(client.get(reverse("grants:figures_csv"), {"edition": 2024}))
+    rows = _csv(client.get(reverse("grants:figures_csv"), {"edition": PAST_YEAR}))
     assert [(row["Edition"], row["Country"]) for row in rows] == [
-        ("Meet and Code 2024", "BE"),
-        ("Meet and Code 2024", "LU"),
-        ("Meet and Code 2024", "Total"),
+        (f"Meet and Code {PAST_YEAR}", "BE"),
+        (f"Meet and Code {PAST_YEAR}", "LU"),
+        (f"Meet and Code {PAST_YEAR}", "Total"),
     ]
     for row, expected in zip(rows, (BE24, LU24, TOTAL24), strict=True):
         for key, heading in HEADINGS.items():
@@ -304,7 +313,7 @@ def test_the_csv_export_holds_the_same_figures(data):
         for heading, value in MONEY[row["Country"]].items():
             assert row[heading] == value, (row["Country"], heading)
         assert row["Currency"] == "EUR"
-    xlsx = client.get(reverse("grants:figures_xlsx"), {"edition": 2024})
+    xlsx = client.get(reverse("grants:figures_xlsx"), {"edition": PAST_YEAR})
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     table = list(sheet.iter_rows(values_only=True))
     assert list(table[0]) == list(rows[0].keys())
@@ -319,12 +328,12 @@ def test_money_in_several_currencies_is_not_added_up(data):
     )
     _proposal(pl, S.APPROVED, city="Kraków", grant="400")
     page = _as(UserFactory(is_programme_staff=True)).get(
-        reverse("grants:figures"), {"edition": 2024}
+        reverse("grants:figures"), {"edition": PAST_YEAR}
     )
     cells = FigureCells.of(page.content)
-    assert cells[(2024, "PL")]["budget_used"] == "PLN 400.00 (2%)"
-    assert cells[(2024, "total")]["budget_used"] == "–"
-    assert cells[(2024, "total")]["funded"] == "6"
+    assert cells[(PAST_YEAR, "PL")]["budget_used"] == "PLN 400.00 (2%)"
+    assert cells[(PAST_YEAR, "total")]["budget_used"] == "–"
+    assert cells[(PAST_YEAR, "total")]["funded"] == "6"
 
 
 def _many(programme, n):
@@ -340,7 +349,7 @@ def _many(programme, n):
 
 @pytest.mark.parametrize("url_name", ["grants:figures", "grants:figures_csv"])
 def test_the_figures_take_the_same_number_of_queries_for_5_or_50_proposals(url_name):
-    edition = EditionFactory(year=2024)
+    edition = EditionFactory(year=PAST_YEAR)
     lu = CountryProgrammeFactory(edition=edition, country="LU", budget=Decimal("100000"))
     be = CountryProgrammeFactory(edition=edition, country="BE", budget=Decimal("100000"))
     partner = PartnerStaffFactory(partner=lu.partner).user
@@ -371,7 +380,7 @@ def test_the_public_impact_page_shows_the_dashboards_numbers(data):
     from grants.figures import programme_figures
     from grants.models import CountryProgramme, Edition
 
-    edition = Edition.objects.get(year=2024)
+    edition = Edition.objects.get(year=PAST_YEAR)
     public = impact.compute(edition)
     (dashboard,) = programme_figures(CountryProgramme.objects.filter(edition=edition))
     pairs = {

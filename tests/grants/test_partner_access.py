@@ -13,6 +13,7 @@ from events.models import Proposal
 from grants.access import second_factor_missing
 from organisations.models import OrganisationValidation, PartnerStaff
 from tests.factories import (
+    PAST_YEAR,
     CountryProgrammeFactory,
     EditionFactory,
     MembershipFactory,
@@ -68,7 +69,7 @@ class World:
     """Luxembourg's partner and a proposal there; Belgium's partner; the applicant."""
 
     def __init__(self):
-        edition = EditionFactory(year=2024)
+        edition = EditionFactory(year=PAST_YEAR)
         lu = CountryProgrammeFactory(edition=edition, country="LU")
         be = CountryProgrammeFactory(edition=edition, country="BE")
         self.applicant = UserFactory()

@@ -13,6 +13,7 @@ from grants import services
 from grants.models import Grant
 from organisations.models import OrganisationValidation, PartnerStaff
 from tests.factories import (
+    PAST_YEAR,
     SUBMIT_MOMENT,
     BudgetLineFactory,
     CountryProgrammeFactory,
@@ -25,6 +26,7 @@ from tests.factories import (
     ProposalFactory,
     ReportFactory,
     UserFactory,
+    edition_code,
     log_in_with_second_factor,
     submit_in_window,
 )
@@ -34,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def programme():
-    return CountryProgrammeFactory(edition=EditionFactory(year=2024), country="LU")
+    return CountryProgrammeFactory(edition=EditionFactory(year=PAST_YEAR), country="LU")
 
 
 @pytest.fixture
@@ -100,7 +102,9 @@ def test_the_page_shows_what_the_applicant_entered_and_the_budget(programme, man
 
 def test_the_page_shows_the_organisations_history(programme, manager):
     organisation = OrganisationFactory()
-    earlier_edition = CountryProgrammeFactory(edition=EditionFactory(year=2023), country="LU")
+    earlier_edition = CountryProgrammeFactory(
+        edition=EditionFactory(year=PAST_YEAR - 1), country="LU"
+    )
     funded = GrantFactory(
         proposal=ProposalFactory(
             organisation=organisation,
@@ -108,7 +112,7 @@ def test_the_page_shows_the_organisations_history(programme, manager):
             status=Proposal.Status.APPROVED,
             title="Last year's hackathon",
         ),
-        reference="MC23-LU-0007",
+        reference=f"{edition_code(PAST_YEAR - 1)}-LU-0007",
     )
     ReportFactory(proposal=funded.proposal)
     ProposalFactory(organisation=organisation, country_programme=programme, title="Secret draft")
@@ -117,7 +121,7 @@ def test_the_page_shows_the_organisations_history(programme, manager):
     )
     page = _page(manager, current)
     assert "Last year&#x27;s hackathon" in page
-    assert "MC23-LU-0007" in page
+    assert f"{edition_code(PAST_YEAR - 1)}-LU-0007" in page
     assert "Report" in page
     assert "Secret draft" not in page  # an applicant's draft is theirs alone
     assert Grant.objects.count() == 1

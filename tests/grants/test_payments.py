@@ -22,6 +22,7 @@ from grants.models import CountryProgramme, Grant
 from meetandcode.exceptions import AmountNotAllowed
 from organisations.models import AuditEntry, Notification, PartnerStaff
 from tests.factories import (
+    PAST_YEAR,
     CountryProgrammeFactory,
     EditionFactory,
     GrantFactory,
@@ -46,7 +47,7 @@ class World:
     approval. One approved grant in each, a member of the Luxembourg organisation, managers."""
 
     def __init__(self):
-        self.edition = EditionFactory(year=2024)
+        self.edition = EditionFactory(year=PAST_YEAR)
         self.lu = CountryProgrammeFactory(
             edition=self.edition, country="LU", payment_timing=AFTER, donation_receipt_required=True
         )
@@ -93,7 +94,7 @@ def world():
     return World()
 
 
-def _pay(grant, actor, amount="400.00", paid_on=None, reference="BANK-2024-001"):
+def _pay(grant, actor, amount="400.00", paid_on=None, reference=f"BANK-{PAST_YEAR}-001"):
     return payments.record_payment(
         grant,
         actor=actor,
@@ -218,10 +219,12 @@ def test_a_manager_records_a_payment_on_the_grants_page(world):
     page = client.get(url)
     assert b"Record the payment" in page.content
     today = timezone.localdate().isoformat()
-    done = client.post(url, {"paid_on": today, "amount": "400.00", "reference": "LU-2024-9"})
+    done = client.post(
+        url, {"paid_on": today, "amount": "400.00", "reference": f"LU-{PAST_YEAR}-9"}
+    )
     assert done.status_code == 302
     page = client.get(done["Location"])
-    assert b"LU-2024-9" in page.content
+    assert f"LU-{PAST_YEAR}-9".encode() in page.content
     assert b'data-state="paid"' in page.content
 
 
@@ -295,10 +298,10 @@ def _upload(client, grant, name, content, content_type="application/pdf"):
 def test_the_member_uploads_a_pdf_receipt_and_the_partner_downloads_it(world, private_storage):
     grant = _paid_lu(world)
     client = _member_client(world)
-    page = _upload(client, grant, "Quittung 2024.pdf", PDF)
+    page = _upload(client, grant, f"Quittung {PAST_YEAR}.pdf", PDF)
     assert b"the donation receipt is uploaded" in page.content
     grant.refresh_from_db()
-    assert grant.donation_receipt_name == "Quittung 2024.pdf"
+    assert grant.donation_receipt_name == f"Quittung {PAST_YEAR}.pdf"
     assert grant.donation_receipt_type == "application/pdf"
     assert "Quittung" not in grant.donation_receipt.name  # the server names the file
     assert AuditEntry.objects.filter(action="grant.donation_receipt", object_id=grant.pk).exists()
@@ -413,8 +416,8 @@ def test_the_payments_view_filters_by_status_date_country_and_text(world, ledger
     assert _refs(client.get(url, {"paid_to": june.isoformat()})) == {paid.reference}
     assert _refs(client.get(url, {"q": "diekirch"})) == {payable.reference}
     assert _refs(client.get(url, {"q": "Luxembourg Coders"})) == {paid.reference}
-    assert _refs(client.get(url, {"country": "LU", "edition": "2024"})) == every
-    assert _refs(client.get(url, {"edition": "2024", "status": "paid"})) == {paid.reference}
+    assert _refs(client.get(url, {"country": "LU", "edition": str(PAST_YEAR)})) == every
+    assert _refs(client.get(url, {"edition": str(PAST_YEAR), "status": "paid"})) == {paid.reference}
     # Programme staff see Belgium too; Belgium's partner only Belgium.
     staff = _as(UserFactory(is_programme_staff=True))
     assert _refs(staff.get(url, {"country": "BE"})) == {world.be_grant.reference}

@@ -20,6 +20,7 @@ from grants.models import CountryProgramme, Review
 from organisations.models import PartnerStaff
 from tests.factories import (
     LUXEMBOURG,
+    PAST_YEAR,
     CountryProgrammeFactory,
     EditionFactory,
     FocusGroupFactory,
@@ -40,7 +41,7 @@ S = Proposal.Status
 
 @pytest.fixture
 def edition():
-    return EditionFactory(year=2024)
+    return EditionFactory(year=PAST_YEAR)
 
 
 @pytest.fixture
@@ -70,7 +71,7 @@ def client(manager):
 
 def _submitted(programme, **fields):
     fields.setdefault("status", S.SUBMITTED)
-    fields.setdefault("submitted_at", dt.datetime(2024, 6, 1, 9, 0, tzinfo=LUXEMBOURG))
+    fields.setdefault("submitted_at", dt.datetime(PAST_YEAR, 6, 1, 9, 0, tzinfo=LUXEMBOURG))
     return ProposalFactory(country_programme=programme, **fields)
 
 
@@ -114,9 +115,9 @@ def test_the_queue_shows_the_partners_submitted_proposals_but_no_drafts_nor_othe
         ({"country": "BE"}, {"belgian"}),
         ({"format": Format.HACKATHON}, {"hackathon"}),
         ({"town": "esch"}, {"hackathon"}),
-        ({"date_from": "2024-10-01"}, {"late"}),
-        ({"date_to": "2024-07-31"}, {"early"}),
-        ({"date_from": "2024-07-01", "date_to": "2024-07-31"}, {"early"}),
+        ({"date_from": f"{PAST_YEAR}-10-01"}, {"late"}),
+        ({"date_to": f"{PAST_YEAR}-07-31"}, {"early"}),
+        ({"date_from": f"{PAST_YEAR}-07-01", "date_to": f"{PAST_YEAR}-07-31"}, {"early"}),
         ({"q": "minecraft"}, {"approved"}),  # in the description
         ({"q": "Girls Who"}, {"late"}),  # the organisation's name
         ({"q": "HACKATHON scratch"}, {"hackathon"}),  # every word, any field, any case
@@ -129,10 +130,10 @@ def test_filters_narrow_the_queue(client, lu, be, params, expected):
         "approved": _submitted(lu, status=S.APPROVED, description="We build Minecraft worlds."),
         "belgian": _submitted(be, city="Gent"),
         "hackathon": _submitted(lu, title="Hackathon", format=Format.HACKATHON, city="Esch"),
-        "early": _submitted(lu, starts_at=dt.datetime(2024, 7, 2, 10, tzinfo=LUXEMBOURG)),
+        "early": _submitted(lu, starts_at=dt.datetime(PAST_YEAR, 7, 2, 10, tzinfo=LUXEMBOURG)),
         "late": _submitted(
             lu,
-            starts_at=dt.datetime(2024, 10, 20, 10, tzinfo=LUXEMBOURG),
+            starts_at=dt.datetime(PAST_YEAR, 10, 20, 10, tzinfo=LUXEMBOURG),
             organisation=OrganisationFactory(name="Girls Who Code LU"),
         ),
     }
@@ -170,22 +171,22 @@ def test_the_queue_sorts(client, lu, sort, expected):
             lu,
             title="Alpha",
             requested_amount=Decimal("100"),
-            submitted_at=dt.datetime(2024, 6, 3, tzinfo=LUXEMBOURG),
-            starts_at=dt.datetime(2024, 9, 1, 10, tzinfo=LUXEMBOURG),
+            submitted_at=dt.datetime(PAST_YEAR, 6, 3, tzinfo=LUXEMBOURG),
+            starts_at=dt.datetime(PAST_YEAR, 9, 1, 10, tzinfo=LUXEMBOURG),
         ),
         "low": _submitted(
             lu,
             title="Beta",
             requested_amount=Decimal("450"),
-            submitted_at=dt.datetime(2024, 6, 2, tzinfo=LUXEMBOURG),
-            starts_at=dt.datetime(2024, 10, 1, 10, tzinfo=LUXEMBOURG),
+            submitted_at=dt.datetime(PAST_YEAR, 6, 2, tzinfo=LUXEMBOURG),
+            starts_at=dt.datetime(PAST_YEAR, 10, 1, 10, tzinfo=LUXEMBOURG),
         ),
         "none": _submitted(
             lu,
             title="Gamma",
             requested_amount=Decimal("300"),
-            submitted_at=dt.datetime(2024, 6, 1, tzinfo=LUXEMBOURG),
-            starts_at=dt.datetime(2024, 8, 1, 10, tzinfo=LUXEMBOURG),
+            submitted_at=dt.datetime(PAST_YEAR, 6, 1, tzinfo=LUXEMBOURG),
+            starts_at=dt.datetime(PAST_YEAR, 8, 1, 10, tzinfo=LUXEMBOURG),
         ),
     }
     _score(named["high"], 5)
@@ -351,7 +352,7 @@ def test_a_row_shows_its_link_labels_and_dates_as_the_template_filters_would(cli
     from django.template import Context, Template
     from django.utils import translation
 
-    starts = dt.datetime(2024, 10, 12, 23, 30, tzinfo=dt.UTC)  # the 13th in Luxembourg
+    starts = dt.datetime(PAST_YEAR, 10, 12, 23, 30, tzinfo=dt.UTC)  # the 13th in Luxembourg
     proposal = _submitted(lu, title="Robots & <Code>", format=Format.HACKATHON, starts_at=starts)
     with translation.override(language):
         response = client.get(reverse("grants:dashboard"))  # /de/partner/ in German
@@ -373,7 +374,7 @@ def test_a_row_shows_its_link_labels_and_dates_as_the_template_filters_would(cli
     ).groups()
     for part in (link, starts_time, status, submitted_time):
         assert part in page, part
-    assert "2024-10-13T01:30:00+02:00" in starts_time
+    assert f"{PAST_YEAR}-10-13T01:30:00+02:00" in starts_time
 
 
 # Without a filter the counts and the page are two small queries; with a town (as with words or

@@ -21,6 +21,7 @@ from meetandcode.exceptions import DomainError
 from organisations.audit import entries_for
 from organisations.models import PartnerStaff
 from tests.factories import (
+    PAST_YEAR,
     CountryProgrammeFactory,
     MembershipFactory,
     PartnerStaffFactory,
@@ -93,7 +94,7 @@ def test_a_missing_criterion_is_refused(proposal, criteria, reviewer):
 
 
 def test_a_criterion_of_another_edition_is_refused(proposal, criteria, reviewer):
-    other = ReviewCriterionFactory(edition__year=2025)
+    other = ReviewCriterionFactory(edition__year=PAST_YEAR + 1)
     scores = {**_scores(criteria, 4, 4), other.pk: 5}
 
     with pytest.raises(ReviewNotValid) as refused:

@@ -18,7 +18,7 @@ from django.utils import translation
 from events.models import Event
 from organisations import notifications
 from organisations.models import AuditEntry, Notification, User
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, PAST_YEAR, UserFactory
 from tests.public.test_public_events import make_event
 
 pytestmark = pytest.mark.django_db
@@ -83,14 +83,14 @@ def test_feeds_link_events_in_the_default_language_whatever_the_visitor_chose(cl
 
 
 def test_switching_keeps_the_page_and_its_filters(client):
-    to_german = switch(client, "de", "/events/?country=LU&date_from=2024-01-01")
-    back = switch(client, "en", "/de/events/?country=LU&date_from=2024-01-01#map")
+    to_german = switch(client, "de", f"/events/?country=LU&date_from={PAST_YEAR}-01-01")
+    back = switch(client, "en", f"/de/events/?country=LU&date_from={PAST_YEAR}-01-01#map")
     across = switch(client, "uk", "/pl/my/proposals/5/edit/")
 
     assert to_german.status_code == 302
-    assert to_german["Location"] == "/de/events/?country=LU&date_from=2024-01-01"
+    assert to_german["Location"] == f"/de/events/?country=LU&date_from={PAST_YEAR}-01-01"
     assert to_german.cookies[settings.LANGUAGE_COOKIE_NAME].value == "de"
-    assert back["Location"] == "/events/?country=LU&date_from=2024-01-01#map"
+    assert back["Location"] == f"/events/?country=LU&date_from={PAST_YEAR}-01-01#map"
     assert across["Location"] == "/uk/my/proposals/5/edit/"
 
 
@@ -215,8 +215,8 @@ def test_a_new_privacy_notice_is_asked_for_on_prefixed_pages_but_not_on_the_noti
     from organisations.models import Consent
 
     user = UserFactory()
-    Consent.objects.create(user=user, version="2025-01")
-    settings.PRIVACY_NOTICE_VERSION = "2026-11"
+    Consent.objects.create(user=user, version="v1")
+    settings.PRIVACY_NOTICE_VERSION = "v2"
     client.force_login(user)
 
     asked = client.get("/de/my/")

@@ -11,7 +11,7 @@ from meetandcode.formatting import format_money
 from organisations import notifications
 from organisations.models import Notification
 from tests.events.test_reports import approved_event
-from tests.factories import UserFactory
+from tests.factories import PAST_CODE, UserFactory
 
 NBSP = "\xa0"
 
@@ -77,7 +77,7 @@ def test_the_letter_check_page_shows_the_amount_in_the_pages_language(client):
 )
 def test_an_approval_mail_writes_the_amount_in_the_recipients_language(language, written):
     reader = UserFactory(language=language)
-    context = {"proposal": "Robots", "reference": "MC24-LU-0042", "amount": "500.00"}
+    context = {"proposal": "Robots", "reference": f"{PAST_CODE}-LU-0042", "amount": "500.00"}
     with translation.override("fr"):  # whoever approved read the site in French
         [row] = notifications.notify(
             "proposal_approved", recipients=[reader], context={**context, "currency": "EUR"}

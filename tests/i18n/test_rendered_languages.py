@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from tests.events.test_reports import approved_event
-from tests.factories import CountryProgrammeFactory, MembershipFactory, ProposalFactory
+from tests.factories import PAST_YEAR, CountryProgrammeFactory, MembershipFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def world():
 
 PUBLIC_PAGES = {
     "home": lambda w: reverse("home"),
-    "event map": lambda w: reverse("events:list") + "?date_from=2024-01-01",
+    "event map": lambda w: reverse("events:list") + f"?date_from={PAST_YEAR}-01-01",
     "event page": lambda w: reverse("events:event", args=[w["event"].pk, w["event"].slug]),
     "impact": lambda w: reverse("public:impact"),
     "library": lambda w: reverse("events:library"),

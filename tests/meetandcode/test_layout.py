@@ -17,7 +17,7 @@ from organisations.permissions import (
     is_programme_staff,
     roles_of,
 )
-from tests.factories import CountryProgrammeFactory, EditionFactory, PartnerFactory
+from tests.factories import CountryProgrammeFactory, EditionFactory, PartnerFactory, edition_code
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def make_partner_staff(role: str) -> User:
 
 
 def make_edition() -> Edition:
-    """MC24 with a partner covering Luxembourg and Belgium."""
+    """The factories' edition (PAST_YEAR) with a partner covering Luxembourg and Belgium."""
     edition = EditionFactory()
     partner = PartnerFactory(name="SOCIALware", countries=["LU", "BE"])
     for country in ("LU", "BE"):
@@ -79,15 +79,16 @@ def test_home_loads_bootstrap_and_htmx_from_this_site_only(client):
 
 
 def test_home_shows_the_latest_edition_with_its_countries(client, django_assert_max_num_queries):
-    make_edition()
+    latest = make_edition()
+    year = latest.year - 1
     Edition.objects.create(
-        name="Meet and Code 2023",
-        year=2023,
-        code="MC23",
-        applications_open=date(2023, 5, 1),
-        application_deadline=datetime(2023, 9, 30, tzinfo=ZoneInfo("Europe/Brussels")),
-        event_start=date(2023, 6, 1),
-        event_end=date(2023, 10, 31),
+        name=f"Meet and Code {year}",
+        year=year,
+        code=edition_code(year),
+        applications_open=date(year, 5, 1),
+        application_deadline=datetime(year, 9, 30, tzinfo=ZoneInfo("Europe/Brussels")),
+        event_start=date(year, 6, 1),
+        event_end=date(year, 10, 31),
         max_grant=Decimal("400"),
     )
 
@@ -96,8 +97,8 @@ def test_home_shows_the_latest_edition_with_its_countries(client, django_assert_
         response = client.get(reverse("home"))
 
     html = response.content.decode()
-    assert "Meet and Code 2024" in html
-    assert "Meet and Code 2023" not in html
+    assert f"Meet and Code {latest.year}" in html
+    assert f"Meet and Code {year}" not in html
     assert "up to EUR 500.00 per event" in html
     assert "Belgium" in html and "Luxembourg" in html
     assert "Applications closed" in html

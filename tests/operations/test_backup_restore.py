@@ -19,7 +19,7 @@ from events.reports import add_report_files
 from grants.letters import build_award_letter
 from organisations import backups
 from tests.events.test_reports import approved_event
-from tests.factories import MembershipFactory
+from tests.factories import PAST_YEAR, MembershipFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +56,7 @@ def funded_event_with_files(media_root):
         proposal, actor=member.user, kind="receipt", files=[upload], now=after_start
     )
     letter = build_award_letter(proposal.grant.pk)
-    default_storage.save("library/2024/guide.txt", ContentFile(b"A public guide.\n"))
+    default_storage.save(f"library/{PAST_YEAR}/guide.txt", ContentFile(b"A public guide.\n"))
     return receipt, letter
 
 

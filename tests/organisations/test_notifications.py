@@ -24,6 +24,7 @@ from organisations import audit, notifications, services
 from organisations.models import Membership, Notification, OrganisationValidation, User
 from organisations.tasks import send_notification, send_pending_notifications
 from tests.factories import (
+    PAST_CODE,
     SUBMIT_MOMENT,
     BudgetLineFactory,
     CountryProgrammeFactory,
@@ -148,14 +149,14 @@ def test_after_commit_each_recipient_gets_the_mail_and_the_row_is_sent(
 
     row = Notification.objects.get(kind="proposal_approved")
     assert row.recipient == owner and row.status == "sent" and row.sent_at and row.attempts == 1
-    assert row.context["reference"] == grant.reference == "MC24-LU-0001"
+    assert row.context["reference"] == grant.reference == f"{PAST_CODE}-LU-0001"
     [message] = mail.outbox
     assert message.to == [owner.email]
-    assert "Robots" in message.subject and "MC24-LU-0001" in message.subject
-    assert "MC24-LU-0001" in message.body and "400,00 EUR" in message.body
+    assert "Robots" in message.subject and f"{PAST_CODE}-LU-0001" in message.subject
+    assert f"{PAST_CODE}-LU-0001" in message.body and "400,00 EUR" in message.body
     assert f"/my/proposals/{proposal.pk}/" in message.body
     [(html, mimetype)] = message.alternatives
-    assert mimetype == "text/html" and "MC24-LU-0001" in html
+    assert mimetype == "text/html" and f"{PAST_CODE}-LU-0001" in html
 
 
 def test_a_validation_decision_tells_the_members_with_the_partners_reason(

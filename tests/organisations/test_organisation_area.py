@@ -10,6 +10,7 @@ from django.urls import reverse
 from organisations import services
 from organisations.models import AuditEntry, Membership, Organisation, OrganisationValidation
 from tests.factories import (
+    PAST_YEAR,
     CountryProgrammeFactory,
     EditionFactory,
     LegalFormFactory,
@@ -26,9 +27,10 @@ DASHBOARD_URL = reverse("organisations:mine")
 
 @pytest.fixture
 def programme():
-    """Luxembourg and Belgium run in the 2024 edition; the latest edition is the current one."""
-    EditionFactory(year=2023)
-    luxembourg = CountryProgrammeFactory(edition=EditionFactory(year=2024))
+    """Luxembourg and Belgium run in the edition of PAST_YEAR; the latest edition is the current
+    one."""
+    EditionFactory(year=PAST_YEAR - 1)
+    luxembourg = CountryProgrammeFactory(edition=EditionFactory(year=PAST_YEAR))
     CountryProgrammeFactory(edition=luxembourg.edition, country="BE")
     return luxembourg
 
@@ -247,7 +249,7 @@ def test_the_dashboard_says_what_to_do_next(client, programme, state, expected):
 
 def test_an_old_editions_validation_does_not_count_for_the_current_one(client, programme):
     membership = MembershipFactory()
-    old = EditionFactory(year=2023)
+    old = EditionFactory(year=PAST_YEAR - 1)
     OrganisationValidation.objects.create(
         organisation=membership.organisation, edition=old, status="validated"
     )
@@ -301,7 +303,7 @@ def test_the_organisation_page_asks_few_queries_however_many_members(
 
 @pytest.fixture
 def member(client, programme):
-    """A logged-in owner of a Luxembourg organisation, and a code for Luxembourg 2024."""
+    """A logged-in owner of a Luxembourg organisation, and a code for Luxembourg in PAST_YEAR."""
     membership = MembershipFactory()
     client.force_login(membership.user)
     return membership
@@ -323,7 +325,7 @@ def test_a_validation_code_validates_the_organisation_for_the_edition(client, me
     validation = OrganisationValidation.objects.get(organisation=organisation)
     assert (validation.edition, validation.status) == (programme.edition, "validated")
     page = _page(client.get(response["Location"]))
-    assert "is validated for Meet and Code 2024" in page
+    assert f"is validated for Meet and Code {PAST_YEAR}" in page
 
 
 @pytest.mark.parametrize(
@@ -355,7 +357,7 @@ def _code(which: str, programme) -> str:
     if which == "other_country":
         programme = programme.edition.country_programmes.get(country="BE")
     if which == "old_edition":
-        programme = CountryProgrammeFactory(edition=EditionFactory(year=2023))
+        programme = CountryProgrammeFactory(edition=EditionFactory(year=PAST_YEAR - 1))
     token = services.issue_validation_tokens(programme, actor=None)[0]
     if which == "used":
         services.redeem_validation_token(OrganisationFactory(), token.code, actor=None)

@@ -27,6 +27,7 @@ from organisations.models import (
 from organisations.privacy import delete_account, purge_old_data
 from tests.factories import (
     PASSWORD,
+    PAST_YEAR,
     CountryProgrammeFactory,
     EditionFactory,
     GrantFactory,
@@ -64,7 +65,7 @@ def test_download_holds_the_persons_data_and_nothing_of_another(client):
     proposal = ProposalFactory(organisation=organisation, created_by=ada, title="Robots at 10")
     Notification.objects.create(recipient=ada, kind="proposal.approved")
     audit.record(proposal, actor=ada, action="proposal.update")
-    Consent.objects.create(user=ada, version="2026-11", ip="192.0.2.1")
+    Consent.objects.create(user=ada, version="v2", ip="192.0.2.1")
     bob, other = _owner(email="bob@example.org")
     ProposalFactory(organisation=other, created_by=bob, title="Bob's secret hackathon")
     Notification.objects.create(recipient=bob, kind="bob.only")
@@ -78,7 +79,7 @@ def test_download_holds_the_persons_data_and_nothing_of_another(client):
     assert [p["title"] for p in data["proposals"]] == ["Robots at 10"]
     assert [n["kind"] for n in data["notifications"]] == ["proposal.approved"]
     assert [e["action"] for e in data["audit_entries"]] == ["proposal.update"]
-    assert [c["version"] for c in data["consents"]] == ["2026-11"]
+    assert [c["version"] for c in data["consents"]] == ["v2"]
     text = json.dumps(data)
     assert "bob@example.org" not in text
     assert "secret hackathon" not in text
@@ -187,12 +188,16 @@ def test_an_organisation_with_another_owner_keeps_its_contact():
 
 # --- Retention ----------------------------------------------------------------------------
 
-NOW = datetime(2024, 6, 1, tzinfo=UTC)  # 1095 days after 2021-06-02: the 2020 edition is old
+# 1095 days (RETENTION_DAYS) before NOW is about 1 June three years earlier: the events of the
+# edition four years before NOW's are past it, those two years before are not.
+NOW = datetime(PAST_YEAR, 6, 1, tzinfo=UTC)
+OLD_YEAR, RECENT_YEAR = PAST_YEAR - 4, PAST_YEAR - 2
+LONG_AGO = datetime(OLD_YEAR, 1, 1, tzinfo=UTC)  # before the retention period
 
 
 def _old_and_recent():
-    old = CountryProgrammeFactory(edition=EditionFactory(year=2020))
-    recent = CountryProgrammeFactory(edition=EditionFactory(year=2022))
+    old = CountryProgrammeFactory(edition=EditionFactory(year=OLD_YEAR))
+    recent = CountryProgrammeFactory(edition=EditionFactory(year=RECENT_YEAR))
     return old, recent
 
 
@@ -203,12 +208,12 @@ def test_retention_removes_old_personal_data_and_keeps_grants():
     grant = GrantFactory(proposal__country_programme=old)
     report = ReportFactory(proposal=grant.proposal)
     recent_draft = ProposalFactory(country_programme=recent)
-    sleeper = UserFactory(last_login=datetime(2020, 1, 1, tzinfo=UTC))
-    busy = MembershipFactory(user__last_login=datetime(2020, 1, 1, tzinfo=UTC)).user
+    sleeper = UserFactory(last_login=LONG_AGO)
+    busy = MembershipFactory(user__last_login=LONG_AGO).user
     Notification.objects.create(recipient=busy, kind="old")
-    Notification.objects.filter(kind="old").update(created_at=datetime(2020, 1, 1, tzinfo=UTC))
+    Notification.objects.filter(kind="old").update(created_at=LONG_AGO)
     Notification.objects.create(recipient=busy, kind="new")
-    MemberInvitationFactory(expires_at=datetime(2020, 1, 1, tzinfo=UTC))
+    MemberInvitationFactory(expires_at=LONG_AGO)
     open_invitation = MemberInvitationFactory()
 
     counts = purge_old_data(now=NOW)
@@ -234,7 +239,8 @@ def test_retention_spares_an_edition_within_the_period():
     old, _ = _old_and_recent()
     draft = ProposalFactory(country_programme=old)
 
-    purge_old_data(now=datetime(2021, 6, 1, tzinfo=UTC))
+    # A year after the old edition's events: well within the period.
+    purge_old_data(now=datetime(OLD_YEAR + 1, 6, 1, tzinfo=UTC))
 
     assert Proposal.objects.filter(pk=draft.pk).exists()
 
@@ -273,20 +279,20 @@ def test_sign_up_is_refused_without_accepting_the_privacy_notice(client):
 
 
 def test_sign_up_records_the_accepted_version(client, settings):
-    settings.PRIVACY_NOTICE_VERSION = "2026-11"
+    settings.PRIVACY_NOTICE_VERSION = "v2"
 
     page = client.get(reverse("account_signup")).content.decode()
     _sign_up(client, accept_privacy="on")
 
-    assert "I have read the privacy notice (version 2026-11)" in page
+    assert "I have read the privacy notice (version v2)" in page
     consent = Consent.objects.get(user__email="new@example.org")
-    assert (consent.version, consent.document, consent.ip) == ("2026-11", "privacy", "127.0.0.1")
+    assert (consent.version, consent.document, consent.ip) == ("v2", "privacy", "127.0.0.1")
 
 
 def test_a_new_notice_version_is_accepted_before_going_on(client, settings):
     ada, _ = _owner()
-    Consent.objects.create(user=ada, version="2025-01")
-    settings.PRIVACY_NOTICE_VERSION = "2026-11"
+    Consent.objects.create(user=ada, version="v1")
+    settings.PRIVACY_NOTICE_VERSION = "v2"
     client.force_login(ada)
     mine = reverse("organisations:mine")
 
@@ -301,7 +307,7 @@ def test_a_new_notice_version_is_accepted_before_going_on(client, settings):
     assert refused.status_code == 400
     assert accepted["Location"] == mine
     assert client.get(mine).status_code == 200
-    assert Consent.objects.filter(user=ada, version="2026-11").exists()
+    assert Consent.objects.filter(user=ada, version="v2").exists()
 
 
 def test_the_current_version_lets_the_person_through(client, settings):

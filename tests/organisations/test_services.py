@@ -11,6 +11,7 @@ from meetandcode.exceptions import DomainError
 from organisations import audit, services
 from organisations.models import AuditEntry, Membership, OrganisationValidation, ValidationToken
 from tests.factories import (
+    PAST_YEAR,
     CountryProgrammeFactory,
     EditionFactory,
     LegalFormFactory,
@@ -32,7 +33,7 @@ def _actions(target) -> list[str]:
 
 @pytest.fixture
 def programme():
-    """Luxembourg in the 2024 edition."""
+    """Luxembourg in the factories' edition (PAST_YEAR)."""
     return CountryProgrammeFactory()
 
 
@@ -220,7 +221,9 @@ def test_a_token_of_another_country_is_refused(programme, partner_manager):
 def test_a_token_of_another_edition_is_refused_when_the_page_asks_for_this_one(
     programme, partner_manager, organisation
 ):
-    token = _token(CountryProgrammeFactory(edition=EditionFactory(year=2023)), partner_manager)
+    token = _token(
+        CountryProgrammeFactory(edition=EditionFactory(year=PAST_YEAR - 1)), partner_manager
+    )
 
     with pytest.raises(services.TokenNotValid, match="this year's code"):
         services.redeem_validation_token(
@@ -369,4 +372,4 @@ def test_is_validated_is_per_edition(programme, organisation):
     services.redeem_validation_token(organisation, _token(programme, None).code, actor=None)
 
     assert services.is_validated(organisation, programme.edition)
-    assert not services.is_validated(organisation, EditionFactory(year=2025))
+    assert not services.is_validated(organisation, EditionFactory(year=PAST_YEAR + 1))

@@ -10,6 +10,7 @@ from django.urls import reverse
 from events.models import Proposal
 from grants import impact
 from tests.factories import (
+    PAST_YEAR,
     CountryProgrammeFactory,
     EditionFactory,
     ProposalFactory,
@@ -38,12 +39,12 @@ def _report(proposal, *, total, female, refugees=0, only_possible=True, status="
 
 @pytest.fixture
 def known():
-    """2024: four approved events in LU and BE, two with accepted reports; a cancelled grant and
-    a rejected proposal (with reports) that must not count; one 2023 event."""
-    e2024, e2023 = EditionFactory(year=2024), EditionFactory(year=2023)
-    lu = CountryProgrammeFactory(edition=e2024, country="LU")
-    be = CountryProgrammeFactory(edition=e2024, country="BE")
-    lu_2023 = CountryProgrammeFactory(edition=e2023, country="LU")
+    """PAST_YEAR: four approved events in LU and BE, two with accepted reports; a cancelled grant
+    and a rejected proposal (with reports) that must not count; one event the year before."""
+    edition, earlier = EditionFactory(year=PAST_YEAR), EditionFactory(year=PAST_YEAR - 1)
+    lu = CountryProgrammeFactory(edition=edition, country="LU")
+    be = CountryProgrammeFactory(edition=edition, country="BE")
+    lu_earlier = CountryProgrammeFactory(edition=earlier, country="LU")
 
     def proposal(programme, city, status=APPROVED):
         return ProposalFactory(country_programme=programme, city=city, status=status)
@@ -56,8 +57,8 @@ def known():
     # Neither of these counts anywhere.
     _report(proposal(lu, "Differdange", Proposal.Status.CANCELLED), total=50, female=25)
     proposal(be, "Brugge", Proposal.Status.REJECTED)
-    _report(proposal(lu_2023, "Luxembourg"), total=10, female=10, refugees=1)
-    return e2024
+    _report(proposal(lu_earlier, "Luxembourg"), total=10, female=10, refugees=1)
+    return edition
 
 
 def test_figures_of_an_edition_count_approved_events_and_accepted_reports_only(known):
@@ -85,23 +86,23 @@ def test_all_editions_add_up_and_list_each_edition(known):
 
     assert figures.total.approved_events == 5
     assert figures.total.participants == 48
-    assert figures.total.towns == 3  # Luxembourg again in 2023 is the same town
+    assert figures.total.towns == 3  # Luxembourg again the year before is the same town
     assert [(row.code, row.approved_events) for row in figures.by_edition] == [
-        ("2024", 4),
-        ("2023", 1),
+        (str(PAST_YEAR), 4),
+        (str(PAST_YEAR - 1), 1),
     ]
 
 
 def test_the_page_shows_the_chart_and_the_table_for_the_chosen_edition(client, known):
-    page = client.get(reverse("public:impact"), {"edition": 2024})
+    page = client.get(reverse("public:impact"), {"edition": PAST_YEAR})
 
     html = page.content.decode()
     assert page.status_code == 200
     assert 'role="img"' in html
     assert '<desc id="chart-desc">Belgium: 0; Luxembourg: 38</desc>' in html
     assert '<td class="text-end">37&nbsp;%</td>' in html
-    assert "Figures of Meet and Code 2024" in html
-    # 2023's event is not in 2024's figures.
+    assert f"Figures of Meet and Code {PAST_YEAR}" in html
+    # The year before's event is not in this edition's figures.
     assert ">48<" not in html
 
 
@@ -135,12 +136,12 @@ def test_the_figures_take_the_same_few_queries_whatever_the_data(client, known, 
 
 def test_the_figures_are_cached_for_a_while(client, known, settings):
     settings.PUBLIC_PAGE_SECONDS = 0  # the figures' own cache, not the whole page kept
-    client.get(reverse("public:impact"), {"edition": 2024})
+    client.get(reverse("public:impact"), {"edition": PAST_YEAR})
     ProposalFactory(country_programme=CountryProgrammeFactory(edition=known, country="DE"),
                     status=APPROVED)  # fmt: skip
 
     with CaptureQueriesContext(connection) as captured:
-        page = client.get(reverse("public:impact"), {"edition": 2024})
+        page = client.get(reverse("public:impact"), {"edition": PAST_YEAR})
 
     assert len(captured) == 1  # the editions for the filter; the figures come from the cache
     assert "Germany" not in page.content.decode()
