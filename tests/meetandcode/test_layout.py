@@ -92,8 +92,9 @@ def test_home_shows_the_latest_edition_with_its_countries(client, django_assert_
         max_grant=Decimal("400"),
     )
 
-    # editions, countries, upcoming events, headline figures (the last two cached afterwards)
-    with django_assert_max_num_queries(4):
+    # editions, countries, upcoming events, and (none upcoming here) the latest held ones,
+    # headline figures (the events and figures cached afterwards)
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("home"))
 
     html = response.content.decode()
