@@ -132,6 +132,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         }
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # make run's web server and its Celery worker write to one file at once. WAL lets readers
+    # go on beside a writer; a transaction takes the write lock when it begins (IMMEDIATE), so
+    # two writers queue for up to the busy timeout instead of one failing with "database is
+    # locked" when both upgrade a read lock (select_for_update does nothing on SQLite).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery broker ------------------------------------------
