@@ -181,11 +181,58 @@
 
   document.addEventListener("htmx:responseError", function (event) {
     var form = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt;
-    if (event.detail.xhr.status !== 401 || !form.hasAttribute("data-autosave")) return;
+    if (!form.hasAttribute || !form.hasAttribute("data-autosave")) return;
+    if (event.detail.xhr.status === 401) {
+      form.dataset.dirty = "1";
+      keepUnsaved();
+      showStatus(form, "session-ended");
+    } else if (event.detail.xhr.status >= 500) {
+      retryLater(form);
+    }
+  });
+
+  // A save that failed on the server's side (5xx) or on the way (no network): nothing on the
+  // page changes (what was typed stays in the fields), the status says so, and the section is
+  // sent again after 3, 6, 12 ... seconds (at most a minute apart) until it is saved.
+  function retryLater(form) {
+    var attempt = Number(form.dataset.retries || 0) + 1;
+    form.dataset.retries = String(attempt);
     form.dataset.dirty = "1";
     keepUnsaved();
-    showStatus(form, "session-ended");
+    showStatus(form, "save-failed");
+    window.clearTimeout(form._retry);
+    form._retry = window.setTimeout(function () {
+      if (form.isConnected) window.htmx.trigger(form, "change");
+    }, Math.min(3000 * Math.pow(2, attempt - 1), 60000));
+  }
+
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt;
+    if (form.hasAttribute && form.hasAttribute("data-autosave")) retryLater(form);
   });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt;
+    if (event.detail.successful && form.dataset && form.dataset.retries) {
+      delete form.dataset.retries;
+      if (!document.querySelector("form[data-autosave][data-retries]")) {
+        window.localStorage.removeItem(KEPT);  // nothing left to keep in this browser
+      }
+    }
+  });
+
+  // With DEBUG on, django-htmx replaces the whole document with an error answer (its
+  // htmx:beforeOnLoad listener on the document). For an autosave that would throw away every
+  // section on the screen: stop the event before it reaches the document, and handle the
+  // answer here (400 shows the section's errors, 5xx retries).
+  window.addEventListener(
+    "htmx:beforeOnLoad",
+    function (event) {
+      var form = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt;
+      if (form && form.hasAttribute && form.hasAttribute("data-autosave")) event.stopPropagation();
+    },
+    true
+  );
 
   // Switching language reloads the page: keep what every section holds (a save may still be on
   // its way), and the page in the new language puts back what it did not get from the server.
