@@ -21,6 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from psycopg.adapt import Loader
 
+from meetandcode.spreadsheet import defuse
+
 from .models import Delivery, Event, Format
 
 ORGANISATION_TYPE = "Non-Profit Organisation"  # every grantee is a non-profit
@@ -293,6 +295,12 @@ def rss(events, title: str, link: str) -> bytes:
 
 
 def csv_row(event: Event, url_parts: tuple[str, str]) -> list:
+    """One event's cells, text that a spreadsheet would run as a formula defused (as in the
+    partner exports)."""
+    return [defuse(value) for value in _csv_values(event, url_parts)]
+
+
+def _csv_values(event: Event, url_parts: tuple[str, str]) -> list:
     return [
         event.pk,
         event.title,

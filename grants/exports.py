@@ -1,7 +1,8 @@
 """Tables as CSV or XLSX, streamed row by row, and the review queue's export.
 
 ``table_csv_response`` and ``table_xlsx_response`` serve every export of the dashboard (queue,
-payments, figures): text that a spreadsheet would run as a formula is defused in one place.
+payments, figures): text that a spreadsheet would run as a formula is defused in one place
+(``meetandcode.spreadsheet.defuse``, which the public feed /events.csv uses too).
 Only what the queue itself shows the person is exported (the queryset comes from the queue's
 scoped, filtered queryset).
 """
@@ -19,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from meetandcode.spreadsheet import defuse
+
 CHUNK = 2000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def columns() -> list[str]:
@@ -79,13 +81,6 @@ def xlsx_response(proposals) -> FileResponse:
 
 
 # --- Any table ---------------------------------------------------------------------------------
-
-
-def defuse(value):
-    """A leading =, +, - or @ would make a spreadsheet evaluate the cell: quote such text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _csv_value(value):
