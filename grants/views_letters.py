@@ -7,34 +7,41 @@ from django.views.decorators.http import require_GET
 
 from organisations.privacy import log_staff_read
 
+from .access import role_in, scope_of, second_factor_redirect
 from .letters import current_letter, find_letter, letter_dates, letter_filename, normalise_code
 from .models import Grant
 from .payments import is_member
-from .services import staff_role
-
-
-def can_download_letter(user, grant: Grant) -> bool:
-    """The organisation's active members, its partner's staff and programme staff."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_programme_staff or user.is_superuser:
-        return True
-    return is_member(user, grant) or staff_role(user, grant.country_programme) is not None
 
 
 @require_GET
 @login_required
-def download(request: HttpRequest, grant_id: int) -> FileResponse:
-    """The grant's current letter as a PDF attachment; 404 for whoever may not see it."""
+def download(request: HttpRequest, grant_id: int) -> HttpResponse:
+    """The grant's current letter as a PDF attachment, for the organisation's active members, its
+    partner's staff and programme staff; staff pass the second factor first, as for report files
+    and donation receipts (``grants.access``). 404 for whoever may not see it."""
     grant = get_object_or_404(
         Grant.objects.select_related("proposal", "country_programme"), pk=grant_id
     )
-    if not can_download_letter(request.user, grant):
+    if is_member(request.user, grant):
+        return _attachment(grant)
+    if not scope_of(request.user).any:
         raise Http404
+    return second_factor_redirect(request) or _staff_download(request, grant)
+
+
+def _staff_download(request: HttpRequest, grant: Grant) -> FileResponse:
+    """The grant's partner staff (or programme staff): logged as a staff read."""
+    if role_in(request.user, grant.country_programme) is None:
+        raise Http404
+    response = _attachment(grant)
+    log_staff_read(request, grant)
+    return response
+
+
+def _attachment(grant: Grant) -> FileResponse:
     letter = current_letter(grant)
     if letter is None:
         raise Http404("The award letter is still being prepared.")
-    log_staff_read(request, grant)  # skipped for the organisation's own members
     response = FileResponse(
         letter.file.open("rb"),
         as_attachment=True,

@@ -1,8 +1,10 @@
 """A small world for asking every URL of the app as each kind of person (tests/test_permission_
 matrix.py): Luxembourg's organisation with its member (the right applicant), an approved grant
 with its public event, a submitted report with a file, an award letter and a donation receipt;
-another organisation's member; the reviewer and manager of Luxembourg (the right partner) and the
-manager of Belgium (another country)."""
+another organisation's member; the reviewer and manager of Luxembourg (the right partner; the
+manager is let into the admin, for the country pages) and the manager of Belgium (another
+country); programme staff (a superuser). The Luxembourg manager and programme staff are also asked
+signed in with their password alone, the second factor not passed in that session."""
 
 from django.core.files.base import ContentFile
 from django.test import Client
@@ -26,6 +28,7 @@ from tests.factories import (
     ProposalFactory,
     UserFactory,
     log_in_with_second_factor,
+    with_totp,
 )
 
 SECRET_TITLE = "Robots in Esch"
@@ -114,6 +117,17 @@ class MatrixWorld:
         self.other_manager = PartnerStaffFactory(
             partner=be.partner, role=PartnerStaff.Role.MANAGER
         ).user
+        self.manager.is_staff = True  # let into the admin (their country pages)
+        self.manager.save(update_fields=["is_staff"])
+        self.programme_staff = UserFactory(
+            is_programme_staff=True, is_staff=True, is_superuser=True
+        )
+
+    #: Signed in with the password alone: they hold an authenticator, the session has not used it.
+    WITHOUT_SECOND_FACTOR = {
+        "manager_without_second_factor": "manager",
+        "programme_staff_without_second_factor": "programme_staff",
+    }
 
     def client(self, persona: str) -> Client:
         client = Client()
@@ -124,10 +138,14 @@ class MatrixWorld:
             "other_partner": self.other_manager,
             "reviewer": self.reviewer,
             "manager": self.manager,
-        }[persona]
+            "programme_staff": self.programme_staff,
+        }[self.WITHOUT_SECOND_FACTOR.get(persona, persona)]
         if user is None:
             return client
-        if persona in ("other_partner", "reviewer", "manager"):
+        if persona in self.WITHOUT_SECOND_FACTOR:
+            with_totp(user)
+            client.force_login(user)
+        elif persona in ("other_partner", "reviewer", "manager", "programme_staff"):
             log_in_with_second_factor(client, user)
         else:
             client.force_login(user)

@@ -23,9 +23,9 @@ OUR_APPS = {"organisations", "grants", "events"}
 
 
 @pytest.fixture
-def superuser_client(client):
-    client.force_login(User.objects.create_superuser("admin@example.org", "x"))
-    return client
+def superuser_client(client, two_factor_login):
+    """A superuser signed in as the admin requires: with the second factor passed."""
+    return two_factor_login(client, User.objects.create_superuser("admin@example.org", "x"))
 
 
 @pytest.fixture

@@ -2,9 +2,14 @@
 it is mapped), asked by each kind of person; the expected answer for each is in MATRIX below.
 
 Personas: anonymous; an applicant of another organisation; the right applicant; the manager of
-another country (BE); the reviewer and the manager of the right country (LU). Partner staff log
-in with their second factor. Pages are asked with GET; actions (POST only) must refuse GET with
-405, and a POST by a wrong person must be refused without changing anything.
+another country (BE); the reviewer and the manager of the right country (LU); programme staff.
+Staff log in with their second factor; the LU manager and programme staff are asked again signed
+in with their password alone, and every page for staff must send them to the second factor first
+(grants.access, the one policy). Pages are asked with GET; actions (POST only) must refuse GET
+with 405, and a POST by a wrong person must be refused without changing anything.
+
+The admin's pages are Django's, all behind one guard (meetandcode/admin_site.py): a sample of them
+(ADMIN_PAGES) is asked of each persona too.
 
 Every page but the few in UNPREFIXED also lives under each language's prefix (/de/my/...): the
 same view, asked again there, must answer each persona the same (one table for all languages).
@@ -23,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 # Prefixes not asked here, each with its reason.
 SKIPPED_PREFIXES = {
-    "admin/": "Django's admin: staff only, guarded by Django itself (tests/test_admin.py)",
+    "admin/": "Django's admin: one guard for all its pages, a sample in ADMIN_PAGES below",
     "i18n/": "Django's set_language: public by design, changes only the visitor's own cookie",
     "accounts/": "allauth's login, sign-up and MFA pages: public or the visitor's own account",
     "static/": "static files (not served by Django in production)",
@@ -35,7 +40,18 @@ SKIPPED_PREFIXES = {
 UNPREFIXED = {"healthz", "feeds:geojson", "feeds:ics", "feeds:rss", "feeds:csv"}
 OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
-PERSONAS = ["anonymous", "other_applicant", "applicant", "other_partner", "reviewer", "manager"]
+PERSONAS = [
+    "anonymous",
+    "other_applicant",
+    "applicant",
+    "other_partner",
+    "reviewer",
+    "manager",
+    "programme_staff",
+    "manager_without_second_factor",
+    "programme_staff_without_second_factor",
+]
+WITHOUT_SECOND_FACTOR = list(MatrixWorld.WITHOUT_SECOND_FACTOR)
 
 
 def _kwargs(world: MatrixWorld, name: str, params: list[str]) -> dict:
@@ -109,6 +125,9 @@ def test_every_url_parameter_is_mapped(world):
 # --- The one table ---------------------------------------------------------------------------
 # What each persona gets from GET, by kind of page (a kind names one answer per persona):
 L, OK, NF, FB, NA = "login", 200, 404, 403, 405
+SF = "second factor"  # sent to set up the authenticator or to enter a code, then back
+#: Staff pages ask staff without the second factor for it, before anything else.
+ASKED_FOR_IT = dict.fromkeys(WITHOUT_SECOND_FACTOR, SF)
 KINDS = {
     # everyone, signed in or not
     "public": dict.fromkeys(PERSONAS, OK),
@@ -118,7 +137,7 @@ KINDS = {
     "token": {"anonymous": L, **dict.fromkeys(PERSONAS[1:], OK)},
     # the right applicant's organisation, proposal or report
     "applicant": {**dict.fromkeys(PERSONAS, NF), "anonymous": L, "applicant": OK},
-    # the grant's papers: the organisation and the right country's partner
+    # the grant's papers: the organisation and the right country's partner (and programme staff)
     "applicant_and_partner": {
         "anonymous": L,
         "other_applicant": NF,
@@ -126,6 +145,8 @@ KINDS = {
         "other_partner": NF,
         "reviewer": OK,
         "manager": OK,
+        "programme_staff": OK,
+        **ASKED_FOR_IT,
     },
     # the partner dashboard's lists: other countries' staff see only their own (checked below)
     "partner_list": {
@@ -135,6 +156,8 @@ KINDS = {
         "other_partner": OK,
         "reviewer": OK,
         "manager": OK,
+        "programme_staff": OK,
+        **ASKED_FOR_IT,
     },
     # one proposal in the partner dashboard: only the right country's staff
     "partner_object": {
@@ -144,6 +167,8 @@ KINDS = {
         "other_partner": NF,
         "reviewer": OK,
         "manager": OK,
+        "programme_staff": OK,
+        **ASKED_FOR_IT,
     },
     # managers' pages (tokens, validations): each manager sees their own country's
     "manager_list": {
@@ -153,14 +178,32 @@ KINDS = {
         "other_partner": OK,
         "reviewer": FB,
         "manager": OK,
+        "programme_staff": OK,
+        **ASKED_FOR_IT,
+    },
+    # the admin's index: accounts let into the admin (the LU manager for the country pages)
+    "admin_index": {
+        "anonymous": L,
+        **dict.fromkeys(["other_applicant", "applicant", "other_partner", "reviewer"], FB),
+        "manager": OK,
+        "programme_staff": OK,
+        **ASKED_FOR_IT,
+    },
+    # the admin's organisations and budgets: programme staff only
+    "admin_programme": {
+        "anonymous": L,
+        **dict.fromkeys(["other_applicant", "applicant", "other_partner", "reviewer"], FB),
+        "manager": FB,
+        "programme_staff": OK,
+        **ASKED_FOR_IT,
     },
 }
 # POST-only actions: GET answers 405 (anonymous may be sent to log in first), and a POST by
 # anyone outside the set is refused (login, 403 or 404) with nothing changed. "any": an action a
 # signed-in person takes on their own behalf (joining, accepting an invitation they hold).
 APPLICANT_ONLY = {"applicant"}
-STAFF = {"reviewer", "manager"}
-MANAGER = {"manager"}
+STAFF = {"reviewer", "manager", "programme_staff"}
+MANAGER = {"manager", "programme_staff"}
 ANY = frozenset({"any signed-in person"})
 
 MATRIX = {
@@ -276,6 +319,11 @@ def _is_login(response) -> bool:
     )
 
 
+def _is_second_factor(response) -> bool:
+    steps = (reverse("mfa_reauthenticate"), reverse("mfa_activate_totp"))
+    return response.status_code == 302 and urlparse(response["Location"]).path in steps
+
+
 def _snapshot():
     """Every row a wrong POST could touch."""
     from django.apps import apps
@@ -323,6 +371,9 @@ def _ask_each_persona(world, name, params, kind):
         if expected == L:
             assert _is_login(response), (url, persona, response.status_code)
             continue
+        if expected == SF:
+            assert _is_second_factor(response), (url, persona, response.status_code)
+            continue
         assert response.status_code == expected, (url, persona, response.status_code)
         wrong = persona in ("other_partner", "other_applicant")
         if wrong and expected == OK and kind not in ("public", "token"):
@@ -339,6 +390,8 @@ def test_each_action_refuses_get_and_wrong_people(world, name, route, params):
         response = world.client(persona).get(url)
         if persona == "anonymous":
             assert response.status_code == NA or _is_login(response), (url, response.status_code)
+        elif persona in WITHOUT_SECOND_FACTOR and _is_second_factor(response):
+            pass  # a staff action: the second factor first
         else:
             assert response.status_code in (NA, FB), (url, persona, response.status_code)
     if allowed == ANY:
@@ -350,6 +403,32 @@ def test_each_action_refuses_get_and_wrong_people(world, name, route, params):
         response = world.client(persona).post(url, {})
         if persona == "anonymous":
             assert _is_login(response), (url, response.status_code)
+        elif persona in WITHOUT_SECOND_FACTOR and _is_second_factor(response):
+            pass  # refused until they pass it
         else:
             assert response.status_code in (FB, NF), (url, persona, response.status_code)
         assert _snapshot() == before, (url, persona)
+
+
+# --- The admin: a sample of its pages -----------------------------------------------------------
+ADMIN_PAGES = [
+    ("admin:index", lambda w: [], "admin_index"),
+    ("admin:organisations_organisation_changelist", lambda w: [], "admin_programme"),
+    ("admin:organisations_organisation_change", lambda w: [w.organisation.pk], "admin_programme"),
+    ("admin:grants_countryprogramme_changelist", lambda w: [], "admin_programme"),
+    ("admin:grants_countryprogramme_change", lambda w: [w.lu.pk], "admin_programme"),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "kind"), ADMIN_PAGES, ids=[p[0] for p in ADMIN_PAGES])
+def test_each_admin_page_by_each_persona(world, name, args, kind):
+    url = reverse(name, args=args(world))
+    for persona, expected in KINDS[kind].items():
+        response = world.client(persona).get(url)
+        if expected == L:
+            assert _is_login(response), (url, persona, response.status_code)
+        elif expected == SF:
+            assert _is_second_factor(response), (url, persona, response.status_code)
+            assert SECRET_ORGANISATION.encode() not in response.content, (url, persona)
+        else:
+            assert response.status_code == expected, (url, persona, response.status_code)

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from organisations.models import Notification, User
 from organisations.tasks import send_notification
-from tests.factories import UserFactory
+from tests.factories import UserFactory, log_in_with_second_factor
 from tests.integration.conftest import wait_until
 
 from .smtp_server import ScriptedHandler, SmtpServer
@@ -65,8 +65,9 @@ def test_421_is_retried_550_fails_at_once_and_send_again_delivers_once(workers, 
             print(f"\n[smtp] 421, 421, 550: failed after {len(handler.attempts)} attempts, "
                   f"{seconds:.1f} s")  # fmt: skip
 
-        staff = Client()
-        staff.force_login(User.objects.create_superuser("staff@example.org", "x"))
+        staff = log_in_with_second_factor(
+            Client(), User.objects.create_superuser("staff@example.org", "x")
+        )
         changelist = reverse("admin:organisations_notification_changelist")
         listed = staff.get(changelist, {"status__exact": "failed"}).content.decode()
         assert str(row.recipient) in listed and "proposal_rejected" in listed

@@ -10,6 +10,7 @@ import io
 import re
 import socket
 from decimal import Decimal
+from urllib.parse import urlparse
 
 import pytest
 import time_machine
@@ -37,6 +38,7 @@ from tests.factories import (
     PartnerStaffFactory,
     ProposalFactory,
     UserFactory,
+    with_totp,
 )
 
 pytestmark = pytest.mark.django_db
@@ -307,28 +309,46 @@ def test_a_member_downloads_the_letter_as_an_attachment(grant, client, member):
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
-@pytest.mark.parametrize("who", ["partner_manager", "partner_reviewer", "programme_staff"])
-def test_the_partner_and_programme_staff_download_the_letter(grant, client, manager, who):
+def _staff(who, manager):
     if who == "partner_manager":
-        user = manager
-    elif who == "partner_reviewer":  # of another partner covering the same country
-        user = PartnerStaffFactory(partner=PartnerFactory(countries=["LU"]), role="reviewer").user
-    else:
-        user = UserFactory(is_programme_staff=True)
-    client.force_login(user)
+        return manager
+    if who == "partner_reviewer":  # of another partner covering the same country
+        return PartnerStaffFactory(partner=PartnerFactory(countries=["LU"]), role="reviewer").user
+    return UserFactory(is_programme_staff=True)
+
+
+STAFF = ["partner_manager", "partner_reviewer", "programme_staff"]
+
+
+@pytest.mark.parametrize("who", STAFF)
+def test_the_partner_and_programme_staff_download_the_letter_with_their_second_factor(
+    grant, client, manager, who, two_factor_login
+):
+    two_factor_login(client, _staff(who, manager))
 
     assert client.get(download_url(grant)).status_code == 200
 
 
+@pytest.mark.parametrize("who", STAFF)
+def test_staff_without_the_second_factor_are_sent_to_it_first(grant, client, manager, who):
+    user = _staff(who, manager)
+    with_totp(user)
+    client.force_login(user)  # signed in with the password alone
+
+    response = client.get(download_url(grant))
+
+    assert response.status_code == 302
+    assert urlparse(response["Location"]).path == reverse("mfa_reauthenticate")
+
+
 @pytest.mark.parametrize("who", ["other_organisation", "asked_to_join", "other_country_partner"])
-def test_others_get_not_found(grant, client, organisation, who):
+def test_others_get_not_found(grant, client, organisation, who, two_factor_login):
     if who == "other_organisation":
-        user = MembershipFactory().user
+        client.force_login(MembershipFactory().user)
     elif who == "asked_to_join":
-        user = MembershipFactory(organisation=organisation, status="requested").user
-    else:
-        user = PartnerStaffFactory(partner=PartnerFactory(countries=["BE"])).user
-    client.force_login(user)
+        client.force_login(MembershipFactory(organisation=organisation, status="requested").user)
+    else:  # staff pass the second factor first, like for every staff download
+        two_factor_login(client, PartnerStaffFactory(partner=PartnerFactory(countries=["BE"])).user)
 
     assert client.get(download_url(grant)).status_code == 404
 

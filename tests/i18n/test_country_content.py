@@ -119,9 +119,9 @@ def belgium(luxembourg):
 
 
 @pytest.fixture
-def luxembourg_staff(client, luxembourg):
+def luxembourg_staff(client, luxembourg, two_factor_login):
     user = PartnerStaffFactory(partner=luxembourg.partner, user__is_staff=True).user
-    client.force_login(user)
+    two_factor_login(client, user)
     return user
 
 

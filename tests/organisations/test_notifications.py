@@ -428,9 +428,9 @@ def test_programme_staff_send_a_failed_notification_again(
 
 
 def test_the_admin_action_sends_failed_ones_again_and_skips_the_others(
-    client, owner, django_capture_on_commit_callbacks
+    client, owner, django_capture_on_commit_callbacks, two_factor_login
 ):
-    client.force_login(User.objects.create_superuser("staff@example.org", "x"))
+    two_factor_login(client, User.objects.create_superuser("staff@example.org", "x"))
     failed = _row(owner, status="failed", attempts=6, last_error="timed out")
     sent = _row(owner, status="sent", sent_at=timezone.now())
 

@@ -372,7 +372,7 @@ def test_report_file_downloads_are_logged_for_staff_only(client, two_factor_logi
     assert AuditEntry.objects.get(action="data.read").actor == manager
 
 
-def test_award_letter_downloads_are_logged_for_staff_only(client):
+def test_award_letter_downloads_are_logged_for_staff_only(client, two_factor_login):
     ada, organisation = _owner()
     grant = GrantFactory(proposal__organisation=organisation)
     letter = AwardLetter(
@@ -391,7 +391,7 @@ def test_award_letter_downloads_are_logged_for_staff_only(client):
 
     assert client.get(url).status_code == 200
     assert not AuditEntry.objects.filter(action="data.read").exists()
-    client.force_login(manager)
+    two_factor_login(client, manager)
     assert client.get(url).status_code == 200
     read = AuditEntry.objects.get(action="data.read")
     assert (read.actor, read.target) == (manager, grant)

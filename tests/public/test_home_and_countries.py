@@ -169,10 +169,10 @@ def test_the_faq_shows_published_entries_in_order_and_in_the_visitors_language(c
 NO_TEXTS = {"texts-TOTAL_FORMS": "0", "texts-INITIAL_FORMS": "0"}
 
 
-def test_staff_edit_the_country_page_in_the_admin(client, luxembourg):
+def test_staff_edit_the_country_page_in_the_admin(client, luxembourg, two_factor_login):
     from organisations.models import User
 
-    client.force_login(User.objects.create_superuser("admin@example.org", "x"))
+    two_factor_login(client, User.objects.create_superuser("admin@example.org", "x"))
     response = client.post(
         reverse("admin:grants_countryinfo_add"),
         {
@@ -188,10 +188,10 @@ def test_staff_edit_the_country_page_in_the_admin(client, luxembourg):
     assert "<li>Bring laptops.</li>" in page.content.decode()
 
 
-def test_partner_staff_edit_only_their_own_countries_pages(client, luxembourg):
+def test_partner_staff_edit_only_their_own_countries_pages(client, luxembourg, two_factor_login):
     belgium = luxembourg.edition.country_programmes.get(country="BE")
     staff = PartnerStaffFactory(partner=luxembourg.partner, user__is_staff=True).user
-    client.force_login(staff)
+    two_factor_login(client, staff)
 
     form = client.get(reverse("admin:grants_countryinfo_add")).context["adminform"].form
     choices = {str(value) for value, _label in form.fields["country_programme"].choices if value}

@@ -97,9 +97,8 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def admin_client_(client):
-    client.force_login(User.objects.create_superuser("admin@example.org", "x"))
-    return client
+def admin_client_(client, two_factor_login):
+    return two_factor_login(client, User.objects.create_superuser("admin@example.org", "x"))
 
 
 def _add(client, upload):
@@ -156,9 +155,11 @@ def test_an_unpublished_file_is_not_served(client, media):
     assert client.get(reverse("events:library_file", args=[hidden.pk])).status_code == 404
 
 
-def test_partner_staff_manage_resources_but_nothing_else_in_the_admin(client, media):
+def test_partner_staff_manage_resources_but_nothing_else_in_the_admin(
+    client, media, two_factor_login
+):
     staff = PartnerStaffFactory(user__is_staff=True).user
-    client.force_login(staff)
+    two_factor_login(client, staff)
 
     assert client.get(reverse("admin:events_resource_changelist")).status_code == 200
     assert client.get(reverse("admin:events_resource_add")).status_code == 200
@@ -169,7 +170,7 @@ def test_partner_staff_manage_resources_but_nothing_else_in_the_admin(client, me
     assert Proposal.objects.count() == 0
 
 
-def test_an_applicant_cannot_manage_resources(client):
-    client.force_login(UserFactory(is_staff=True))
+def test_an_applicant_cannot_manage_resources(client, two_factor_login):
+    two_factor_login(client, UserFactory(is_staff=True))
 
     assert client.get(reverse("admin:events_resource_add")).status_code == 403
