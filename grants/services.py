@@ -4,12 +4,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Avg, Count, F, Max, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -23,7 +20,7 @@ from meetandcode.exceptions import AmountNotAllowed, BudgetExceeded, DomainError
 from meetandcode.formatting import format_money
 from organisations import audit
 from organisations.models import PartnerStaff
-from organisations.notifications import notify_proposal
+from organisations.notifications import notify_proposal, notify_validation_codes
 from organisations.permissions import is_programme_staff
 
 from .access import role_in
@@ -460,7 +457,8 @@ def bulk_decide(proposals, *, actor, decision: str, reason: str = "") -> list[Re
 
 
 def issue_tokens(programme: CountryProgramme, *, actor, count: int = 1, email: str = ""):
-    """A manager issues ``count`` validation tokens; with ``email`` they are sent there too."""
+    """A manager issues ``count`` validation tokens; with ``email`` they are sent there too,
+    through the notification outbox (a mail server failing delays the mail, never the codes)."""
     from organisations.services import issue_validation_tokens
 
     require_manager(actor, programme)
@@ -470,20 +468,8 @@ def issue_tokens(programme: CountryProgramme, *, actor, count: int = 1, email: s
         tokens = issue_validation_tokens(programme, actor=actor, count=count, email=email)
         if email:
             codes = [token.code for token in tokens]
-            transaction.on_commit(lambda: _mail_tokens(programme.pk, codes, email))
+            notify_validation_codes(programme, codes, email=email, actor=actor)
     return tokens
-
-
-def _mail_tokens(programme_id: int, codes: list[str], email: str) -> None:
-    programme = CountryProgramme.objects.select_related("edition", "partner").get(pk=programme_id)
-    context = {"programme": programme, "codes": codes}
-    send_mail(
-        subject=_("Your Meet and Code validation codes for %(edition)s")
-        % {"edition": programme.edition},
-        message=render_to_string("grants/tokens_email.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[email],
-    )
 
 
 def decide_organisation(organisation, edition, *, actor, validated: bool, reason: str = ""):

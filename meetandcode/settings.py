@@ -44,12 +44,14 @@ SECRET_KEY = _required("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-produc
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The name e-mails and pages give the site, the same in every language.
+SITE_NAME = env.str("SITE_NAME", default="Meet and Code Grants")
 
 INSTALLED_APPS = [
     "organisations",
     "grants",
     "events",
-    "django.contrib.admin",
+    "meetandcode.apps.AdminConfig",  # django.contrib.admin with the guarded site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "meetandcode.middleware.PrivatePagesMiddleware",  # private, no-store for signed-in people
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -267,7 +270,7 @@ AUTH_USER_MODEL = "organisations.User"
 AUTHENTICATION_BACKENDS = ["organisations.auth.DemoAwareAuthenticationBackend"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-ACCOUNT_ADAPTER = "organisations.auth.AccountAdapter"
+ACCOUNT_ADAPTER = "organisations.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # Sign-up asks for the privacy notice to be accepted, recorded with PRIVACY_NOTICE_VERSION.
@@ -332,7 +335,11 @@ if EMAIL_BACKEND_PATH == SMTP_BACKEND:
 elif env.str("EMAIL_FILE_PATH", default=""):
     # The file backend (or a subclass) writes the messages to files in this folder.
     MAILERS["default"]["OPTIONS"] = {"file_path": env.str("EMAIL_FILE_PATH")}
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Meet and Code <grants@localhost>")
+# From the site's own host: SITE_URL https://grants.example.org sends as grants@grants.example.org.
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL",
+    default=f"{SITE_NAME} <grants@{urlsplit(SITE_URL).hostname or 'localhost'}>",
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Internationalisation ------------------------------------------

@@ -170,6 +170,10 @@ KINDS: dict[str, Kind] = {
         template="emails/organisations/join_declined",
         shape=_organisation_mail,
     ),
+    "validation_codes": Kind(
+        _("Validation codes for %(edition)s"),
+        _("%(partner)s sent validation codes for %(edition)s."),
+    ),
 }
 
 
@@ -270,6 +274,31 @@ def notify_invitation(invitation, *, language: str) -> Notification:
     )
     transaction.on_commit(lambda: enqueue([row.pk]))
     return row
+
+
+def notify_validation_codes(programme, codes: list[str], *, email: str, actor) -> Notification:
+    """Send validation codes a national partner issued to ``email`` (which may have no account
+    yet); called inside the transaction that issues them, so a failing mail server cannot undo
+    or hide codes that are shown once: the mail waits in the outbox and is retried."""
+    context = {
+        "codes": list(codes),
+        "edition": str(programme.edition),
+        "partner": str(programme.partner),
+        "language": address_language(email, sender=actor),
+    }
+    url = _url("organisations:mine")
+    row = Notification.objects.create(
+        email=email, kind="validation_codes", context=context, url=url
+    )
+    transaction.on_commit(lambda: enqueue([row.pk]))
+    return row
+
+
+def address_language(email: str, *, sender) -> str:
+    """The language of a message to an address: its account's when it has one, else that of
+    the person who causes the message (who likely shares it with the recipient)."""
+    known = get_user_model().objects.filter(email__iexact=email).values_list("language", flat=True)
+    return known.first() or getattr(sender, "language", "") or translation.get_language()
 
 
 def notify_join_declined(membership, *, reason: str = "") -> list[Notification]:

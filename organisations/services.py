@@ -4,7 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetandcode.exceptions import DomainError
@@ -19,7 +19,12 @@ from .models import (
     ValidationToken,
     new_invitation_token,
 )
-from .notifications import notify_invitation, notify_join_declined, notify_validation
+from .notifications import (
+    address_language,
+    notify_invitation,
+    notify_join_declined,
+    notify_validation,
+)
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud or typed by hand
 
@@ -148,7 +153,7 @@ def invite_member(organisation: Organisation, *, actor, email: str) -> MemberInv
         invitation.expires_at = now + MemberInvitation.VALID_FOR
         invitation.save()
         audit.record(locked, actor=actor, action=action, data={"email": email})
-        notify_invitation(invitation, language=_invitation_language(email, inviter=actor))
+        notify_invitation(invitation, language=address_language(email, sender=actor))
     return invitation
 
 
@@ -237,12 +242,6 @@ def _require_owner(organisation: Organisation, actor) -> None:
     ).exists()
     if not is_owner:
         raise DomainError(_("Only an owner of the organisation can do this."))
-
-
-def _invitation_language(email: str, *, inviter) -> str:
-    """The invited person's language when they have an account, else the inviter's."""
-    known = User.objects.filter(email__iexact=email).values_list("language", flat=True)
-    return known.first() or getattr(inviter, "language", "") or translation.get_language()
 
 
 def issue_validation_tokens(country_programme, *, actor, count: int = 1, email: str = ""):

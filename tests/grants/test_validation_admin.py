@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from grants.services import decide_organisation, issue_tokens
+from meetandcode.celery import app as celery_app
 from meetandcode.exceptions import DomainError
 from organisations.models import OrganisationValidation, PartnerStaff, ValidationToken
 from organisations.services import redeem_validation_token, request_manual_validation
@@ -20,6 +21,17 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 V = OrganisationValidation.Status
+
+
+@pytest.fixture
+def eager_tasks():
+    """The codes' e-mail goes through the notification outbox: its task runs in this process
+    after the commit, whatever REDIS_URL says, so the test sees the mail."""
+    conf = celery_app.conf
+    saved = conf.task_always_eager
+    conf.task_always_eager = True
+    yield
+    conf.task_always_eager = saved
 
 
 @pytest.fixture
@@ -46,7 +58,7 @@ def waiting(programme):
 
 
 def test_a_manager_issues_a_batch_of_codes_shown_once_and_e_mailed(
-    manager_client, programme, django_capture_on_commit_callbacks
+    manager_client, programme, django_capture_on_commit_callbacks, eager_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = manager_client.post(

@@ -90,6 +90,8 @@ def _row(recipient, kind="proposal_rejected", **fields) -> Notification:
     context = {"proposal": "Robots", "organisation": "Code Club", "reason": "Too late."}
     if kind == "review_digest":  # a list of the proposals waiting, not one proposal
         context |= DIGEST
+    if kind == "validation_codes":  # codes a partner sends, not about a proposal
+        context |= {"partner": "Code Club", "edition": "Meet and Code", "codes": ["ABCD-EFGH-JKLM"]}
     return Notification.objects.create(
         recipient=recipient, kind=kind, context=context, url="/my/", **fields
     )
