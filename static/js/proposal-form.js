@@ -186,14 +186,14 @@
       form.dataset.dirty = "1";
       keepUnsaved();
       showStatus(form, "session-ended");
-    } else if (event.detail.xhr.status >= 500) {
-      retryLater(form);
+    } else if (event.detail.xhr.status >= 500 || event.detail.xhr.status === 429) {
+      retryLater(form);  // the server failed, or asks to slow down: the same section, later
     }
   });
 
-  // A save that failed on the server's side (5xx) or on the way (no network): nothing on the
-  // page changes (what was typed stays in the fields), the status says so, and the section is
-  // sent again after 3, 6, 12 ... seconds (at most a minute apart) until it is saved.
+  // A save that failed on the server's side (5xx, 429) or on the way (no network): nothing on
+  // the page changes (what was typed stays in the fields), the status says so, and the section
+  // is sent again after 3, 6, 12 ... seconds (at most a minute apart) until it is saved.
   function retryLater(form) {
     var attempt = Number(form.dataset.retries || 0) + 1;
     form.dataset.retries = String(attempt);
@@ -215,6 +215,7 @@
     var form = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt;
     if (event.detail.successful && form.dataset && form.dataset.retries) {
       delete form.dataset.retries;
+      window.clearTimeout(form._retry);  // saved meanwhile (typing goes on): no extra send
       if (!document.querySelector("form[data-autosave][data-retries]")) {
         window.localStorage.removeItem(KEPT);  // nothing left to keep in this browser
       }
