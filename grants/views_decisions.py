@@ -363,7 +363,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 "email": form.cleaned_data["email"],
             }
             response = render(request, "grants/tokens_issued.html", context)
-            response["Cache-Control"] = "no-store"  # the codes are shown once, never from cache
+            # Shown once: PrivatePagesMiddleware marks it private, no-store (never from a cache).
             return response
     status = 400 if request.method == "POST" else 200
     return render(request, "grants/tokens.html", {"form": form}, status=status)

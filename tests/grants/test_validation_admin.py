@@ -69,7 +69,7 @@ def test_a_manager_issues_a_batch_of_codes_shown_once_and_e_mailed(
     html = response.content.decode()
     codes = list(ValidationToken.objects.values_list("code", flat=True))
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     assert len(codes) == 3 and all(code in html for code in codes)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["office@school.example"]

@@ -40,11 +40,12 @@ def test_the_proposal_page_is_private(owner_client):
     assert response["Cache-Control"] == PRIVATE
 
 
-def test_the_partner_queue_is_private(client, two_factor_login):
+@pytest.mark.parametrize("page", ["grants:dashboard", "grants:payments"])
+def test_the_partner_queue_and_payments_are_private(client, two_factor_login, page):
     programme = CountryProgrammeFactory()
     manager = PartnerStaffFactory(partner=programme.partner, role=PartnerStaff.Role.MANAGER).user
     two_factor_login(client, manager)
-    response = client.get(reverse("grants:dashboard"))
+    response = client.get(reverse(page))
     assert response.status_code == 200
     assert response["Cache-Control"] == PRIVATE
 
