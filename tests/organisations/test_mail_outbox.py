@@ -189,7 +189,7 @@ def test_the_codes_mail_names_the_partner_and_edition_in_the_recipients_language
         _issue_codes(client, two_factor_login, programme, owner)
 
     [message] = mailoutbox
-    assert message.subject == f"[Meet and Code] Validation codes for {programme.edition}"
+    assert message.subject == f"[Meet and Code] Validierungscodes für {programme.edition}"
     assert f"{programme.partner} sendet Ihnen Bestätigungscodes" in message.body
     assert "/de/my/" in message.body  # the page where an organisation enters a code
     codes = ValidationToken.objects.values_list("code", flat=True)
