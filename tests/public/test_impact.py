@@ -145,3 +145,18 @@ def test_the_figures_are_cached_for_a_while(client, known, settings):
 
     assert len(captured) == 1  # the editions for the filter; the figures come from the cache
     assert "Germany" not in page.content.decode()
+
+
+def test_the_charts_numbers_stay_numbers_in_languages_with_a_decimal_comma(client, known):
+    """SVG reads "180.9", not the German or Ukrainian "180,9" (the browser drops such a bar)."""
+    import re
+
+    from django.utils import translation
+
+    with translation.override("de"):
+        url = reverse("public:impact")
+    html = client.get(url, {"edition": "", "chart": "all"}).content.decode()
+
+    sizes = re.findall(r'<rect [^>]*width="([^"]+)"', html)
+    assert sizes, "no bar drawn"
+    assert all(re.fullmatch(r"\d+(\.\d+)?", size) for size in sizes), sizes
