@@ -134,24 +134,23 @@ def _max_grant(proposal, programme, add):
         )
 
 
+def _at_least(add, field: str, value, least: int, message: str) -> None:
+    """A country's minimum: ``message`` (with ``%(min)s``) on ``field`` when a given value is
+    below it; an empty field is no problem here (``_required`` says so on submit)."""
+    if value is not None and value < least:
+        add(field, message % {"min": least})
+
+
 def _participants(proposal, programme, add):
-    expected = proposal.expected_participants
-    if expected is not None and expected < programme.min_participants:
-        add(
-            "expected_participants",
-            _("At least %(min)s participants are needed; plan for more people.")
-            % {"min": programme.min_participants},
-        )
+    message = _("At least %(min)s participants are needed; plan for more people.")
+    least = programme.min_participants
+    _at_least(add, "expected_participants", proposal.expected_participants, least, message)
 
 
 def _duration(proposal, programme, add):
-    minutes = proposal.duration_minutes
-    if minutes is not None and minutes < programme.min_duration_minutes:
-        add(
-            "duration_minutes",
-            _("The event must last at least %(min)s minutes; make it longer.")
-            % {"min": programme.min_duration_minutes},
-        )
+    message = _("The event must last at least %(min)s minutes; make it longer.")
+    least = programme.min_duration_minutes
+    _at_least(add, "duration_minutes", proposal.duration_minutes, least, message)
 
 
 def _ages(proposal, programme, add):

@@ -40,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
         codes = sorted(set(edition.country_programmes.values_list("country", flat=True)))
         context["countries"] = SimpleLazyObject(lambda: _countries(codes))
         context["country_codes"] = ",".join(codes)
-        context["phase"] = _application_phase(edition)
+        context["phase"] = edition.phase()
         context["figures"] = SimpleLazyObject(impact.headline)  # all editions, ten minutes
         # keys the cached fragment: the events' version and the map's editions
         context["events_version"] = f"{public_events_version()}:{'.'.join(map(str, shown))}"
@@ -69,11 +69,6 @@ def _upcoming_events(edition_ids: list[int], count: int = 6) -> HomeEvents:
     ids = ".".join(map(str, edition_ids))
     key = f"home:events:{public_events_version()}:{ids}"
     return cache.get_or_set(key, fetch, timeout=UPCOMING_SECONDS)
-
-
-def _application_phase(edition: Edition) -> str:
-    """Whether applications are upcoming, open or closed right now."""
-    return edition.phase()
 
 
 @never_cache

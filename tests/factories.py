@@ -41,7 +41,7 @@ PAST_YEAR = timezone.localdate().year - 2
 
 
 def edition_code(year):
-    """The code of an edition, as the factories make it: MC24 for 2024."""
+    """The code of an edition, as the factories make it: "MC" and the year's last two digits."""
     return f"MC{year % 100:02d}"
 
 
