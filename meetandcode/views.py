@@ -8,10 +8,11 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django_countries.fields import Country
 
+from events.public import editions as public_editions
 from events.public import map_editions, upcoming_q, visible_events
 from events.public import version as public_events_version
 from grants import impact
-from grants.models import Edition, current_of
+from grants.models import current_of
 
 from . import health
 from .page_cache import for_visitors
@@ -28,7 +29,7 @@ class HomeEvents(NamedTuple):
 def home(request: HttpRequest) -> HttpResponse:
     """The programme's front page: the current edition, how to apply, upcoming (else recently
     held) events and headline figures (both cached), where to start."""
-    editions = list(Edition.objects.all())
+    editions = public_editions()  # kept in the cache, as the map and the feeds read them
     edition = current_of(editions)
     # Without an edition there are no events nor figures yet: no queries for them.
     context = {"edition": edition, "home_events": HomeEvents(False, []), "figures": None}
