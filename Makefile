@@ -41,7 +41,7 @@ help:
 	@echo "make run    start the app with demo data at http://127.0.0.1:$(PORT)"
 	@echo "make test   run the test suite (PostgreSQL and Redis)"
 	@echo "make faults the fault tests: Redis, workers, PostgreSQL, SMTP failing (docs/faults.md)"
-	@echo "make lint   ruff check and format check"
+	@echo "make lint   ruff check and format check, the layers contract (import-linter)"
 	@echo "make bench  page times on the demo data, and the load test (PostgreSQL, nginx, wrk)"
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -131,6 +131,8 @@ bench: $(STAMP)
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	# The layers of docs/architecture.md and no module cycles ([tool.importlinter]).
+	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
 
 migrations-check: $(STAMP)
 	@TESTING=1 $(PY) manage.py makemigrations --check --dry-run

@@ -46,8 +46,9 @@ def populate():
     from zoneinfo import ZoneInfo
 
     from events.models import Proposal, Report
-    from grants.models import CountryProgramme, Edition, Grant
+    from grants.models import Grant
     from organisations.models import LegalForm, Organisation, Partner, PartnerStaff, User
+    from programmes.models import CountryProgramme, Edition
 
     rng = random.Random(SEED)
     latest = edition_year()

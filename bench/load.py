@@ -698,7 +698,7 @@ def write_results(sizes: list[dict], info: dict, started: dt.datetime, minutes: 
         "`.gz`) written under STATIC_ROOT before gunicorn starts and served by whitenoise from "
         "the same gunicorn, which sends the `.gz` to a client accepting gzip: both answers are "
         "the same bytes (the check before the load compares them, plain and gzipped).",
-        "- Public pages are kept whole for visitors not signed in (meetandcode.page_cache, "
+        "- Public pages are kept whole for visitors not signed in (meetandcode.kernel.page_cache, "
         "`PUBLIC_PAGE_SECONDS`, 30 s): wrk's requests carry no cookie, so after the first "
         "request of an address they are answered from Redis, as most visitors' would be.",
         "- Query counts: one request of each page through Django's test client "

@@ -43,8 +43,9 @@ def populate():
     from zoneinfo import ZoneInfo
 
     from events.models import FocusGroup, Format, Proposal
-    from grants.models import CountryProgramme, Edition, Review, ReviewCriterion, ReviewScore
+    from grants.models import Review, ReviewScore
     from organisations.models import LegalForm, Organisation, Partner, PartnerStaff, User
+    from programmes.models import CountryProgramme, Edition, ReviewCriterion
 
     rng = random.Random(SEED)
     tz = ZoneInfo("Europe/Luxembourg")

@@ -9,6 +9,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from organisations.permissions import roles_of
+
 from .models import (
     BudgetLine,
     Event,
@@ -163,7 +165,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    """What the periodic reminders sent (events/reminders.py): a record to read, never to edit,
+    """What the periodic reminders sent (grants/reminders.py): a record to read, never to edit,
     as a changed or deleted row would make a reminder go out again."""
 
     list_display = ("proposal", "kind", "number", "sent_at")
@@ -229,8 +231,6 @@ class ResourceAdmin(admin.ModelAdmin):
               "published")  # fmt: skip
 
     def _editor(self, request) -> bool:
-        from organisations.permissions import roles_of
-
         cached = getattr(request, "_library_editor", None)
         if cached is None:
             roles = roles_of(request.user)

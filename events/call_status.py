@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from grants.models import CountryProgramme, Edition
+from programmes.models import CountryProgramme, Edition
 
 from .eligibility import deadline_passed
 

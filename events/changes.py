@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from meetandcode.formatting import format_money
+from meetandcode.kernel.formatting import format_money
 from organisations.models import AuditEntry
 
 from .forms import SECTIONS

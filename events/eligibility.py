@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from grants.models import CountryProgramme
-from meetandcode.formatting import format_money
+from meetandcode.kernel.formatting import format_money
 from organisations.services import is_validated
+from programmes.models import CountryProgramme
 
 from .models import Delivery, Proposal
 

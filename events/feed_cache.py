@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-from meetandcode.memory import ByteLimitedLRU
+from meetandcode.kernel.memory import ByteLimitedLRU
 
 from .feed_encoding import accepts_gzip, encoding_key
 from .public import EDITIONS_KEY, VERSION_KEY, feed_cache_key

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from psycopg.adapt import Loader
 
-from meetandcode.spreadsheet import defuse
+from meetandcode.kernel.spreadsheet import defuse
 
 from .models import Delivery, Event, Format
 

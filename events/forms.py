@@ -7,8 +7,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import CountryProgramme
-from meetandcode.formatting import format_money
+from meetandcode.kernel.formatting import format_money
+from programmes.models import CountryProgramme
 
 from .eligibility import LIMIT_FIELDS
 from .geo import venue_map_options

@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from meetandcode.formatting import format_money
+from meetandcode.kernel.formatting import format_money
 
 from .models import BudgetLine, Report, ReportFile
 from .reports import AGE_BANDS, FOCUS_GROUPS, GENDERS, LABELS

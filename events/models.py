@@ -8,7 +8,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from grants.models import CURRENCIES, MONEY, private_storage
+from meetandcode.kernel.money import CURRENCIES, MONEY
+from meetandcode.kernel.storage import private_storage
+
+from .uploads import library_file_problem
 
 
 class Format(models.TextChoices):
@@ -102,7 +105,7 @@ class Proposal(models.Model):
         verbose_name=_("organisation"),
     )
     country_programme = models.ForeignKey(
-        "grants.CountryProgramme",
+        "programmes.CountryProgramme",
         on_delete=models.PROTECT,
         related_name="proposals",
         verbose_name=_("country programme"),
@@ -285,7 +288,7 @@ class Event(models.Model):
     # The proposal's edition, kept here so that the map and the feeds filter by edition without
     # reading proposals.
     edition = models.ForeignKey(
-        "grants.Edition",
+        "programmes.Edition",
         on_delete=models.PROTECT,
         related_name="events",
         verbose_name=_("edition"),
@@ -418,8 +421,6 @@ def validate_resource_size(upload) -> None:
             code="too_large",
         )
     # The content must match the extension (magic bytes; zip bombs refused): events/uploads.py
-    from .uploads import library_file_problem
-
     if getattr(upload, "_committed", False):  # already stored (checked when it came in)
         return
     problem = library_file_problem(upload)
@@ -505,7 +506,7 @@ class Resource(models.Model):
             )
 
 
-# --- Reminders sent by the periodic tasks (events/reminders.py) ----------------------------
+# --- Reminders sent by the periodic tasks (grants/reminders.py) ----------------------------
 
 
 class Reminder(models.Model):

@@ -1,8 +1,13 @@
-"""Who may see and change a proposal."""
+"""Who may see and change a proposal: its organisation's members (``get_proposal_for``), and
+partner and programme staff within their scope (``visible_proposals`` and the rest, built on
+``organisations.permissions.scope_of``)."""
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from organisations.models import Membership
+from organisations.models import Membership, Organisation
+from organisations.permissions import managed_programmes, programme_q, scope_of
 
 from .models import Proposal
 
@@ -37,3 +42,48 @@ def can_withdraw(proposal: Proposal) -> bool:
         Proposal.Status.SUBMITTED,
         Proposal.Status.CHANGES_REQUESTED,
     }
+
+
+# --- Partner and programme staff -----------------------------------------------------------
+
+
+def visible_proposals(user) -> QuerySet[Proposal]:
+    """Proposals of the person's countries, drafts excluded (a draft is the applicant's own)."""
+    scope = scope_of(user)
+    proposals = Proposal.objects.exclude(status=Proposal.Status.DRAFT)
+    if not scope.any:
+        return proposals.none()
+    q = programme_q(scope, "country_programme__")
+    return proposals if q is None else proposals.filter(q)
+
+
+def managed_proposals(user) -> QuerySet[Proposal]:
+    """Proposals on which the person may decide (a subset of ``visible_proposals``)."""
+    return visible_proposals(user).filter(country_programme__in=managed_programmes(user))
+
+
+def visible_organisations(user) -> QuerySet[Organisation]:
+    """Organisations based in the person's countries, or that applied to one of its programmes."""
+    scope = scope_of(user)
+    organisations = Organisation.objects.all()
+    if not scope.any:
+        return organisations.none()
+    if scope.everywhere:
+        return organisations
+    return organisations.filter(
+        Q(country__in=scope.countries) | Q(pk__in=visible_proposals(user).values("organisation_id"))
+    )
+
+
+def get_partner_proposal_for(user, pk) -> Proposal:
+    """The proposal if the person may see it as partner or programme staff, else 404."""
+    return get_object_or_404(
+        visible_proposals(user).select_related(
+            "organisation", "organisation__legal_form", "country_programme__edition"
+        ),
+        pk=pk,
+    )
+
+
+def get_organisation_for(user, pk) -> Organisation:
+    return get_object_or_404(visible_organisations(user), pk=pk)

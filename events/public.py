@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from grants.models import CountryProgramme, Edition, current_of
+from programmes.models import CountryProgramme, Edition, current_of
 
 from .models import Delivery, Event, FocusGroup, Format, Language
 

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from meetandcode.exceptions import DomainError
+from meetandcode.kernel.exceptions import DomainError
 from organisations import audit
 from organisations.notifications import notify_proposal
+from organisations.permissions import require_manager
 
 from . import uploads
 from .models import BudgetLine, Event, Proposal, Report, ReportFile
@@ -347,8 +348,6 @@ def set_photo_public(report_file: ReportFile, *, actor, public: bool) -> ReportF
 
 
 def _decide(report: Report, *, actor, action: str, to_state: str, message: str = "") -> Report:
-    from grants.services import require_manager  # grants imports events: import late
-
     require_manager(actor, report.proposal.country_programme)
     locked = Report.objects.select_for_update().select_related("proposal").get(pk=report.pk)
     if locked.status != Report.Status.SUBMITTED:

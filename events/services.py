@@ -6,17 +6,24 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from meetandcode.exceptions import DomainError, InvalidTransition
+from meetandcode.kernel.exceptions import DomainError, InvalidTransition
 from organisations import audit
 from organisations.models import Organisation
 from organisations.notifications import notify_proposal
 
+from .changes import proposal_snapshot
+from .eligibility import check_eligibility
 from .models import TRANSITIONS, BudgetLine, Proposal
+from .permissions import EDITABLE
 
 
 def allowed_actions(proposal: Proposal) -> list[str]:
     """The actions the proposal's current state allows, in TRANSITIONS order."""
     return [action for action, (sources, _) in TRANSITIONS.items() if proposal.status in sources]
+
+
+def _refused(action: str, state: str) -> InvalidTransition:
+    return InvalidTransition(action, state, Proposal.Status(state).label)
 
 
 def transition_proposal(
@@ -37,7 +44,7 @@ def transition_proposal(
     sources, target = TRANSITIONS[action]
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.status not in sources:
-        raise InvalidTransition(action, locked.status)
+        raise _refused(action, locked.status)
     from_state = locked.status
     if before_save:
         before_save(locked)
@@ -173,12 +180,10 @@ def save_draft_section(proposal: Proposal, *, actor, section: str, data) -> Prop
     description and amount, which replace the lines, and the requested amount becomes their sum.
     Section saves are not audited: only state changes are.
     """
-    from .permissions import EDITABLE
-
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.status not in EDITABLE:
-            raise InvalidTransition("edit", locked.status)
+            raise _refused("edit", locked.status)
         if section == "budget":
             locked.budget_lines.all().delete()
             lines = [BudgetLine(proposal=locked, **line) for line in data]
@@ -207,9 +212,6 @@ def submit_proposal(proposal: Proposal, *, actor, now=None) -> Proposal:
     that breaks one raises NotEligible with a message per field. The audit entry keeps a
     snapshot of what was handed in (events.changes), to show what changed on a resubmit.
     """
-    from .changes import proposal_snapshot
-    from .eligibility import check_eligibility  # eligibility reads organisations.services
-
     data: dict = {}
 
     def check(locked):

@@ -2,7 +2,7 @@
 
 An event published, changed or cancelled bumps the public events' version (feeds, map, pages);
 a staff edit of what the public pages show besides events bumps the pages' version only
-(meetandcode.page_cache).
+(meetandcode.kernel.page_cache).
 """
 
 from django.apps import apps
@@ -10,17 +10,17 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from meetandcode import page_cache
+from meetandcode.kernel import page_cache
 
 from .models import Event
 from .public import bump_version
 
 # Shown on the kept public pages (home, event map, event pages, impact) besides the events.
 ON_PUBLIC_PAGES = [
-    "grants.Edition",
-    "grants.CountryProgramme",
-    "grants.CountryInfo",
-    "grants.CountryText",
+    "programmes.Edition",
+    "programmes.CountryProgramme",
+    "programmes.CountryInfo",
+    "programmes.CountryText",
     "organisations.Partner",
     "events.ReportFile",
     "events.Language",
@@ -41,7 +41,7 @@ def public_pages_changed(sender, **kwargs):
 def connect_public_pages() -> None:
     # An edition's windows decide the map's default editions (events.public.default_editions):
     # a staff edit of them is a change of the public events too.
-    edition = apps.get_model("grants.Edition")
+    edition = apps.get_model("programmes.Edition")
     post_save.connect(public_events_changed, sender=edition, dispatch_uid="events-edition")
     post_delete.connect(public_events_changed, sender=edition, dispatch_uid="events-edition-del")
     for label in ON_PUBLIC_PAGES:

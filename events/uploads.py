@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from meetandcode.exceptions import DomainError
+from meetandcode.kernel.exceptions import DomainError
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # 40 megapixels: more than any phone camera, far less than a bomb

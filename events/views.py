@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from meetandcode.exceptions import InvalidTransition
-from meetandcode.ratelimit import ratelimit
+from meetandcode.kernel.exceptions import InvalidTransition
+from meetandcode.kernel.ratelimit import ratelimit
 from organisations import audit
 
 from . import changes, selectors, services

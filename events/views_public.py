@@ -15,7 +15,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_safe
 
-from meetandcode.page_cache import for_visitors
+from meetandcode.kernel.page_cache import for_visitors
 
 from . import feeds
 from .feed_encoding import StoredFeed, accepts_gzip, encoding_key

@@ -17,10 +17,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
-from grants.access import managed_proposals, manager_required, partner_required, scope_of
-from grants.access import visible_proposals as partner_proposals
-from meetandcode.exceptions import DomainError
+from events.permissions import managed_proposals
+from events.permissions import visible_proposals as partner_proposals
+from meetandcode.kernel.exceptions import DomainError
 from organisations.models import Membership
+from organisations.permissions import manager_required, partner_required, scope_of
 from organisations.privacy import log_staff_read
 
 from . import reports, uploads

@@ -15,24 +15,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from organisations.admin import ViewOnlyAdmin
-from organisations.permissions import is_programme_staff
+from organisations.permissions import (
+    is_programme_staff,
+    scope_of,
+    second_factor_redirect,
+    visible_programmes,
+)
+from programmes.models import CountryInfo, CountryProgramme, CountryText, Edition, ReviewCriterion
 
 from . import services
-from .access import second_factor_redirect
-from .country_content import text_languages
-from .models import (
-    AwardLetter,
-    CountryInfo,
-    CountryProgramme,
-    CountryText,
-    Edition,
-    FaqEntry,
-    Grant,
-    ProposalComment,
-    Review,
-    ReviewCriterion,
-    ReviewScore,
-)
+from .models import AwardLetter, FaqEntry, Grant, ProposalComment, Review, ReviewScore
 
 
 class CountryProgrammeForm(forms.ModelForm):
@@ -104,7 +96,7 @@ class EditionAdmin(admin.ModelAdmin):
             self.message_user(request, str(error), messages.ERROR)
             return None
         self.message_user(request, _("%(edition)s is open for editing.") % {"edition": new})
-        return redirect(reverse("admin:grants_edition_change", args=[new.pk]))
+        return redirect(reverse("admin:programmes_edition_change", args=[new.pk]))
 
     def _confirm_next_edition(self, request, edition, fields) -> TemplateResponse:
         programmes = edition.country_programmes.select_related("partner").order_by("country")
@@ -292,8 +284,6 @@ class AwardLetterAdmin(ViewOnlyAdmin):
 
 def _partner(request) -> bool:
     """Partner staff (not programme staff): they edit their own countries' pages only."""
-    from .access import scope_of
-
     scope = scope_of(request.user)
     return not scope.everywhere and scope.any
 
@@ -306,7 +296,7 @@ class CountryTextFormSet(forms.BaseInlineFormSet):
         programme = getattr(self.instance, "country_programme", None)
         if programme is None:
             return
-        allowed = text_languages(programme)
+        allowed = programme.text_languages()
         for form in self.forms:
             language = form.cleaned_data.get("language") if form.cleaned_data else None
             deleted = form.cleaned_data.get("DELETE") if form.cleaned_data else False
@@ -362,8 +352,6 @@ class OwnCountriesOnly:
         return super().has_change_permission(request, obj) or self._partner(request)
 
     def get_queryset(self, request):
-        from .access import visible_programmes
-
         queryset = super().get_queryset(request)
         if request.user.is_superuser or not self._partner(request):
             return queryset
@@ -380,8 +368,6 @@ class CountryInfoAdmin(OwnCountriesOnly, admin.ModelAdmin):
     inlines = [CountryTextInline]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from .access import visible_programmes
-
         if db_field.name == "country_programme" and self._partner(request):
             kwargs["queryset"] = visible_programmes(request.user).select_related("edition")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -401,8 +387,6 @@ class CountryTextAdmin(OwnCountriesOnly, admin.ModelAdmin):
         return super().has_delete_permission(request, obj) or self._partner(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from .access import visible_programmes
-
         if db_field.name == "info" and self._partner(request):
             own = visible_programmes(request.user)
             kwargs["queryset"] = CountryInfo.objects.filter(country_programme__in=own)

@@ -2,7 +2,7 @@
 
 ``table_csv_response`` and ``table_xlsx_response`` serve every export of the dashboard (queue,
 payments, figures): text that a spreadsheet would run as a formula is defused in one place
-(``meetandcode.spreadsheet.defuse``, which the public feed /events.csv uses too).
+(``meetandcode.kernel.spreadsheet.defuse``, which the public feed /events.csv uses too).
 Only what the queue itself shows the person is exported (the queryset comes from the queue's
 scoped, filtered queryset).
 """
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from meetandcode.spreadsheet import defuse
+from meetandcode.kernel.spreadsheet import defuse
 
 CHUNK = 2000
 

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
 from events.models import FocusGroup, Format, Proposal
+from organisations.permissions import visible_programmes
+from programmes.models import Edition, current_of
 
-from .access import visible_programmes
-from .models import Edition, Grant, current_of
+from .models import Grant
 
 STATUS_CHOICES = [(value, label) for value, label in Proposal.Status.choices if value != "draft"]
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meetandcode.exceptions import DomainError
-from meetandcode.formatting import format_money
+from meetandcode.kernel.exceptions import DomainError
+from meetandcode.kernel.formatting import format_money
 
 from .services import REJECTION_REASONS, rejection_reason
 

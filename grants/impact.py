@@ -21,9 +21,9 @@ from django.utils.translation import get_language
 from django_countries import countries
 
 from events.models import Proposal
+from programmes.models import Edition
 
 from . import figures
-from .models import Edition
 
 CACHE_SECONDS = 10 * 60
 

@@ -29,16 +29,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
-from meetandcode import redis_outage
 from organisations import audit
+from programmes.country_content import info_of, text_for
+from programmes.models import CountryProgramme
 
-from .country_content import info_of, programme_languages, text_for
-from .models import AwardLetter, CountryProgramme, Grant
+from .models import AwardLetter, Grant
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +176,7 @@ def page_counter_css(text: str) -> str:
 def letter_language(grant: Grant) -> str:
     """One of the country's languages: the organisation's choice, else the grant's, else the
     language of the person who wrote the proposal, else the country's first language."""
-    languages = programme_languages(grant.country_programme)
+    languages = grant.country_programme.site_languages()
     creator = grant.proposal.created_by
     wishes = (
         grant.proposal.organisation.letter_language,
@@ -366,44 +365,20 @@ def letter_filename(letter: AwardLetter) -> str:
     return f"award-letter-{letter.grant.reference}-v{letter.version}.pdf"
 
 
-def award_letter_attachment(reference: str) -> tuple[str, bytes, str] | None:
-    """The approval e-mail's attachment (file name, PDF, type): the grant's current letter,
-    built now if its task has not run yet. None for an unknown or a cancelled grant."""
+def award_letter_attachments(notification) -> list[tuple[str, bytes, str]]:
+    """The approval e-mail carries the grant's current award letter (file name, PDF, type),
+    built now if its task has not run yet (building is idempotent and locks the grant). Nothing
+    for another kind of message, an unknown or a cancelled grant. Added to
+    ``organisations.hooks.attachments`` in grants.apps."""
+    if notification.kind != "proposal_approved":
+        return []
+    reference = notification.context.get("reference", "")
     grant = Grant.objects.filter(reference=reference).first() if reference else None
-    if grant is None:
-        return None
-    letter = current_letter(grant) or build_award_letter(grant.pk)
-    if letter is None:
-        return None
+    letter = grant and (current_letter(grant) or build_award_letter(grant.pk))
+    if not letter:
+        return []
     with letter.file.open("rb") as stored:
-        return letter_filename(letter), stored.read(), "application/pdf"
-
-
-def enqueue_award_letter(grant_id: int) -> None:
-    """Hand the grant to a worker (call after commit). If the broker does not answer, the
-    periodic ``build_missing_award_letters`` builds it later: the approval never fails for it."""
-    from .tasks import build_award_letter_task
-
-    if not build_award_letter_task.app.conf.task_always_eager and redis_outage.is_down():
-        log.warning("Redis is down: the award letter of grant %s waits for the sweep", grant_id)
-        return
-    try:
-        build_award_letter_task.apply_async((grant_id,), retry=False)
-    except (BrokerError, OSError) as error:  # the broker is down: the periodic sweep builds it
-        redis_outage.mark_down(error)
-        log.warning("Could not queue the award letter of grant %s; the sweep will", grant_id)
-    except Exception:  # noqa: BLE001 (any other failure: the periodic sweep builds it)
-        log.exception("Could not queue the award letter of grant %s; the sweep will", grant_id)
-
-
-def reissue_letters_of(organisation_id: int) -> None:
-    """Queue a new letter for each active grant of the organisation (call after commit): after it
-    chose another letter language, each letter's facts differ and a new version is built."""
-    grants = Grant.objects.filter(
-        proposal__organisation_id=organisation_id, status=Grant.Status.ACTIVE
-    )
-    for grant_id in grants.values_list("pk", flat=True):
-        enqueue_award_letter(grant_id)
+        return [(letter_filename(letter), stored.read(), "application/pdf")]
 
 
 def grants_missing_a_letter():

@@ -21,13 +21,14 @@ from django.utils.translation import gettext_lazy
 
 from events.models import Proposal, Report
 from events.uploads import FileRefused, clean_receipt, display_name
-from meetandcode.exceptions import AmountNotAllowed, DomainError
-from meetandcode.formatting import format_money
+from meetandcode.kernel.exceptions import AmountNotAllowed, DomainError
+from meetandcode.kernel.formatting import format_money
 from organisations import audit
 from organisations.models import Membership
 from organisations.notifications import notify_proposal
+from programmes.models import CountryProgramme
 
-from .models import CountryProgramme, Grant
+from .models import Grant
 from .services import require_manager
 
 # What a grant's payment looks like to people: the payments view's status filter and column.

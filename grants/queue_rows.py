@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from events.models import Proposal
-from meetandcode.memory import ByteLimitedLRU
+from meetandcode.kernel.memory import ByteLimitedLRU
 
 from .selectors import FORMAT_LABELS, STATUS_LABELS
 

@@ -24,10 +24,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from events.models import Format, Proposal
+from events.permissions import visible_proposals
+from organisations.permissions import visible_programmes
+from programmes.models import CountryProgramme, Edition
 
 from . import payments
-from .access import visible_programmes, visible_proposals
-from .models import CountryProgramme, Edition, Grant, Review, ReviewScore
+from .models import Grant, Review, ReviewScore
 
 QUEUE_STATUSES = [status for status in Proposal.Status.values if status != Proposal.Status.DRAFT]
 

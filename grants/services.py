@@ -16,26 +16,16 @@ from events.gazetteer import locate_town
 from events.models import Delivery, Event, Proposal
 from events.public import bump_version
 from events.services import transition_proposal
-from meetandcode.exceptions import AmountNotAllowed, BudgetExceeded, DomainError
-from meetandcode.formatting import format_money
+from meetandcode.kernel.exceptions import AmountNotAllowed, BudgetExceeded, DomainError
+from meetandcode.kernel.formatting import format_money
 from organisations import audit
-from organisations.models import PartnerStaff
 from organisations.notifications import notify_proposal, notify_validation_codes
-from organisations.permissions import is_programme_staff
+from organisations.permissions import is_programme_staff, require_manager, require_reviewer
+from organisations.services import decide_validation, issue_validation_tokens
+from programmes.models import CountryInfo, CountryProgramme, CountryText, Edition, ReviewCriterion
 
-from .access import role_in
-from .letters import enqueue_award_letter
-from .models import (
-    CountryInfo,
-    CountryProgramme,
-    CountryText,
-    Edition,
-    Grant,
-    ProposalComment,
-    Review,
-    ReviewCriterion,
-    ReviewScore,
-)
+from .models import Grant, ProposalComment, Review, ReviewScore
+from .tasks import enqueue_award_letter
 
 
 def request_changes(proposal: Proposal, *, actor, message: str) -> Proposal:
@@ -84,7 +74,8 @@ def approve_proposal(proposal: Proposal, *, actor, amount: Decimal | None = None
             proposal, "approve", actor=actor, data={"amount": str(amount)}, before_save=reserve
         )
         transaction.on_commit(lambda pk=made["grant"].pk: enqueue_award_letter(pk))
-        notify_proposal(made["grant"].proposal, "proposal_approved")
+        grant = made["grant"]
+        notify_proposal(grant.proposal, "proposal_approved", **_facts_of(grant))
     return made["grant"]
 
 
@@ -217,33 +208,14 @@ def cancel_grant(proposal: Proposal, *, actor, reason: str) -> Proposal:
         locked = transition_proposal(
             proposal, "cancel", actor=actor, message=reason, before_save=release
         )
-        notify_proposal(locked, "grant_cancelled", reason=reason)
+        grant = Grant.objects.get(proposal=locked)
+        notify_proposal(locked, "grant_cancelled", reason=reason, **_facts_of(grant))
         return locked
 
 
-# --- Who may review and decide --------------------------------------------------------------
-
-
-def staff_role(user, programme: CountryProgramme) -> str | None:
-    """The person's role for this country programme: "manager", "reviewer" or None.
-
-    Decided by ``grants.access.role_in`` from the person's scope (cached for the request).
-    """
-    return role_in(user, programme)
-
-
-def require_reviewer(user, programme: CountryProgramme) -> str:
-    """Partner staff of the programme (reviewers and managers) may review and comment."""
-    role = staff_role(user, programme)
-    if role is None:
-        raise PermissionDenied(_("Only the national partner's staff may review this proposal."))
-    return role
-
-
-def require_manager(user, programme: CountryProgramme) -> None:
-    """Only the national partner's managers (and programme staff) decide."""
-    if staff_role(user, programme) != PartnerStaff.Role.MANAGER:
-        raise PermissionDenied(_("Only a manager of the national partner may decide."))
+def _facts_of(grant: Grant) -> dict:
+    """What a message about the grant states: its reference and amount."""
+    return {"reference": grant.reference, "amount": grant.amount, "currency": grant.currency}
 
 
 # --- Reviews ----------------------------------------------------------------------------------
@@ -459,8 +431,6 @@ def bulk_decide(proposals, *, actor, decision: str, reason: str = "") -> list[Re
 def issue_tokens(programme: CountryProgramme, *, actor, count: int = 1, email: str = ""):
     """A manager issues ``count`` validation tokens; with ``email`` they are sent there too,
     through the notification outbox (a mail server failing delays the mail, never the codes)."""
-    from organisations.services import issue_validation_tokens
-
     require_manager(actor, programme)
     if not 1 <= count <= 500:
         raise DomainError(_("Issue between 1 and 500 tokens at a time."))
@@ -474,8 +444,6 @@ def issue_tokens(programme: CountryProgramme, *, actor, count: int = 1, email: s
 
 def decide_organisation(organisation, edition, *, actor, validated: bool, reason: str = ""):
     """A manager of the organisation's country validates it or refuses it with a reason."""
-    from organisations.services import decide_validation
-
     programme = CountryProgramme.objects.filter(
         edition=edition, country=organisation.country
     ).first()

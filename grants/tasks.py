@@ -1,4 +1,6 @@
-"""Celery tasks of grants: building award letters. Thin: ids in, grants.letters does the work.
+"""Celery tasks of grants: building award letters, and queueing them (``enqueue_award_letter``);
+the reminders on the beat schedule (CELERY_BEAT_SCHEDULE in settings). Thin: ids in,
+grants.letters and grants.reminders do the work.
 
 Safe to run twice: ``build_award_letter`` locks the grant and does nothing when its current letter
 already states the grant's facts; ``acks_late`` hands the task to another worker if this one dies.
@@ -8,8 +10,12 @@ import logging
 
 from celery import shared_task
 from django.db import OperationalError
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
-from . import letters
+from meetandcode.kernel import redis_outage
+
+from . import letters, reminders
 from .models import Grant
 
 log = logging.getLogger(__name__)
@@ -44,5 +50,56 @@ def build_missing_award_letters() -> int:
     """Periodic (beat): queue the letters whose task was lost, e.g. Redis down at the approval."""
     ids = list(letters.grants_missing_a_letter().values_list("pk", flat=True)[:SWEEP_BATCH])
     for grant_id in ids:
-        letters.enqueue_award_letter(grant_id)
+        enqueue_award_letter(grant_id)
     return len(ids)
+
+
+def enqueue_award_letter(grant_id: int) -> None:
+    """Hand the grant to a worker (call after commit). If the broker does not answer, the
+    periodic ``build_missing_award_letters`` builds it later: the approval never fails for it."""
+    if not build_award_letter_task.app.conf.task_always_eager and redis_outage.is_down():
+        log.warning("Redis is down: the award letter of grant %s waits for the sweep", grant_id)
+        return
+    try:
+        build_award_letter_task.apply_async((grant_id,), retry=False)
+    except (BrokerError, OSError) as error:  # the broker is down: the periodic sweep builds it
+        redis_outage.mark_down(error)
+        log.warning("Could not queue the award letter of grant %s; the sweep will", grant_id)
+    except Exception:  # noqa: BLE001 (any other failure: the periodic sweep builds it)
+        log.exception("Could not queue the award letter of grant %s; the sweep will", grant_id)
+
+
+def reissue_letters_of(organisation_id: int, fields: list[str]) -> None:
+    """Queue a new letter for each active grant of the organisation (after commit) when it chose
+    another letter language: each letter's facts differ and a new version is built. Added to
+    ``organisations.hooks.organisation_changed`` in grants.apps."""
+    if "letter_language" not in fields:
+        return
+    grants = Grant.objects.filter(
+        proposal__organisation_id=organisation_id, status=Grant.Status.ACTIVE
+    )
+    for grant_id in grants.values_list("pk", flat=True):
+        enqueue_award_letter(grant_id)
+
+
+# The reminders: each calls its service in grants/reminders.py with the current time. Safe to run
+# twice or late: the services record what they sent and send nothing twice. A run that fails is
+# not retried; the next scheduled run picks up whatever is still due.
+
+
+@shared_task(acks_late=True)
+def send_report_reminders() -> int:
+    """Hourly: reports due, then overdue weekly (at most three reminders per grant)."""
+    return reminders.send_report_reminders(timezone.now())
+
+
+@shared_task(acks_late=True)
+def send_draft_deadline_reminders() -> int:
+    """Daily: unsubmitted proposals a few days before their application deadline."""
+    return reminders.send_draft_deadline_reminders(timezone.now())
+
+
+@shared_task(acks_late=True)
+def send_partner_digests() -> int:
+    """Daily: each partner staff member's proposals waiting for their review."""
+    return reminders.send_partner_digests(timezone.now())

@@ -8,25 +8,22 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from events import changes
 from events.models import Proposal
+from events.permissions import get_partner_proposal_for, visible_proposals
 from organisations import audit
 from organisations.models import OrganisationValidation
+from organisations.permissions import partner_required
 from organisations.privacy import log_staff_read
 from organisations.selectors import RETURNING, validation_facts
+from programmes.models import Edition
 
 from . import exports
-from .access import get_proposal_for, partner_required, visible_proposals
 from .filters import SORT_LABELS, SORTS, QueueFilter
-from .models import Edition
 from .selectors import bars_for, queue_for, queue_programmes, rows_in_order, status_listing
 
 PAGE_SIZE = 50
 LABELS = dict(Proposal.Status.choices)
-
-try:  # the "what changed" summary (events/changes.py), where that module exists
-    from events import changes as _changes
-except ImportError:  # pragma: no cover - only before events/changes.py is there
-    _changes = None
 
 
 def _filtered(
@@ -104,7 +101,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @partner_required
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = get_proposal_for(request.user, pk)
+    proposal = get_partner_proposal_for(request.user, pk)
     log_staff_read(request, proposal)
     organisation = proposal.organisation
     edition = proposal.country_programme.edition
@@ -128,7 +125,8 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "grant": getattr(proposal, "grant", None),
         "history": list(history),
         "timeline": _timeline(proposal),
-        "changes": _what_changed(proposal),
+        # what the latest resubmission changed, for a reviewer who saw the earlier version
+        "changes": changes.changes_in_last_resubmission(proposal),
     }
     context["budget_total"] = sum(line.amount for line in context["budget_lines"])
     # Without a validation of its own for the edition, a returning organisation may still be
@@ -146,15 +144,6 @@ def _timeline(proposal) -> list:
         entry.from_label = LABELS.get(entry.from_state, entry.from_state)
         entry.to_label = LABELS.get(entry.to_state, entry.to_state)
     return entries
-
-
-def _what_changed(proposal):
-    """What the latest resubmission changed, for a reviewer who saw the earlier version."""
-    if _changes is None:
-        return None
-    compare = getattr(_changes, "changes_in_last_resubmission", None)
-    compare = compare or getattr(_changes, "changes_since_last_submission", None)
-    return compare(proposal) if compare else None
 
 
 @partner_required

@@ -18,19 +18,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from events.permissions import visible_proposals
 from events.reports import report_window
-from meetandcode.exceptions import BudgetExceeded, DomainError
-from meetandcode.formatting import format_money
+from meetandcode.kernel.exceptions import BudgetExceeded, DomainError
+from meetandcode.kernel.formatting import format_money
 from organisations.models import OrganisationValidation
-
-from . import services
-from .access import (
+from organisations.permissions import (
     managed_programmes,
     manager_required,
     partner_required,
     visible_programmes,
-    visible_proposals,
 )
+from programmes.models import CountryProgramme
+
+from . import services
 from .forms import (
     ApproveForm,
     BulkDecisionForm,
@@ -43,7 +44,6 @@ from .forms import (
     ReviewForm,
     TokenForm,
 )
-from .models import CountryProgramme
 
 PROPOSAL_PAGE = "grants:proposal"
 

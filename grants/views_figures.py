@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django_countries import countries as all_countries
 
+from organisations.permissions import partner_required, visible_programmes
+from programmes.models import Edition
+
 from . import figures
-from .access import partner_required, visible_programmes
 from .exports import table_csv_response, table_xlsx_response
 from .filters import visible_countries
-from .models import Edition
 
 
 class FiguresForm(forms.Form):

@@ -5,9 +5,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from organisations.permissions import role_in, scope_of, second_factor_redirect
 from organisations.privacy import log_staff_read
 
-from .access import role_in, scope_of, second_factor_redirect
 from .letters import current_letter, find_letter, letter_dates, letter_filename, normalise_code
 from .models import Grant
 from .payments import is_member

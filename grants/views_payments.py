@@ -20,25 +20,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from events.permissions import get_partner_proposal_for, visible_proposals
 from events.uploads import FileRefused
-from meetandcode.exceptions import AmountNotAllowed, DomainError
+from meetandcode.kernel.exceptions import AmountNotAllowed, DomainError
 from organisations.models import PartnerStaff
+from organisations.permissions import partner_required, role_in, scope_of, second_factor_redirect
 from organisations.privacy import log_staff_read
 
 from . import payments
-from .access import (
-    get_proposal_for,
-    partner_required,
-    scope_of,
-    second_factor_redirect,
-    visible_proposals,
-)
 from .exports import CHUNK, table_csv_response, table_xlsx_response
 from .filters import PaymentFilter
 from .forms import PaymentForm, ReceiptForm
 from .models import Grant
 from .selectors import grants_for
-from .services import staff_role
 
 PAGE_SIZE = 50
 
@@ -146,10 +140,10 @@ def _grant_of(proposal) -> Grant | None:
 @partner_required
 def payment(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the grant's payment (and, for a manager, the form). POST: record the payment."""
-    proposal = get_proposal_for(request.user, pk)
+    proposal = get_partner_proposal_for(request.user, pk)
     grant = _grant_of(proposal)
     manager = PartnerStaff.Role.MANAGER
-    can_record = grant is not None and staff_role(request.user, grant.country_programme) == manager
+    can_record = grant is not None and role_in(request.user, grant.country_programme) == manager
     form = None
     status = 200
     if grant is not None and grant.payment_status == Grant.PaymentStatus.UNPAID:

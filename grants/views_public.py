@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET
 from django_countries import countries
 
 from events.models import Language
-from meetandcode.page_cache import for_visitors
+from meetandcode.kernel.page_cache import for_visitors
 from organisations.models import LegalForm
+from programmes.country_content import info_of, text_for
+from programmes.models import CountryProgramme, Edition, current_of
 
 from . import impact
-from .country_content import info_of, text_for
-from .models import CountryProgramme, Edition, FaqEntry, current_of
+from .models import FaqEntry
 
 # The bar chart's geometry, in SVG user units (the SVG scales to the width of the screen).
 CHART_WIDTH = 460

@@ -1,10 +1,11 @@
 """The admin site: signed in through allauth, and staff pass the second factor first.
 
 The admin shows organisations' bank accounts and edits budgets, so it asks what the partner
-dashboard asks (``grants.access.second_factor_redirect``, the one policy for staff): a visitor is
-sent to the site's own login (allauth, with its rate limits and its TOTP step) instead of the
-admin's password-only form; a signed-in person without admin access gets 403; staff who have not
-passed the second factor in this session are sent to set it up or to enter a code, and come back.
+dashboard asks (``organisations.permissions.second_factor_redirect``, the one policy for
+staff): a visitor is sent to the site's own login (allauth, with its rate limits and its TOTP
+step) instead of the admin's password-only form; a signed-in person without admin access gets
+403; staff who have not passed the second factor in this session are sent to set it up or to
+enter a code, and come back.
 """
 
 import functools
@@ -15,7 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.views.decorators.cache import never_cache
 
-from grants.access import second_factor_missing, second_factor_redirect
+from organisations.permissions import second_factor_missing, second_factor_redirect
 
 
 class AdminSite(admin.AdminSite):

@@ -14,6 +14,9 @@ from django.db import connection
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from meetandcode.celery import app
+from organisations.models import Notification
+
 WORKER_PING_TIMEOUT = 1.0
 
 
@@ -48,8 +51,6 @@ def _in_process() -> bool:
 def check_broker():
     if _in_process():
         return True, "in-process (no Redis configured)"
-    from meetandcode.celery import app
-
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=settings.REDIS_TIMEOUT_SECONDS)
     return True, "answers"
@@ -58,8 +59,6 @@ def check_broker():
 def check_workers():
     if _in_process():
         return True, "in-process (tasks run in the web process)"
-    from meetandcode.celery import app
-
     # limit=1: answer as soon as one worker replies instead of waiting out the timeout.
     replies = app.control.ping(timeout=WORKER_PING_TIMEOUT, limit=1) or []
     if not replies:
@@ -95,8 +94,6 @@ def task_queue_length() -> int:
 def notification_backlog() -> dict:
     """Outbox rows not sent yet (pending or sending), the age of the oldest, and those that
     failed for good."""
-    from organisations.models import Notification
-
     waiting = Q(status__in=[Notification.Status.PENDING, Notification.Status.SENDING])
     figures = Notification.objects.aggregate(
         waiting=Count("pk", filter=waiting),

@@ -41,7 +41,7 @@ class PrivatePagesMiddleware:
     Such pages hold personal data (an organisation's details, its proposals, the partners'
     queue): no shared cache may keep them, and the browser neither, so they are not shown again
     from its history or disk after logging out on a shared computer. Visitors who are not signed
-    in are left as they are (the public pages kept by ``meetandcode.page_cache``, the feeds'
+    in are left as they are (the public pages kept by ``meetandcode.kernel.page_cache``, the feeds'
     ``public, max-age``): a request without a session cookie is never looked at further, so its
     session is not read and no ``Vary: Cookie`` is added to public answers.
 

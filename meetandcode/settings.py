@@ -48,6 +48,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SITE_NAME = env.str("SITE_NAME", default="Meet and Code Grants")
 
 INSTALLED_APPS = [
+    "programmes",
     "organisations",
     "grants",
     "events",
@@ -105,11 +106,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "meetandcode.context_processors.site",
                 # One CSRF token a request (Django's own makes one per use): kept public pages
-                # give each visitor their own (meetandcode.page_cache).
-                "meetandcode.page_cache.csrf_token",
+                # give each visitor their own (meetandcode.kernel.page_cache).
+                "meetandcode.kernel.page_cache.csrf_token",
             ],
             # |money and |in_language in every template, e-mails and letters included.
-            "builtins": ["meetandcode.formatting"],
+            "builtins": ["meetandcode.kernel.formatting"],
         },
     },
 ]
@@ -157,20 +158,21 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # Redis call (cache, broker publish) gives up after this many seconds, and what could not be
 # queued is left to the outbox and letter sweeps (docs/faults.md).
 REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=1.0)
-# After a Redis call failed, this process leaves Redis alone this long (meetandcode.redis_outage):
-# a request pays at most one timeout, not one per cache call and task.
+# After a Redis call failed, this process leaves Redis alone this long
+# (meetandcode.kernel.redis_outage): a request pays at most one timeout, not one per cache
+# call and task.
 REDIS_RETRY_AFTER_SECONDS = env.float("REDIS_RETRY_AFTER_SECONDS", default=5.0)
 # Each web process keeps the feeds' latest answers in memory up to this many bytes
 # (events.feed_cache); Redis stays the level the processes share. 0 turns it off.
 FEED_MEMORY_CACHE_BYTES = env.int("FEED_MEMORY_CACHE_BYTES", default=256 * 1024 * 1024)
 # Seconds the home page, the event map, event pages and impact stay kept whole for visitors not
-# signed in (meetandcode.page_cache); 0 renders them for every request.
+# signed in (meetandcode.kernel.page_cache); 0 renders them for every request.
 PUBLIC_PAGE_SECONDS = env.int("PUBLIC_PAGE_SECONDS", default=30)
 
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "meetandcode.redis_outage.ForgivingRedisCache",
+            "BACKEND": "meetandcode.kernel.redis_outage.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mc"),
             "OPTIONS": {
@@ -209,7 +211,7 @@ NOTIFICATION_CLAIM_TIMEOUT = env.int("NOTIFICATION_CLAIM_TIMEOUT", default=600)
 # A fresh notification's own task is on its way: the sweep leaves it this long (seconds).
 NOTIFICATION_ENQUEUE_GRACE = env.int("NOTIFICATION_ENQUEUE_GRACE", default=60)
 # The first retry of a notification whose mail server answered "try later" (4xx), in seconds;
-# each further retry waits twice as long (organisations.notifications.retry_countdown).
+# each further retry waits twice as long (organisations.delivery.retry_countdown).
 NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=30)
 CELERY_TASK_DEFAULT_QUEUE = "meetandcode"
 # Celery's own beat schedule (django-celery-beat does not support Django 6.1 yet).
@@ -224,18 +226,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "grants.tasks.build_missing_award_letters",
         "schedule": env.float("LETTER_SWEEP_SECONDS", default=300.0),
     },
-    # Reminders (events/reminders.py): each is recorded, so a run repeated or late sends nothing
+    # Reminders (grants/reminders.py): each is recorded, so a run repeated or late sends nothing
     # twice. Crontab hours are in Celery's time zone, which follows TIME_ZONE (Europe/Brussels).
     "send-report-reminders": {
-        "task": "events.tasks.send_report_reminders",
+        "task": "grants.tasks.send_report_reminders",
         "schedule": crontab(minute=5),
     },
     "send-draft-deadline-reminders": {
-        "task": "events.tasks.send_draft_deadline_reminders",
+        "task": "grants.tasks.send_draft_deadline_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
     "send-partner-review-digests": {
-        "task": "events.tasks.send_partner_digests",
+        "task": "grants.tasks.send_partner_digests",
         "schedule": crontab(hour=7, minute=0),
     },
     # Retention (organisations/privacy.py): idempotent, so a repeated or late run is harmless.

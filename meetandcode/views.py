@@ -12,10 +12,10 @@ from events.public import editions as public_editions
 from events.public import map_editions, upcoming_q, visible_events
 from events.public import version as public_events_version
 from grants import impact
-from grants.models import current_of
+from meetandcode.kernel.page_cache import for_visitors
+from programmes.models import current_of
 
 from . import health
-from .page_cache import for_visitors
 
 UPCOMING_SECONDS = 60  # an event that has just ended leaves the list within a minute
 

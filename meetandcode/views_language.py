@@ -5,9 +5,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.i18n import LANGUAGE_QUERY_PARAMETER
 
+from meetandcode.kernel.languages import LANGUAGE_CODES, set_language_cookie, url_in_language
 from organisations.services import set_preferred_language
-
-from .languages import LANGUAGE_CODES, set_language_cookie, url_in_language
 
 
 def _safe_next(request: HttpRequest) -> str:

@@ -12,7 +12,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from meetandcode.exceptions import DomainError
+from meetandcode.kernel.exceptions import DomainError
 
 from .models import (
     AuditEntry,

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
-from meetandcode.languages import LANGUAGE_CODES, set_language_cookie, url_in_language
+from meetandcode.kernel.languages import LANGUAGE_CODES, set_language_cookie, url_in_language
 
 
 def login_allowed(user) -> bool:

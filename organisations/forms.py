@@ -7,7 +7,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from programmes.country_content import letter_language_choices
+
 from .models import LegalForm, Organisation
+from .privacy import client_ip, notice_version, record_consent
 from .services import normalise_code
 
 
@@ -129,8 +132,6 @@ class OrganisationForm(forms.ModelForm):
 
     def _limit_letter_languages(self, country: str) -> None:
         """Offer the country's languages only (a Luxembourg organisation: French or German)."""
-        from grants.country_content import letter_language_choices
-
         choices = letter_language_choices(country) if country else []
         default = (
             _("The first language of your country") if country else _("Choose the country first")
@@ -281,8 +282,6 @@ class PrivacyConsentSignupForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .privacy import notice_version
-
         field = self.fields["accept_privacy"]
         field.label = _("I have read the privacy notice (version %(version)s)") % {
             "version": notice_version()
@@ -292,8 +291,6 @@ class PrivacyConsentSignupForm(forms.Form):
         )
 
     def signup(self, request, user) -> None:
-        from .privacy import client_ip, record_consent
-
         record_consent(user, ip=client_ip(request))
 
 

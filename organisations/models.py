@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from programmes.country_content import letter_language_choices
+
 from .validators import validate_iban
 
 
@@ -163,8 +165,6 @@ class Organisation(models.Model):
             self._check_letter_language()
 
     def _check_letter_language(self):
-        from grants.country_content import letter_language_choices
-
         choices = letter_language_choices(self.country)
         if self.letter_language not in dict(choices):
             names = ", ".join(name for _code, name in choices)
@@ -343,7 +343,7 @@ class ValidationToken(models.Model):
     """A one-time code a national partner issues; redeeming it validates an organisation."""
 
     country_programme = models.ForeignKey(
-        "grants.CountryProgramme",
+        "programmes.CountryProgramme",
         on_delete=models.CASCADE,
         related_name="validation_tokens",
         verbose_name=_("country programme"),
@@ -402,7 +402,7 @@ class OrganisationValidation(models.Model):
         verbose_name=_("organisation"),
     )
     edition = models.ForeignKey(
-        "grants.Edition",
+        "programmes.Edition",
         on_delete=models.CASCADE,
         related_name="organisation_validations",
         verbose_name=_("edition"),

@@ -21,9 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetandcode.languages import path_without_language
+from meetandcode.kernel.languages import path_without_language
 
-from . import audit
+from . import audit, hooks
 from .models import (
     AuditEntry,
     Consent,
@@ -31,6 +31,7 @@ from .models import (
     Membership,
     Notification,
     Organisation,
+    User,
     ValidationToken,
 )
 
@@ -44,7 +45,7 @@ def notice_version() -> str:
 # --- Export --------------------------------------------------------------------------------
 
 
-def _fields(obj, exclude: tuple[str, ...] = ()) -> dict:
+def exported_fields(obj, exclude: tuple[str, ...] = ()) -> dict:
     """Every concrete field of a row, foreign keys as ids, ready for JSON."""
     row = {}
     for field in obj._meta.concrete_fields:
@@ -61,7 +62,7 @@ def export_personal_data(user) -> dict:
     organisation_ids = [m.organisation_id for m in memberships if m.status == "active"]
     return {
         "exported_at": timezone.now().isoformat(),
-        "account": _fields(user, exclude=("password",)),
+        "account": exported_fields(user, exclude=("password",)),
         "memberships": [
             {
                 "organisation": m.organisation_id,
@@ -73,32 +74,23 @@ def export_personal_data(user) -> dict:
             for m in memberships
         ],
         "organisations": [
-            _fields(org) for org in Organisation.objects.filter(pk__in=organisation_ids)
+            exported_fields(org) for org in Organisation.objects.filter(pk__in=organisation_ids)
         ],
-        "proposals": _proposals(user, organisation_ids),
         "invitations": [
-            _fields(i, exclude=("token",))
+            exported_fields(i, exclude=("token",))
             for i in MemberInvitation.objects.filter(email__iexact=user.email)
         ],
         "notifications": [
-            _fields(n, exclude=("recipient",)) for n in Notification.objects.filter(recipient=user)
+            exported_fields(n, exclude=("recipient",))
+            for n in Notification.objects.filter(recipient=user)
         ],
         "audit_entries": [_entry(e) for e in AuditEntry.objects.filter(actor=user)],
-        "consents": [_fields(c, exclude=("user",)) for c in Consent.objects.filter(user=user)],
+        "consents": [
+            exported_fields(c, exclude=("user",)) for c in Consent.objects.filter(user=user)
+        ],
         "reads_by_staff": _reads(organisation_ids),
+        **hooks.export_sections.merged(user, organisation_ids),
     }
-
-
-def _proposals(user, organisation_ids: list[int]) -> list[dict]:
-    from events.models import Proposal
-
-    edited = AuditEntry.objects.filter(
-        actor=user, content_type__app_label="events", content_type__model="proposal"
-    ).values("object_id")
-    proposals = Proposal.objects.filter(organisation_id__in=organisation_ids).filter(
-        Q(created_by=user) | Q(pk__in=edited)
-    )
-    return [_fields(p) for p in proposals.order_by("pk")]
 
 
 def _entry(entry: AuditEntry) -> dict:
@@ -260,8 +252,6 @@ def delete_account(user, *, actor) -> None:
 
 
 def _inactive_without_role(cutoff: datetime):
-    from .models import User
-
     return (
         User.objects.filter(
             Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff),
@@ -284,21 +274,12 @@ def purge_old_data(*, now: datetime | None = None, days: int | None = None) -> d
     invitations and unused tokens go; accounts unused that long and without a role are
     pseudonymised. Grants, payments and accepted reports' numbers stay. Safe to run again.
     """
-    from events.models import Proposal
-
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.RETENTION_DAYS if days is None else days)
-    old = Proposal.objects.filter(country_programme__edition__event_end__lt=cutoff.date())
     counts = {}
     with transaction.atomic():
-        counts["drafts_deleted"] = (
-            old.filter(status=Proposal.Status.DRAFT).delete()[1].get("events.Proposal", 0)
-        )
-        counts["proposals_cleared"] = (
-            old.filter(status__in=[Proposal.Status.WITHDRAWN, Proposal.Status.REJECTED])
-            .exclude(description="", venue_name="", address="")
-            .update(description="", venue_name="", address="")
-        )
+        for step in hooks.purge_steps:  # events: old drafts and refused proposals' free text
+            counts.update(step(cutoff))
         counts["notifications_deleted"] = Notification.objects.filter(
             created_at__lt=cutoff
         ).delete()[0]

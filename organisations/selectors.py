@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import CountryProgramme, Edition
+from programmes.models import CountryProgramme, Edition
 
 from .models import Membership, Organisation, OrganisationValidation
 

@@ -7,9 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetandcode.exceptions import DomainError
+from meetandcode.kernel.exceptions import DomainError
 
-from . import audit, selectors
+from . import audit, hooks, selectors
 from .models import (
     MemberInvitation,
     Membership,
@@ -54,15 +54,15 @@ def update_organisation(organisation: Organisation, *, actor, **fields) -> Organ
         locked.full_clean()
         locked.save()
         audit.record(locked, actor=actor, action="organisation.update", data={"fields": changed})
-        if "letter_language" in changed:
-            transaction.on_commit(lambda: _reissue_award_letters(locked.pk))
+        if changed:
+            transaction.on_commit(lambda: _organisation_changed(locked.pk, changed))
     return locked
 
 
-def _reissue_award_letters(organisation_id: int) -> None:
-    from grants.letters import reissue_letters_of  # grants builds on organisations, not back
-
-    reissue_letters_of(organisation_id)
+def _organisation_changed(organisation_id: int, fields: list[str]) -> None:
+    """Tell the apps above (grants reissues award letters in a new letter language)."""
+    for listener in hooks.organisation_changed:
+        listener(organisation_id, fields)
 
 
 def request_to_join(organisation: Organisation, *, user) -> Membership:

@@ -1,52 +1,75 @@
-"""Celery tasks that deliver notifications. Thin: ids in; organisations.notifications does the work.
+"""Celery tasks that deliver notifications, and ``enqueue``, which hands rows to them. Thin: ids
+in; organisations.delivery does the work.
 
 Safe to run twice: a task claims its row with a conditional UPDATE before sending (see
-``notifications.claim``), and ``acks_late`` hands the message to another worker if this one dies.
+``delivery.claim``), and ``acks_late`` hands the message to another worker if this one dies.
 """
 
 import logging
+from collections.abc import Iterable
 
 from celery import shared_task
+from kombu.exceptions import OperationalError
 
-from . import notifications
+from meetandcode.kernel import redis_outage
+
+from . import delivery
+from .privacy import purge_old_data as purge
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=notifications.MAX_RETRIES)
+@shared_task(bind=True, acks_late=True, max_retries=delivery.MAX_RETRIES)
 def send_notification(self, notification_id: int) -> str:
     """Send one notification by e-mail; retry transient failures with backoff, then "failed"."""
-    notification = notifications.claim(notification_id)
+    notification = delivery.claim(notification_id)
     if notification is None:
         return "skipped"  # sent already, given up, or another worker is sending it
     try:
-        notifications.send(notification)
+        delivery.send(notification)
     except Exception as error:  # noqa: BLE001 (every failure is recorded on the row)
         # The row's own count decides, not Celery's: a task the sweep queued again starts at 0.
-        if notifications.is_transient(error) and notification.attempts <= self.max_retries:
-            notifications.mark_for_retry(notification, error)
-            countdown = notifications.retry_countdown(notification.attempts)
+        if delivery.is_transient(error) and notification.attempts <= self.max_retries:
+            delivery.mark_for_retry(notification, error)
+            countdown = delivery.retry_countdown(notification.attempts)
             raise self.retry(exc=error, countdown=countdown) from error
         log.warning("Notification %s failed: %r", notification_id, error)
-        notifications.mark_failed(notification, error)
+        delivery.mark_failed(notification, error)
         return "failed"
-    notifications.mark_sent(notification)
+    delivery.mark_sent(notification)
     return "sent"
 
 
 @shared_task(acks_late=True)
 def send_pending_notifications() -> int:
     """Every minute (beat): queue again what was never queued, lost its retry or its worker."""
-    ids = list(
-        notifications.due_for_sending().values_list("pk", flat=True)[: notifications.SWEEP_BATCH]
-    )
-    notifications.enqueue(ids)
+    ids = list(delivery.due_for_sending().values_list("pk", flat=True)[: delivery.SWEEP_BATCH])
+    enqueue(ids)
     return len(ids)
 
 
 @shared_task(acks_late=True)
 def purge_old_data() -> dict:
     """Every night (beat): the retention rules of organisations/privacy.py. Safe to run twice."""
-    from .privacy import purge_old_data as purge
-
     return purge()
+
+
+def enqueue(ids: Iterable[int]) -> None:
+    """Hand rows to the workers. If the broker does not answer, the sweep sends them later.
+
+    Runs after commit: nothing here may fail the request whose change is already saved.
+    """
+    if not send_notification.app.conf.task_always_eager and redis_outage.is_down():
+        log.warning("Redis is down: notifications %s wait for the sweep", list(ids))
+        return
+    for pk in ids:
+        try:
+            send_notification.apply_async((pk,), retry=False)
+        except (OperationalError, OSError) as error:
+            # The broker is down: each further try would wait for its timeout. The rows stay
+            # pending and the periodic sweep queues them once the broker is back.
+            redis_outage.mark_down(error)
+            log.warning("Broker unreachable: notifications %s wait for the sweep", list(ids))
+            return
+        except Exception:  # noqa: BLE001 (tasks running in-process, without a broker)
+            log.exception("Notification %s could not be sent in-process", pk)

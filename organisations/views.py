@@ -14,11 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from events.selectors import dashboard_proposals
-from meetandcode.exceptions import DomainError
-from meetandcode.ratelimit import ratelimit
+from meetandcode.kernel.exceptions import DomainError
+from meetandcode.kernel.ratelimit import ratelimit
 
-from . import notifications, selectors, services
+from . import hooks, notifications, selectors, services
 from .forms import (
     DeclineMemberForm,
     InviteMemberForm,
@@ -48,7 +47,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "memberships": memberships,
         "join_requests": selectors.join_requests_for_owner(request.user),
         "own_requests": selectors.own_join_requests(request.user),
-        "proposals": dashboard_proposals(request.user),
+        **hooks.dashboard_sections.merged(request.user),  # grants: the proposals
     }
     return render(request, "organisations/dashboard.html", context)
 

@@ -97,7 +97,7 @@ def private_storage(settings, tmp_path):
     """Private files (award letters) go to the test's own folder, never to var/private."""
     from django.utils.functional import empty
 
-    from grants import models as grant_models
+    from meetandcode.kernel import storage
 
     settings.STORAGES = {
         **settings.STORAGES,
@@ -106,9 +106,9 @@ def private_storage(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "private")},
         },
     }
-    grant_models._private_storage._wrapped = empty
+    storage._private_storage._wrapped = empty
     yield tmp_path / "private"
-    grant_models._private_storage._wrapped = empty
+    storage._private_storage._wrapped = empty
 
 
 @pytest.fixture(autouse=True)
@@ -139,8 +139,8 @@ def default_language():
 @pytest.fixture(autouse=True)
 def redis_asked_again():
     """Each test starts asking Redis, whatever an earlier test did to it: a Redis failure keeps
-    this process off Redis for a few seconds (meetandcode.redis_outage)."""
-    from meetandcode import redis_outage
+    this process off Redis for a few seconds (meetandcode.kernel.redis_outage)."""
+    from meetandcode.kernel import redis_outage
 
     redis_outage.reset()
 
@@ -178,12 +178,12 @@ def two_factor_login():
 
 @pytest.fixture(autouse=True)
 def one_rate_limit_window(monkeypatch):
-    """Our rate limits count per fixed window (meetandcode.ratelimit: a minute, an hour). A test
-    that crossed a window's edge would start counting afresh half-way; each test sees one
-    moment instead, 30 s into a minute and an hour."""
+    """Our rate limits count per fixed window (meetandcode.kernel.ratelimit: a minute, an
+    hour). A test that crossed a window's edge would start counting afresh half-way; each test
+    sees one moment instead, 30 s into a minute and an hour."""
     import types
 
-    from meetandcode import ratelimit
+    from meetandcode.kernel import ratelimit
 
     moment = (time.time() // 3600 + 1) * 3600 + 30
     monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: moment))

@@ -22,7 +22,7 @@ from events.models import (
     Proposal,
     Report,
 )
-from grants.models import CountryProgramme, Edition, Grant, Review, ReviewCriterion, ReviewScore
+from grants.models import Grant, Review, ReviewScore
 from grants.services import grant_reference
 from organisations.models import (
     LegalForm,
@@ -33,6 +33,7 @@ from organisations.models import (
     PartnerStaff,
     User,
 )
+from programmes.models import CountryProgramme, Edition, ReviewCriterion
 
 LUXEMBOURG = ZoneInfo("Europe/Luxembourg")
 # The year of the factories' default edition: two years ago, so that its application window and its

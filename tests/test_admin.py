@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Proposal, Reminder, ReportFile
-from grants.models import AwardLetter, CountryProgramme, Grant
+from grants.models import AwardLetter, Grant
 from organisations.models import AuditEntry, Consent, MemberInvitation, User
+from programmes.models import CountryProgramme
 from tests.factories import PAST_YEAR, ProposalFactory, submit_in_window
 
 pytestmark = pytest.mark.django_db
@@ -38,15 +39,7 @@ def every_kind_of_row(proposal):
     """At least one row of every model, made the way the programme makes them."""
     from events.models import BudgetLine, FocusGroup, Language, Report, Resource
     from grants.letters import build_award_letter
-    from grants.models import (
-        CountryInfo,
-        CountryText,
-        FaqEntry,
-        ProposalComment,
-        Review,
-        ReviewCriterion,
-        ReviewScore,
-    )
+    from grants.models import FaqEntry, ProposalComment, Review, ReviewScore
     from grants.services import approve_proposal
     from organisations.models import (
         Membership,
@@ -56,6 +49,7 @@ def every_kind_of_row(proposal):
         ValidationToken,
     )
     from organisations.services import invite_member
+    from programmes.models import CountryInfo, CountryText, ReviewCriterion
 
     programme = proposal.country_programme
     manager = User.objects.create_user("manager@example.org", "x")

@@ -12,7 +12,7 @@ from tests.factories import PASSWORD, PartnerStaffFactory, UserFactory, with_tot
 
 pytestmark = pytest.mark.django_db
 
-BUDGETS = "/admin/grants/countryprogramme/"
+BUDGETS = "/admin/programmes/countryprogramme/"
 
 
 @pytest.fixture

@@ -415,8 +415,8 @@ ADMIN_PAGES = [
     ("admin:index", lambda w: [], "admin_index"),
     ("admin:organisations_organisation_changelist", lambda w: [], "admin_programme"),
     ("admin:organisations_organisation_change", lambda w: [w.organisation.pk], "admin_programme"),
-    ("admin:grants_countryprogramme_changelist", lambda w: [], "admin_programme"),
-    ("admin:grants_countryprogramme_change", lambda w: [w.lu.pk], "admin_programme"),
+    ("admin:programmes_countryprogramme_changelist", lambda w: [], "admin_programme"),
+    ("admin:programmes_countryprogramme_change", lambda w: [w.lu.pk], "admin_programme"),
 ]
 
 

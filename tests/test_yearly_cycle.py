@@ -21,9 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, Proposal
-from grants.models import CountryProgramme, Edition
 from grants.services import publish_event
 from organisations.models import OrganisationValidation, PartnerStaff
+from programmes.models import CountryProgramme, Edition
 from tests.factories import (
     BudgetLineFactory,
     CountryProgrammeFactory,
@@ -280,7 +280,7 @@ def open_next_edition_in_the_admin(world, two_factor_login) -> Edition:
     staff.user_permissions.set(Permission.objects.filter(codename__in=codes))
     admin = two_factor_login(Client(), staff)
     action = {"action": "open_next_edition", "_selected_action": [world["this"].pk]}
-    url = reverse("admin:grants_edition_changelist")
+    url = reverse("admin:programmes_edition_changelist")
     assert admin.post(url, action).status_code == 200  # the confirmation page
     assert admin.post(url, {**action, "confirm": "yes"}).status_code == 302
     return Edition.objects.get(year=YEAR + 1)

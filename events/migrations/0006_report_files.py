@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import events.models
-import grants.models
+import meetandcode.kernel.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('receipt', 'Receipt'), ('photo', 'Photo')], max_length=10, verbose_name='kind')),
-                ('file', models.FileField(max_length=200, storage=grants.models.private_storage, upload_to=events.models.report_file_path)),
+                ('file', models.FileField(max_length=200, storage=meetandcode.kernel.storage.private_storage, upload_to=events.models.report_file_path)),
                 ('original_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveIntegerField()),

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django_countries.fields
 import events.models
-import grants.models
+import meetandcode.kernel.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -398,7 +398,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='reportfile',
             name='file',
-            field=models.FileField(max_length=200, storage=grants.models.private_storage, upload_to=events.models.report_file_path, verbose_name='file'),
+            field=models.FileField(max_length=200, storage=meetandcode.kernel.storage.private_storage, upload_to=events.models.report_file_path, verbose_name='file'),
         ),
         migrations.AlterField(
             model_name='reportfile',

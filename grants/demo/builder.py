@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from events.models import BudgetLine, Event, FocusGroup, Language, Proposal, Report
-from grants.models import CountryProgramme, Edition, Grant, Review, ReviewCriterion, ReviewScore
+from grants.models import Grant, Review, ReviewScore
 from grants.services import grant_reference, public_event_fields
 from organisations.models import (
     AuditEntry,
@@ -34,6 +34,7 @@ from organisations.models import (
     User,
     ValidationToken,
 )
+from programmes.models import CountryProgramme, Edition, ReviewCriterion
 
 from . import content, data
 from .planner import EditionPlan, OrgPlan, Person, Plan, ProposalPlan, ValidationPlan

@@ -9,7 +9,8 @@ belong to no edition; the country pages go with their edition.
 
 from events.models import Resource
 from grants.demo.country_texts import write_country_texts, write_legal_form_names
-from grants.models import CountryInfo, CountryProgramme, FaqEntry
+from grants.models import FaqEntry
+from programmes.models import CountryInfo, CountryProgramme
 
 # (title, kind, format, age band, language, link, summary)
 RESOURCES = [

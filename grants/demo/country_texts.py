@@ -5,8 +5,8 @@ of legal forms as each language writes them.
 Content an editor keeps in the admin, so stored as data, not gettext strings.
 """
 
-from grants.models import CountryInfo, CountryProgramme, CountryText
 from organisations.models import LegalForm
+from programmes.models import CountryInfo, CountryProgramme, CountryText
 
 CONDITIONS = {
     "en": [

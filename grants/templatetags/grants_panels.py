@@ -12,6 +12,7 @@ from grants import services
 from grants.forms import REJECTION_REASONS
 from grants.models import Grant, Review, ReviewScore
 from organisations.models import PartnerStaff
+from organisations.permissions import role_in
 
 register = template.Library()
 
@@ -19,7 +20,7 @@ register = template.Library()
 @register.simple_tag
 def review_panel(proposal, user) -> dict:
     programme = proposal.country_programme
-    role = services.staff_role(user, programme)
+    role = role_in(user, programme)
     reviews = list(
         Review.objects.filter(proposal=proposal)
         .select_related("reviewer")
@@ -46,7 +47,7 @@ def review_panel(proposal, user) -> dict:
 @register.simple_tag
 def decision_panel(proposal, user) -> dict:
     programme = proposal.country_programme
-    is_manager = services.staff_role(user, programme) == PartnerStaff.Role.MANAGER
+    is_manager = role_in(user, programme) == PartnerStaff.Role.MANAGER
     status = proposal.status
     grant = Grant.objects.filter(proposal=proposal).first() if status == "approved" else None
     return {

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from events.models import Event
 from events.public import map_editions
-from grants.models import Edition
+from programmes.models import Edition
 from tests.browser.map_helpers import follow_a_marker
 from tests.browser.test_accessibility import _assert_accessible
 

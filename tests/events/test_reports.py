@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from events import public as public_events
 from events.models import Event, Proposal, Report
-from grants.models import CountryProgramme
 from grants.services import approve_proposal, cancel_grant
 from organisations.models import AuditEntry, Notification, PartnerStaff
+from programmes.models import CountryProgramme
 from tests.factories import (
     PAST_YEAR,
     BudgetLineFactory,

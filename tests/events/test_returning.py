@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from events.models import BudgetLine, Proposal
-from grants.models import CountryProgramme
 from organisations.models import AuditEntry, OrganisationValidation
 from organisations.services import issue_validation_tokens
+from programmes.models import CountryProgramme
 from tests.factories import (
     LUXEMBOURG,
     BudgetLineFactory,

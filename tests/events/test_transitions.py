@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from events.models import TRANSITIONS, Event, Proposal
 from events.services import withdraw_proposal
-from grants.models import CountryProgramme, Grant
+from grants.models import Grant
 from grants.services import approve_proposal, cancel_grant, reject_proposal, request_changes
-from meetandcode.exceptions import AmountNotAllowed, BudgetExceeded, InvalidTransition
+from meetandcode.kernel.exceptions import AmountNotAllowed, BudgetExceeded, InvalidTransition
 from organisations.models import AuditEntry
+from programmes.models import CountryProgramme
 from tests.factories import (
     PAST_CODE,
     CountryProgrammeFactory,

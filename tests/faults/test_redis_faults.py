@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from events.models import Proposal
 from grants.models import AwardLetter, Grant
-from meetandcode import redis_outage
+from meetandcode.kernel import redis_outage
 from organisations.models import AuditEntry, Notification
 from tests.integration.conftest import sent_mails, wait_until
 

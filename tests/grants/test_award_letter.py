@@ -24,10 +24,11 @@ from pypdf import PdfReader
 from events.models import Proposal
 from grants import letters
 from grants.letters import ResourceRefused, StaticOnlyFetcher, current_letter
-from grants.models import AwardLetter, CountryProgramme, Grant
+from grants.models import AwardLetter, Grant
 from grants.services import approve_proposal
 from grants.tasks import build_award_letter_task, build_missing_award_letters
 from meetandcode.celery import app as celery_app
+from programmes.models import CountryProgramme
 from tests.factories import (
     PAST_CODE,
     PAST_YEAR,

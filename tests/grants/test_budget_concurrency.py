@@ -12,9 +12,10 @@ from django.db import connections, transaction
 from django.db.models import F, Sum
 
 from events.models import Proposal
-from grants.models import CountryProgramme, Grant
+from grants.models import Grant
 from grants.services import approve_proposal
-from meetandcode.exceptions import BudgetExceeded, InvalidTransition
+from meetandcode.kernel.exceptions import BudgetExceeded, InvalidTransition
+from programmes.models import CountryProgramme
 from tests.factories import PAST_CODE, CountryProgrammeFactory, PartnerStaffFactory, ProposalFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -13,7 +13,8 @@ import pytest
 from django.db.models import F
 
 from events.models import Proposal, Report
-from grants.models import CountryProgramme, Grant
+from grants.models import Grant
+from programmes.models import CountryProgramme
 from tests.factories import (
     LUXEMBOURG,
     PAST_CODE,

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from grants.models import Edition
+from programmes.models import Edition
 from tests.factories import EditionFactory
 
 pytestmark = pytest.mark.django_db

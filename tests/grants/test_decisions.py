@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Proposal
-from grants.models import CountryProgramme, Grant
+from grants.models import Grant
 from grants.services import (
     approve_proposal,
     bulk_decide,
@@ -21,9 +21,10 @@ from grants.services import (
     rejection_reason,
     request_changes,
 )
-from meetandcode.exceptions import DomainError
+from meetandcode.kernel.exceptions import DomainError
 from organisations.audit import entries_for
 from organisations.models import PartnerStaff
+from programmes.models import CountryProgramme
 from tests.factories import PAST_CODE, CountryProgrammeFactory, PartnerStaffFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db

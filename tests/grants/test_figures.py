@@ -378,7 +378,7 @@ def test_the_figures_take_the_same_number_of_queries_for_5_or_50_proposals(url_n
 def test_the_public_impact_page_shows_the_dashboards_numbers(data):
     from grants import impact
     from grants.figures import programme_figures
-    from grants.models import CountryProgramme, Edition
+    from programmes.models import CountryProgramme, Edition
 
     edition = Edition.objects.get(year=PAST_YEAR)
     public = impact.compute(edition)

@@ -15,9 +15,9 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.models import CountryInfo, CountryProgramme, CountryText, Edition, ReviewCriterion
 from grants.services import NextEditionExists, next_edition_code, open_next_edition
 from organisations.models import AuditEntry, PartnerStaff
+from programmes.models import CountryInfo, CountryProgramme, CountryText, Edition, ReviewCriterion
 from tests.factories import (
     CountryProgrammeFactory,
     EditionFactory,
@@ -67,7 +67,7 @@ def programme_staff():
     codes = ["add_edition", "change_edition", "view_edition", "view_countryprogramme"]
     codes.append("change_countryprogramme")
     user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label="grants", codename__in=codes)
+        Permission.objects.filter(content_type__app_label="programmes", codename__in=codes)
     )
     return user
 
@@ -145,7 +145,7 @@ def test_country_programmes_criteria_and_texts_are_copied(edition, programme_sta
 def test_the_partners_staff_review_the_new_edition_without_being_added_again(
     edition, programme_staff
 ):
-    from grants.access import role_in
+    from organisations.permissions import role_in
 
     partner = edition.country_programmes.get(country="LU").partner
     manager = PartnerStaffFactory(partner=partner, role=PartnerStaff.Role.MANAGER).user
@@ -233,7 +233,7 @@ def _run_action(client, *editions, confirm=False):
     data = {"action": "open_next_edition", "_selected_action": [e.pk for e in editions]}
     if confirm:
         data["confirm"] = "yes"
-    return client.post(reverse("admin:grants_edition_changelist"), data)
+    return client.post(reverse("admin:programmes_edition_changelist"), data)
 
 
 def _messages(response) -> list[str]:
@@ -253,7 +253,7 @@ def test_programme_staff_confirm_and_open_the_next_edition_in_the_admin(edition,
     done = _run_action(staff_client, edition, confirm=True)
     new = Edition.objects.get(year=year)
     assert done.status_code == 302
-    assert done["Location"] == reverse("admin:grants_edition_change", args=[new.pk])
+    assert done["Location"] == reverse("admin:programmes_edition_change", args=[new.pk])
     assert _messages(done) == [f"Meet and Code {year} is open for editing."]
     assert new.country_programmes.count() == 2
 
@@ -287,7 +287,7 @@ def test_budgets_of_the_new_edition_are_edited_before_the_call_opens(
     before_the_call = dt.datetime.combine(new.applications_open, dt.time(9), tzinfo=BRUSSELS)
     with time_machine.travel(before_the_call - dt.timedelta(days=30), tick=False):
         assert new.phase() == "upcoming"
-        url = reverse("admin:grants_countryprogramme_change", args=[programme.pk])
+        url = reverse("admin:programmes_countryprogramme_change", args=[programme.pk])
         form = _change_form(programme, budget="6500.00")
         response = two_factor_login(client, programme_staff).post(url, form)
     assert response.status_code == 302, response.content.decode()[:2000]

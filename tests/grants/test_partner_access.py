@@ -10,8 +10,8 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from events.models import Proposal
-from grants.access import second_factor_missing
 from organisations.models import OrganisationValidation, PartnerStaff
+from organisations.permissions import second_factor_missing
 from tests.factories import (
     PAST_YEAR,
     CountryProgrammeFactory,

@@ -18,9 +18,10 @@ from PIL import Image
 
 from events.models import Proposal, Report
 from grants import payments
-from grants.models import CountryProgramme, Grant
-from meetandcode.exceptions import AmountNotAllowed
+from grants.models import Grant
+from meetandcode.kernel.exceptions import AmountNotAllowed
 from organisations.models import AuditEntry, Notification, PartnerStaff
+from programmes.models import CountryProgramme
 from tests.factories import (
     PAST_YEAR,
     CountryProgrammeFactory,

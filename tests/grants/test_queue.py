@@ -16,8 +16,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from events.models import Format, Proposal
-from grants.models import CountryProgramme, Review
+from grants.models import Review
 from organisations.models import PartnerStaff
+from programmes.models import CountryProgramme
 from tests.factories import (
     LUXEMBOURG,
     PAST_YEAR,

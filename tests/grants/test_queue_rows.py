@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from grants import queue_rows
 from grants.models import Review
-from meetandcode.memory import ByteLimitedLRU
+from meetandcode.kernel.memory import ByteLimitedLRU
 from organisations.models import PartnerStaff
 from tests.factories import PartnerStaffFactory, log_in_with_second_factor
 from tests.grants.test_queue import (  # noqa: F401 (fixtures)

@@ -17,7 +17,7 @@ from grants.services import (
     review_summary,
     submit_review,
 )
-from meetandcode.exceptions import DomainError
+from meetandcode.kernel.exceptions import DomainError
 from organisations.audit import entries_for
 from organisations.models import PartnerStaff
 from tests.factories import (

@@ -20,7 +20,7 @@ from django.utils import timezone
 from events.models import Event, Proposal, Report
 from grants.demo import data
 from grants.demo.builder import Progress, delete_demo_data
-from grants.models import CountryProgramme, Edition, Grant, Review
+from grants.models import Grant, Review
 from grants.services import publish_event
 from organisations.models import (
     AuditEntry,
@@ -32,6 +32,7 @@ from organisations.models import (
     ValidationToken,
 )
 from organisations.services import is_validated
+from programmes.models import CountryProgramme, Edition
 from tests.factories import EditionFactory
 
 PROPOSALS = 300

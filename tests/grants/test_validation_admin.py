@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from grants.services import decide_organisation, issue_tokens
 from meetandcode.celery import app as celery_app
-from meetandcode.exceptions import DomainError
+from meetandcode.kernel.exceptions import DomainError
 from organisations.models import OrganisationValidation, PartnerStaff, ValidationToken
 from organisations.services import redeem_validation_token, request_manual_validation
 from tests.factories import (

@@ -15,13 +15,13 @@ from pypdf import PdfReader
 
 from events.models import Proposal
 from grants import letters
-from grants.country_content import text_for
 from grants.demo import content, data
-from grants.models import CountryInfo, CountryText
 from grants.services import approve_proposal
 from meetandcode.celery import app as celery_app
 from organisations import services as organisation_services
 from organisations.models import LegalForm
+from programmes.country_content import text_for
+from programmes.models import CountryInfo, CountryText
 from tests.factories import (
     CountryProgrammeFactory,
     LegalFormFactory,
@@ -129,7 +129,7 @@ def test_a_partner_adds_a_letter_text_in_one_of_its_countrys_languages(
     client, luxembourg, luxembourg_staff
 ):
     CountryText.objects.filter(info=luxembourg.info).delete()
-    url = reverse("admin:grants_countryinfo_change", args=[luxembourg.info.pk])
+    url = reverse("admin:programmes_countryinfo_change", args=[luxembourg.info.pk])
 
     response = client.post(url, page_data(luxembourg.info, language="de", letter_text="Danke!"))
 
@@ -141,7 +141,7 @@ def test_a_partner_cannot_write_in_a_language_its_country_does_not_speak(
     client, luxembourg, luxembourg_staff
 ):
     CountryText.objects.filter(info=luxembourg.info).delete()
-    url = reverse("admin:grants_countryinfo_change", args=[luxembourg.info.pk])
+    url = reverse("admin:programmes_countryinfo_change", args=[luxembourg.info.pk])
 
     response = client.post(url, page_data(luxembourg.info, language="nl", letter_text="Bedankt"))
 
@@ -151,22 +151,22 @@ def test_a_partner_cannot_write_in_a_language_its_country_does_not_speak(
 
 
 def test_a_partner_cannot_edit_another_countrys_texts(client, belgium, luxembourg_staff):
-    url = reverse("admin:grants_countryinfo_change", args=[belgium.info.pk])
+    url = reverse("admin:programmes_countryinfo_change", args=[belgium.info.pk])
 
     seen = client.get(url)
     client.post(url, page_data(belgium.info, language="nl", letter_text="Niet van mij."))
 
     assert seen.status_code == 302  # the admin's "does not exist" answer, back to its index
     assert not CountryText.objects.filter(info=belgium.info).exists()
-    listed = client.get(reverse("admin:grants_countryinfo_changelist")).context["cl"].queryset
+    listed = client.get(reverse("admin:programmes_countryinfo_changelist")).context["cl"].queryset
     assert {info.country_programme.country.code for info in listed} == {"LU"}
 
 
 def test_the_texts_list_shows_a_partner_its_own_countries_only(client, belgium, luxembourg_staff):
     CountryText.objects.create(info=belgium.info, language="nl", letter_text="Niet van mij.")
-    add_url = reverse("admin:grants_countrytext_add")
+    add_url = reverse("admin:programmes_countrytext_add")
 
-    listed = client.get(reverse("admin:grants_countrytext_changelist")).context["cl"].queryset
+    listed = client.get(reverse("admin:programmes_countrytext_changelist")).context["cl"].queryset
     choices = client.get(add_url).context["adminform"].form.fields["info"].queryset
     refused = client.post(add_url, {"info": belgium.info.pk, "language": "fr"})
 

@@ -11,8 +11,8 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from events.reminders import send_draft_deadline_reminders
-from organisations import notifications
+from grants.reminders import send_draft_deadline_reminders
+from organisations import delivery, notifications
 from organisations.models import Notification
 from tests.factories import MembershipFactory, ProposalFactory
 from tests.public.test_public_events import make_event
@@ -88,13 +88,13 @@ def test_the_deadline_reminder_writes_the_deadline_in_the_recipients_language(la
         send_draft_deadline_reminders(MOMENT - dt.timedelta(days=3))
 
     notification = Notification.objects.get(kind="draft_deadline", recipient=member)
-    message = notifications.render(notification)
+    message = delivery.render(notification)
 
     assert notification.context["deadline"] == f"{Y}-12-05T18:00:00+01:00"  # JSON keeps ISO
     assert written in message.text
     assert written in message.html
     with translation.override(language):
-        assert written in notifications.summary(notification)
+        assert written in delivery.summary(notification)
 
 
 @pytest.mark.django_db
@@ -106,4 +106,4 @@ def test_a_deadline_stored_before_dates_were_iso_is_shown_as_it_was():
         context={"proposal": "Robots", "deadline": f"{Y}-12-05 18:00 CET"},
     )
 
-    assert f"{Y}-12-05 18:00 CET" in notifications.render(row).text
+    assert f"{Y}-12-05 18:00 CET" in delivery.render(row).text

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from events.models import Event
-from organisations import notifications
+from organisations import delivery, notifications
 from organisations.models import AuditEntry, Notification, User
 from tests.factories import PASSWORD, PAST_YEAR, UserFactory
 from tests.public.test_public_events import make_event
@@ -191,7 +191,7 @@ def test_a_notification_links_to_the_page_in_the_recipients_language():
             url=notifications._url("organisations:mine"),
         )
 
-    message = notifications.render(Notification.objects.get(pk=row.pk))
+    message = delivery.render(Notification.objects.get(pk=row.pk))
 
     assert row.url == "/my/"
     assert f"{settings.SITE_URL.rstrip('/')}/it/my/" in message.text

@@ -7,8 +7,8 @@ from django.utils import translation
 
 from grants.letters import new_code
 from grants.models import AwardLetter
-from meetandcode.formatting import format_money
-from organisations import notifications
+from meetandcode.kernel.formatting import format_money
+from organisations import delivery, notifications
 from organisations.models import Notification
 from tests.events.test_reports import approved_event
 from tests.factories import PAST_CODE, UserFactory
@@ -83,9 +83,9 @@ def test_an_approval_mail_writes_the_amount_in_the_recipients_language(language,
             "proposal_approved", recipients=[reader], context={**context, "currency": "EUR"}
         )
 
-    message = notifications.render(Notification.objects.get(pk=row.pk))
+    message = delivery.render(Notification.objects.get(pk=row.pk))
 
     assert written in message.text
     assert written in message.html
     with translation.override(language):
-        assert written in notifications.summary(row)
+        assert written in delivery.summary(row)

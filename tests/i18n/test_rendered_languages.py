@@ -202,8 +202,8 @@ def approved_grant_for(world, language: str):
 
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
 def test_the_approval_email_reads_in_the_recipients_language(world, language):
+    from organisations.delivery import render
     from organisations.models import Notification
-    from organisations.notifications import render
 
     approved_grant_for(world, language)
     notification = Notification.objects.filter(

@@ -17,7 +17,7 @@ from events.models import Proposal
 from grants.letters import current_letter, letter_filename
 from grants.models import AwardLetter, Grant
 from grants.services import approve_proposal
-from meetandcode.formatting import format_money
+from meetandcode.kernel.formatting import format_money
 from organisations.models import Notification
 from tests.factories import (
     CountryProgrammeFactory,

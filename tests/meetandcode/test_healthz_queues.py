@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from meetandcode import health
 from organisations.models import Notification
-from organisations.notifications import enqueue
+from organisations.tasks import enqueue
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]

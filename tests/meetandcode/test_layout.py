@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from grants.models import Edition
 from meetandcode import context_processors
 from organisations.models import LegalForm, Membership, Organisation, Partner, PartnerStaff, User
 from organisations.permissions import (
@@ -18,6 +17,7 @@ from organisations.permissions import (
     is_programme_staff,
     roles_of,
 )
+from programmes.models import Edition
 from tests.factories import CountryProgrammeFactory, EditionFactory, PartnerFactory, edition_code
 
 pytestmark = pytest.mark.django_db

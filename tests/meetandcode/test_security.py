@@ -19,7 +19,7 @@ from django.utils import timezone
 from grants import letters
 from grants.letters import ResourceRefused, StaticOnlyFetcher
 from grants.tasks import build_award_letter_task
-from meetandcode import ratelimit
+from meetandcode.kernel import ratelimit
 from organisations.password_validation import DecoratedCommonPasswordValidator
 from tests.factories import (
     PASSWORD,

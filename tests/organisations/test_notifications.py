@@ -19,8 +19,8 @@ from kombu.exceptions import OperationalError
 from events.services import submit_proposal, withdraw_proposal
 from grants.services import approve_proposal, request_changes
 from meetandcode.celery import app as celery_app
-from meetandcode.exceptions import DomainError
-from organisations import audit, notifications, services
+from meetandcode.kernel.exceptions import DomainError
+from organisations import audit, delivery, notifications, services
 from organisations.models import Membership, Notification, OrganisationValidation, User
 from organisations.tasks import send_notification, send_pending_notifications
 from tests.factories import (
@@ -208,8 +208,8 @@ def test_the_mail_is_rendered_in_each_recipients_language(proposal, owner, manag
     )
     with translation.override("fr"):
         submit_proposal(proposal, actor=owner, now=SUBMIT_MOMENT)
-        german = notifications.render(Notification.objects.get(recipient=owner))
-        english = notifications.render(Notification.objects.get(recipient=manager))
+        german = delivery.render(Notification.objects.get(recipient=owner))
+        english = delivery.render(Notification.objects.get(recipient=manager))
         assert translation.get_language() == "fr"  # the page's language is left as it was
 
     assert '<html lang="de">' in german.html
@@ -219,8 +219,8 @@ def test_the_mail_is_rendered_in_each_recipients_language(proposal, owner, manag
 
 
 def test_every_kind_renders_its_subject_text_and_html(owner):
-    for kind in notifications.KINDS:
-        message = notifications.render(_row(owner, kind=kind))
+    for kind in delivery.KINDS:
+        message = delivery.render(_row(owner, kind=kind))
         assert message.subject.strip() != "[Meet and Code]"
         assert "Robots" in message.text or "Code Club" in message.text, kind
         assert message.html.lstrip().startswith("<!doctype html>"), kind
@@ -295,7 +295,7 @@ def test_smtp_failing_every_time_is_retried_five_times_then_failed(owner, flaky_
     send_notification.apply(args=[row.pk])
 
     row.refresh_from_db()
-    assert backend.calls == 1 + notifications.MAX_RETRIES == 6
+    assert backend.calls == 1 + delivery.MAX_RETRIES == 6
     assert row.status == "failed" and row.attempts == 6
     assert "SMTPServerDisconnected" in row.last_error
     assert mail.outbox == []
@@ -328,14 +328,14 @@ def test_a_refused_recipient_fails_at_once(owner, settings):
     ],
 )
 def test_what_is_worth_trying_again(error, transient):
-    assert notifications.is_transient(error) is transient
+    assert delivery.is_transient(error) is transient
 
 
 def test_the_backoff_grows_and_stays_inside_the_stuck_window():
-    countdowns = [notifications.retry_countdown(n) for n in range(1, 6)]
+    countdowns = [delivery.retry_countdown(n) for n in range(1, 6)]
 
     assert countdowns == [30, 60, 120, 240, 480]
-    assert max(countdowns) < notifications.STUCK_AFTER.total_seconds()
+    assert max(countdowns) < delivery.stuck_after().total_seconds()
 
 
 # --- Nothing is lost: broker down, the sweep, send again -------------------------------------
@@ -367,7 +367,7 @@ def test_an_approval_succeeds_with_the_broker_down_and_the_sweep_sends_it_later(
 
 def test_a_worker_lost_between_claim_and_send_is_replaced_after_ten_minutes(owner):
     row = _row(owner)
-    assert notifications.claim(row.pk) is not None  # ... and the worker dies here
+    assert delivery.claim(row.pk) is not None  # ... and the worker dies here
 
     assert send_notification.apply(args=[row.pk]).get() == "skipped"  # redelivered too early
     assert send_pending_notifications.apply().get() == 0
@@ -401,7 +401,7 @@ def test_the_sweep_takes_lost_rows_and_leaves_the_others(owner):
     Notification.objects.filter(pk=never_queued.pk).update(created_at=minutes_ago(2))
     Notification.objects.all().exclude(pk=fresh.pk).update(created_at=minutes_ago(30))
 
-    due = set(notifications.due_for_sending().values_list("pk", flat=True))
+    due = set(delivery.due_for_sending().values_list("pk", flat=True))
 
     assert due == {never_queued.pk, crashed.pk, lost_retry.pk}
     assert send_pending_notifications.apply().get() == 3

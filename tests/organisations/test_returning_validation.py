@@ -4,9 +4,9 @@ whether a validation of an earlier edition counts; a refusal in the edition alwa
 import pytest
 from django.utils import timezone
 
-from grants.models import CountryProgramme
 from organisations import services
 from organisations.models import OrganisationValidation
+from programmes.models import CountryProgramme
 from tests.factories import CountryProgrammeFactory, EditionFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db

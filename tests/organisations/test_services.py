@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connections
 
-from meetandcode.exceptions import DomainError
+from meetandcode.kernel.exceptions import DomainError
 from organisations import audit, services
 from organisations.models import AuditEntry, Membership, OrganisationValidation, ValidationToken
 from tests.factories import (

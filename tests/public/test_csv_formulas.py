@@ -1,6 +1,6 @@
 """The public CSV feed defuses text a spreadsheet would run as a formula, with the same function
-as the partner exports (meetandcode.spreadsheet.defuse): a title such as =HYPERLINK(...) reaches
-a spreadsheet as text, not as a link."""
+as the partner exports (meetandcode.kernel.spreadsheet.defuse): a title such as
+=HYPERLINK(...) reaches a spreadsheet as text, not as a link."""
 
 import csv
 import io
@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from grants.services import publish_event
-from meetandcode.spreadsheet import defuse
+from meetandcode.kernel.spreadsheet import defuse
 from tests.factories import ProposalFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]

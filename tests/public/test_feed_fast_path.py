@@ -17,8 +17,8 @@ from events.feed_cache import KeptAnswer
 from events.models import Proposal
 from events.public import bump_version
 from grants.services import approve_proposal, cancel_grant, publish_event
-from meetandcode import redis_outage
-from meetandcode.memory import ByteLimitedLRU
+from meetandcode.kernel import redis_outage
+from meetandcode.kernel.memory import ByteLimitedLRU
 from tests.factories import (
     ProposalFactory,
 )

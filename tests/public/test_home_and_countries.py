@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event
-from grants.models import CountryInfo, FaqEntry
+from grants.models import FaqEntry
 from grants.services import publish_event
+from programmes.models import CountryInfo
 from tests.factories import (
     PAST_YEAR,
     CountryProgrammeFactory,
@@ -174,7 +175,7 @@ def test_staff_edit_the_country_page_in_the_admin(client, luxembourg, two_factor
 
     two_factor_login(client, User.objects.create_superuser("admin@example.org", "x"))
     response = client.post(
-        reverse("admin:grants_countryinfo_add"),
+        reverse("admin:programmes_countryinfo_add"),
         {
             "country_programme": luxembourg.pk,
             "conditions": "Bring laptops.",
@@ -193,10 +194,10 @@ def test_partner_staff_edit_only_their_own_countries_pages(client, luxembourg, t
     staff = PartnerStaffFactory(partner=luxembourg.partner, user__is_staff=True).user
     two_factor_login(client, staff)
 
-    form = client.get(reverse("admin:grants_countryinfo_add")).context["adminform"].form
+    form = client.get(reverse("admin:programmes_countryinfo_add")).context["adminform"].form
     choices = {str(value) for value, _label in form.fields["country_programme"].choices if value}
     refused = client.post(
-        reverse("admin:grants_countryinfo_add"),
+        reverse("admin:programmes_countryinfo_add"),
         {"country_programme": belgium.pk, "conditions": "Not mine.", "extra_notes": "", **NO_TEXTS},
     )
 

@@ -306,7 +306,7 @@ def test_the_feeds_parse_as_json_everywhere(client):
 def test_the_feeds_and_the_map_answer_while_redis_is_known_to_be_down(client):
     """A Redis outage makes the cache empty, not broken: the feed's version key falls back to
     "now" and each feed is built uncached."""
-    from meetandcode import redis_outage
+    from meetandcode.kernel import redis_outage
 
     redis_outage.mark_down(ConnectionError("Redis is down in this test"))
     try:

@@ -1,4 +1,4 @@
-"""Whole public pages kept for visitors who are not signed in (meetandcode.page_cache): the
+"""Whole public pages kept for visitors who are not signed in (meetandcode.kernel.page_cache): the
 second visitor gets the page without the view or the database, with a CSP nonce and a CSRF
 token of their own; signed-in people, sessions, messages and htmx requests never get a kept
 page; an approval, a cancellation or a staff edit shows at once."""
@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from events.models import Event
-from grants.models import Edition
 from grants.services import cancel_grant
-from meetandcode import page_cache, redis_outage
+from meetandcode.kernel import page_cache, redis_outage
+from programmes.models import Edition
 from tests.public.test_page_fragment_cache import page
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]

@@ -21,7 +21,7 @@ from grants.demo.builder import (
     reserved_mismatches,
 )
 from grants.demo.planner import Planner
-from grants.models import Edition
+from programmes.models import Edition
 
 
 class Command(BaseCommand):

@@ -18,12 +18,13 @@ from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from grants.models import CountryProgramme, Grant, Review
+from events.models import Event, Proposal, Reminder, Report
 from organisations import audit
 from organisations.models import Notification, PartnerStaff
 from organisations.notifications import notify, notify_organisation
+from programmes.models import CountryProgramme
 
-from .models import Event, Proposal, Reminder, Report
+from .models import Grant, Review
 
 log = logging.getLogger(__name__)
 

@@ -90,7 +90,7 @@ class _ForgivingClient(RedisCacheClient):
 
     def incr(self, key, delta):
         # A counter that cannot count must not look like one that counted: the caller
-        # (meetandcode.ratelimit) lets the request through on this error.
+        # (meetandcode.kernel.ratelimit) lets the request through on this error.
         if is_down():
             raise redis.ConnectionError("Redis is down (breaker open)")
         try:

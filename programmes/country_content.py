@@ -12,27 +12,13 @@ from django.utils.translation import get_language_info
 
 from .models import CountryInfo, CountryProgramme
 
-SITE_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
-
-
-def programme_languages(programme: CountryProgramme) -> list[str]:
-    """The programme's languages the site speaks, in the programme's order; English if none."""
-    codes = [code for code in programme.languages or [] if code in SITE_LANGUAGES]
-    return list(dict.fromkeys(codes)) or [settings.LANGUAGE_CODE]
-
 
 def country_languages(country: str) -> list[str]:
-    """The languages of the country's latest programme (see ``programme_languages``)."""
+    """The languages of the country's latest programme (see ``CountryProgramme.site_languages``)."""
     programme = (
         CountryProgramme.objects.filter(country=str(country)).order_by("-edition__year").first()
     )
-    return programme_languages(programme) if programme else [settings.LANGUAGE_CODE]
-
-
-def text_languages(programme: CountryProgramme) -> list[str]:
-    """The languages staff may write a country's texts in: its own, and English, the
-    programme's common language and the last fallback."""
-    return list(dict.fromkeys([*programme_languages(programme), settings.LANGUAGE_CODE]))
+    return programme.site_languages() if programme else [settings.LANGUAGE_CODE]
 
 
 def fallback_order(language: str, languages: list[str]) -> list[str]:
@@ -50,7 +36,7 @@ def text_for(info: CountryInfo | None, field: str, language: str) -> str:
     if info is None:
         return ""
     rows = {row.language: row for row in info.texts.all()}
-    for code in fallback_order(language, programme_languages(info.country_programme)):
+    for code in fallback_order(language, info.country_programme.site_languages()):
         value = getattr(rows[code], field) if code in rows else ""
         if value.strip():
             return value

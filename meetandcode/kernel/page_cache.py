@@ -7,7 +7,8 @@ every process) for PUBLIC_PAGE_SECONDS under its language, its address with its 
 events' version, so an approved, changed or cancelled event shows at once, as on the feeds.
 Staff edits of what these pages show (editions, country programmes and texts, partners, public
 report photos, languages and focus groups) bump the pages' own version on commit
-(``events.signals``), so they show at once too. What changes by itself, with the clock or with
+(``bump_version``, called by ``events.signals``), so they show at once too. What changes by
+itself, with the clock or with
 accepted reports (an "upcoming" list, the phase of the call, the impact figures, cached
 minutes of their own), may be up to PUBLIC_PAGE_SECONDS (default 30) old for a visitor.
 
@@ -31,10 +32,11 @@ from django.middleware.csrf import get_token
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
-from events.public import VERSION_KEY as EVENTS_VERSION_KEY
-from events.public import version as public_events_version
-
 PAGES_VERSION_KEY = "public-pages:version"
+# The versions every kept page's key includes: the pages' own, and those the apps add at start
+# (``keyed_by``: events.apps adds the public events' version).
+_VERSION_KEYS = [PAGES_VERSION_KEY]
+
 # Private-use characters: never in a page's own text, and kept as they are by the cache.
 NONCE_MARK = "\ue000csp-nonce\ue000"
 TOKEN_MARK = "\ue000csrf-token\ue000"  # noqa: S105 (a placeholder, not a secret)
@@ -82,21 +84,28 @@ def _is_plain_visit(request: HttpRequest) -> bool:
     )
 
 
+def keyed_by(version_key: str) -> None:
+    """Key every kept page by the version in ``version_key`` too, so a bump of it (an approved
+    event, say) makes every kept page stale. Called from an app's ``ready()``."""
+    if version_key not in _VERSION_KEYS:
+        _VERSION_KEYS.append(version_key)
+
+
 def bump_version() -> None:
     """What the kept pages show has changed: none of them is served again."""
     cache.set(PAGES_VERSION_KEY, time.time(), timeout=None)
 
 
 def _key(request: HttpRequest) -> str:
-    """The page's key: its address and language under both versions, read in one round trip
+    """The page's key: its address and language under every version, read in one round trip
     (set when missing; with Redis down each is new, so nothing kept is ever found)."""
-    versions = cache.get_many([EVENTS_VERSION_KEY, PAGES_VERSION_KEY])
-    events = versions.get(EVENTS_VERSION_KEY) or public_events_version()
-    pages = versions.get(PAGES_VERSION_KEY) or cache.get_or_set(
-        PAGES_VERSION_KEY, time.time, timeout=None
+    kept = cache.get_many(_VERSION_KEYS)
+    versions = ":".join(
+        str(kept.get(key) or cache.get_or_set(key, time.time, timeout=None))
+        for key in _VERSION_KEYS
     )
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"page:{events}:{pages}:{get_language()}:{address}"
+    return f"page:{versions}:{get_language()}:{address}"
 
 
 def _keepable(request: HttpRequest, response: HttpResponse) -> bool:

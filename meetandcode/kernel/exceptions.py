@@ -10,24 +10,16 @@ class DomainError(Exception):
 class InvalidTransition(DomainError):
     """The proposal's state does not allow the action (someone else acted on it meanwhile)."""
 
-    def __init__(self, action: str, state: str):
-        self.action, self.state = action, state
+    def __init__(self, action: str, state: str, label: str = ""):
+        """``action`` and ``state`` are code values; ``label`` names the state for people (a
+        lazy translation, so it is worded in the language of the page that shows it)."""
+        self.action, self.state, self.label = action, state, label
         super().__init__(action, state)
 
     def __str__(self) -> str:
-        # Worded when shown, in the language of the page; action and state are code values.
         return gettext("This is no longer possible: the proposal is now “%(state)s”.") % {
-            "state": _state_label(self.state)
+            "state": str(self.label or self.state)
         }
-
-
-def _state_label(state: str) -> str:
-    from events.models import Proposal  # events imports this module: import late
-
-    try:
-        return str(Proposal.Status(state).label)
-    except ValueError:
-        return state
 
 
 class BudgetExceeded(DomainError):

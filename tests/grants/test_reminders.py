@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, Proposal, Reminder, Report
-from events.reminders import (
+from grants.reminders import (
     send_draft_deadline_reminders,
     send_partner_digests,
     send_report_reminders,
 )
 from grants.services import approve_proposal, cancel_grant
+from organisations.delivery import render
 from organisations.models import AuditEntry, Notification
-from organisations.notifications import render
 from tests.factories import (
     LUXEMBOURG,
     PAST_YEAR,
@@ -362,9 +362,9 @@ def test_the_reminders_run_hourly_and_each_morning_in_brussels():
     schedule = {
         entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
-    hourly = schedule["events.tasks.send_report_reminders"]
-    drafts = schedule["events.tasks.send_draft_deadline_reminders"]
-    digest = schedule["events.tasks.send_partner_digests"]
+    hourly = schedule["grants.tasks.send_report_reminders"]
+    drafts = schedule["grants.tasks.send_draft_deadline_reminders"]
+    digest = schedule["grants.tasks.send_partner_digests"]
 
     assert hourly.hour == set(range(24)) and len(hourly.minute) == 1
     assert (drafts.hour, drafts.minute) == ({8}, {0})
@@ -380,7 +380,7 @@ def test_the_task_sends_with_the_current_time(member):
     programme = CountryProgrammeFactory(country="NL", application_deadline=soon)
     ProposalFactory(organisation=member.memberships.get().organisation, country_programme=programme)
 
-    result = app.tasks["events.tasks.send_draft_deadline_reminders"].apply()
+    result = app.tasks["grants.tasks.send_draft_deadline_reminders"].apply()
 
     assert result.get() == 1
     assert len(sent("draft_deadline", recipient=member)) == 1
