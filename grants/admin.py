@@ -279,7 +279,7 @@ class AwardLetterAdmin(ViewOnlyAdmin):
 # --- Public content: country pages and the FAQ ----------------------------------------------
 # Programme staff edit every country's page and the FAQ. Partner staff may edit the pages of
 # their own countries too, once programme staff let them into the admin (``is_staff``): these
-# methods grant them that one model, scoped like the partner dashboard (grants.access).
+# methods grant them that one model, scoped like the partner dashboard (organisations.permissions).
 
 
 def _partner(request) -> bool:

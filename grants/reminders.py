@@ -256,9 +256,10 @@ def send_partner_digests(now: datetime) -> int:
 
 
 def waiting_for_review(user, roles: list[PartnerStaff]):
-    """Submitted proposals of the countries the person's partners cover (as in grants.access:
-    the partners' countries, and the programmes they are named partner of) that the person
-    has neither reviewed nor declared a conflict on (both leave a Review row)."""
+    """Submitted proposals of the countries the person's partners cover (as in
+    organisations.permissions: the partners' countries, and the programmes they are named partner
+    of) that the person has neither reviewed nor declared a conflict on (both leave a Review
+    row)."""
     countries = {country.code for role in roles for country in role.partner.countries}
     partners = {role.partner_id for role in roles}
     theirs = Q(country_programme__country__in=countries) | Q(

@@ -1,7 +1,8 @@
 """The national partners' review dashboard, under /partner/.
 
-Every view here is guarded by ``grants.access.partner_required`` or ``manager_required`` and
-fetches through the scoped querysets of ``grants.access`` (another country's object is a 404).
+Every view here is guarded by ``organisations.permissions.partner_required`` or
+``manager_required`` and fetches through the scoped querysets of ``events.permissions`` (another
+country's object is a 404).
 tests/grants/test_partner_access.py asks every URL of this namespace as each kind of visitor.
 """
 

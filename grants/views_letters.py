@@ -18,7 +18,7 @@ from .payments import is_member
 def download(request: HttpRequest, grant_id: int) -> HttpResponse:
     """The grant's current letter as a PDF attachment, for the organisation's active members, its
     partner's staff and programme staff; staff pass the second factor first, as for report files
-    and donation receipts (``grants.access``). 404 for whoever may not see it."""
+    and donation receipts (``organisations.permissions``). 404 for whoever may not see it."""
     grant = get_object_or_404(
         Grant.objects.select_related("proposal", "country_programme"), pk=grant_id
     )

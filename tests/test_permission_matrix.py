@@ -5,8 +5,8 @@ Personas: anonymous; an applicant of another organisation; the right applicant; 
 another country (BE); the reviewer and the manager of the right country (LU); programme staff.
 Staff log in with their second factor; the LU manager and programme staff are asked again signed
 in with their password alone, and every page for staff must send them to the second factor first
-(grants.access, the one policy). Pages are asked with GET; actions (POST only) must refuse GET
-with 405, and a POST by a wrong person must be refused without changing anything.
+(organisations.permissions, the one policy). Pages are asked with GET; actions (POST only) must
+refuse GET with 405, and a POST by a wrong person must be refused without changing anything.
 
 The admin's pages are Django's, all behind one guard (meetandcode/admin_site.py): a sample of them
 (ADMIN_PAGES) is asked of each persona too.
