@@ -118,9 +118,6 @@ class ReportForm(forms.ModelForm):
     def gender_fields(self):
         return self._bound(GENDERS)
 
-    def group_fields(self):
-        return self._bound((*FOCUS_GROUPS, "first_contact_with_coding"))
-
     def cost_fields(self):
         return [self[f"actual_{line.pk}"] for line in self.lines]
 

@@ -10,6 +10,7 @@ from django_countries.fields import CountryField
 
 from meetandcode.kernel.money import CURRENCIES, MONEY
 from meetandcode.kernel.storage import private_storage
+from organisations.models import active_member_q
 
 from .uploads import library_file_problem
 
@@ -73,13 +74,9 @@ class Language(models.Model):
 
 
 class ProposalQuerySet(models.QuerySet):
-    def in_state(self, *states):
-        return self.filter(status__in=states)
-
-    def for_organisations_of(self, user):
-        return self.filter(
-            organisation__memberships__user=user, organisation__memberships__status="active"
-        )
+    def of_member(self, user):
+        """The proposals of the organisations ``user`` is an active member of."""
+        return self.filter(active_member_q(user, prefix="organisation__memberships__"))
 
 
 class Proposal(models.Model):

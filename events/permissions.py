@@ -2,11 +2,10 @@
 partner and programme staff within their scope (``visible_proposals`` and the rest, built on
 ``organisations.permissions.scope_of``)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from organisations.models import Membership, Organisation
 from organisations.permissions import managed_programmes, programme_q, scope_of
 
 from .models import Proposal
@@ -20,11 +19,8 @@ def get_proposal_for(user, pk) -> Proposal:
         raise Http404
     proposal = (
         Proposal.objects.select_related("organisation", "country_programme__edition")
-        .filter(
-            pk=pk,
-            organisation__memberships__user=user,
-            organisation__memberships__status=Membership.Status.ACTIVE,
-        )
+        .of_member(user)
+        .filter(pk=pk)
         .first()
     )
     if proposal is None:
@@ -62,19 +58,6 @@ def managed_proposals(user) -> QuerySet[Proposal]:
     return visible_proposals(user).filter(country_programme__in=managed_programmes(user))
 
 
-def visible_organisations(user) -> QuerySet[Organisation]:
-    """Organisations based in the person's countries, or that applied to one of its programmes."""
-    scope = scope_of(user)
-    organisations = Organisation.objects.all()
-    if not scope.any:
-        return organisations.none()
-    if scope.everywhere:
-        return organisations
-    return organisations.filter(
-        Q(country__in=scope.countries) | Q(pk__in=visible_proposals(user).values("organisation_id"))
-    )
-
-
 def get_partner_proposal_for(user, pk) -> Proposal:
     """The proposal if the person may see it as partner or programme staff, else 404."""
     return get_object_or_404(
@@ -83,7 +66,3 @@ def get_partner_proposal_for(user, pk) -> Proposal:
         ),
         pk=pk,
     )
-
-
-def get_organisation_for(user, pk) -> Organisation:
-    return get_object_or_404(visible_organisations(user), pk=pk)

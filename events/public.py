@@ -78,11 +78,6 @@ def map_editions(all_editions: list[Edition], now=None) -> list[Edition]:
     return [current, previous] if previous else [current]
 
 
-def default_editions(now=None) -> list[Edition]:
-    """The map's editions right now: the one rule the map, the embed, the feeds and home use."""
-    return map_editions(editions(), now)
-
-
 def default_token(all_editions: list[Edition], now=None) -> str:
     """What a page or feed without filters depends on besides the events: the map's editions
     and the day (upcoming events leave an upcoming-only feed by the next day at the latest)."""

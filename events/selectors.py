@@ -4,7 +4,7 @@ from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from organisations.models import Membership, Organisation
+from organisations.models import Organisation
 from programmes.models import CountryProgramme, Edition
 
 from .call_status import CallStatus, call_status
@@ -12,9 +12,7 @@ from .models import Proposal
 
 
 def organisations_of(user):
-    return Organisation.objects.filter(
-        memberships__user=user, memberships__status=Membership.Status.ACTIVE
-    ).order_by("name")
+    return Organisation.objects.of_member(user).order_by("name")
 
 
 def programme_for(organisation: Organisation) -> CountryProgramme | None:

@@ -17,11 +17,6 @@ from .models import TRANSITIONS, BudgetLine, Proposal
 from .permissions import EDITABLE
 
 
-def allowed_actions(proposal: Proposal) -> list[str]:
-    """The actions the proposal's current state allows, in TRANSITIONS order."""
-    return [action for action, (sources, _) in TRANSITIONS.items() if proposal.status in sources]
-
-
 def _refused(action: str, state: str) -> InvalidTransition:
     return InvalidTransition(action, state, Proposal.Status(state).label)
 

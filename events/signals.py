@@ -39,7 +39,7 @@ def public_pages_changed(sender, **kwargs):
 
 
 def connect_public_pages() -> None:
-    # An edition's windows decide the map's default editions (events.public.default_editions):
+    # An edition's windows decide the map's default editions (events.public.map_editions):
     # a staff edit of them is a change of the public events too.
     edition = apps.get_model("programmes.Edition")
     post_save.connect(public_events_changed, sender=edition, dispatch_uid="events-edition")

@@ -5,7 +5,6 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.functional import SimpleLazyObject
@@ -49,12 +48,6 @@ FEED_DEFAULTS = {
     "rss": UPCOMING_DEFAULT,
     "csv": MAP_DEFAULT,
 }
-
-
-def _feed_links(query: str) -> list[tuple[str, str]]:
-    labels = {"geojson": "GeoJSON", "ics": "iCalendar", "rss": "RSS", "csv": "CSV"}
-    suffix = f"?{query}" if query else ""
-    return [(labels[fmt], reverse(f"feeds:{fmt}") + suffix) for fmt in FEED_TYPES]
 
 
 def _map_settings() -> dict:

@@ -275,10 +275,8 @@ def download(request: HttpRequest, file_pk: int) -> HttpResponse:
     staff (with their second factor, as on the dashboard) and programme staff; 404 for others."""
     row = get_object_or_404(ReportFile.objects.select_related("report__proposal"), pk=file_pk)
     proposal = row.report.proposal
-    is_member = Membership.objects.filter(
-        user=request.user,
-        organisation_id=proposal.organisation_id,
-        status=Membership.Status.ACTIVE,
+    is_member = Membership.objects.active(
+        user=request.user, organisation_id=proposal.organisation_id
     ).exists()
     if is_member:
         return _attachment(row)

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Proposal
 from events.reports import EDITABLE, report_window
-from organisations.models import Membership
 
 from .models import AwardLetter
 
@@ -29,10 +28,7 @@ def dashboard_proposals(user, limit: int = 50) -> list[Proposal]:
     One query, whatever the number of organisations and proposals.
     """
     proposals = list(
-        Proposal.objects.filter(
-            organisation__memberships__user=user,
-            organisation__memberships__status=Membership.Status.ACTIVE,
-        )
+        Proposal.objects.of_member(user)
         .select_related("organisation", "grant", "report", "country_programme")
         .annotate(has_award_letter=Exists(_current_letters()))
         .order_by("-updated_at", "-id")[:limit]

@@ -194,20 +194,9 @@ def _check_payment(grant: Grant, *, paid_on: dt.date, amount: Decimal) -> None:
 def is_member(user, grant: Grant) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return Membership.objects.filter(
-        user=user,
-        organisation_id=grant.proposal.organisation_id,
-        status=Membership.Status.ACTIVE,
+    return Membership.objects.active(
+        user=user, organisation_id=grant.proposal.organisation_id
     ).exists()
-
-
-def receipt_wanted(grant: Grant) -> bool:
-    """The country asks for a donation receipt and the grant is paid: the organisation may
-    upload (or replace) it."""
-    return (
-        grant.country_programme.donation_receipt_required
-        and grant.payment_status == Grant.PaymentStatus.PAID
-    )
 
 
 def upload_donation_receipt(grant: Grant, *, actor, upload) -> Grant:
@@ -268,7 +257,6 @@ __all__ = [
     "is_payable",
     "payable_q",
     "payment_state",
-    "receipt_wanted",
     "record_payment",
     "upload_donation_receipt",
     "with_payable",

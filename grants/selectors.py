@@ -206,14 +206,6 @@ def bars_for(
     ]
 
 
-def budget_bars(
-    user, countries: list[str] | None = None, *, edition: Edition | None = None
-) -> list[BudgetBar]:
-    """One bar per country programme the person sees in ``edition`` (by default the current
-    one, ``Edition.objects.current``)."""
-    return bars_for(queue_programmes(user), edition or Edition.objects.current(), countries)
-
-
 def _bar(programme: CountryProgramme) -> BudgetBar:
     budget, reserved = programme.budget, programme.reserved
     percent = int(reserved * 100 / budget) if budget else 0

@@ -268,8 +268,8 @@ def cancel_grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _selected(request) -> list[str]:
-    """The queue's checkboxes; ``proposals`` is the name, ``ids`` accepted as well."""
-    return request.POST.getlist("proposals") or request.POST.getlist("ids")
+    """The queue's checkboxes (named ``proposals``)."""
+    return request.POST.getlist("proposals")
 
 
 @require_POST

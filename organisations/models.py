@@ -100,6 +100,27 @@ class LegalForm(models.Model):
         return (self.names or {}).get(language) or self.name
 
 
+def active_member_q(user=None, *, prefix: str = "", **conditions) -> Q:
+    """The one definition of an active member: an active membership (of ``user``, when given,
+    and matching ``conditions`` such as ``role=`` or ``organisation=``), reached through
+    ``prefix``: "" on Membership, "memberships__" from Organisation or User,
+    "organisation__memberships__" from Proposal or MemberInvitation.
+
+    One Q, for one ``filter()`` (or ``exclude()``): through a multi-valued relation all its
+    conditions then hold for the same membership, which two ``filter()`` calls would not ensure.
+    """
+    if user is not None:
+        conditions["user"] = user
+    conditions["status"] = Membership.Status.ACTIVE
+    return Q(**{f"{prefix}{name}": value for name, value in conditions.items()})
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def of_member(self, user, **conditions):
+        """The organisations ``user`` is an active member of (``role=`` for owners only)."""
+        return self.filter(active_member_q(user, prefix="memberships__", **conditions))
+
+
 class Organisation(models.Model):
     """A non-profit that applies for grants."""
 
@@ -139,6 +160,8 @@ class Organisation(models.Model):
         verbose_name=_("members"),
     )
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -172,6 +195,12 @@ class Organisation(models.Model):
             raise ValidationError({"letter_language": message % {"names": names}})
 
 
+class MembershipQuerySet(models.QuerySet):
+    def active(self, **conditions):
+        """Active memberships (matching ``conditions``, in the same ``filter()``)."""
+        return self.filter(active_member_q(**conditions))
+
+
 class Membership(models.Model):
     """A person acting for an organisation. A join request waits until an owner accepts it."""
 
@@ -200,6 +229,8 @@ class Membership(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -212,6 +243,11 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organisation}"
+
+    @property
+    def is_active(self) -> bool:
+        """The row, in Python, as ``active_member_q`` finds it."""
+        return self.status == self.Status.ACTIVE
 
 
 def new_invitation_token() -> str:

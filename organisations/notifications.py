@@ -24,7 +24,7 @@ from meetandcode.kernel.exceptions import DomainError
 
 from . import audit
 from .delivery import KINDS, MEMBERS, PARTNER, summary
-from .models import Membership, Notification
+from .models import Notification, active_member_q
 from .tasks import enqueue
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def notify(kind: str, *, recipients: Iterable, context: dict, url: str = "") -> 
 def notify_organisation(organisation, kind: str, *, context: dict, url: str = ""):
     """Tell the organisation's active members."""
     members = get_user_model().objects.filter(
-        memberships__organisation=organisation, memberships__status=Membership.Status.ACTIVE
+        active_member_q(prefix="memberships__", organisation=organisation)
     )
     return notify(kind, recipients=members, context=context, url=url)
 

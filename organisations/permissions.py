@@ -27,7 +27,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -65,7 +65,7 @@ def is_partner_manager(user) -> bool:
 def has_active_membership(user) -> bool:
     if not _signed_in(user):
         return False
-    return Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).exists()
+    return Membership.objects.active(user=user).exists()
 
 
 def is_applicant(user) -> bool:
@@ -212,10 +212,6 @@ def require_manager(user, programme: CountryProgramme) -> None:
     """Only the national partner's managers (and programme staff) decide."""
     if role_in(user, programme) != PartnerStaff.Role.MANAGER:
         raise PermissionDenied(_("Only a manager of the national partner may decide."))
-
-
-def get_programme_for(user, pk) -> CountryProgramme:
-    return get_object_or_404(visible_programmes(user).select_related("edition"), pk=pk)
 
 
 # --- Two-factor authentication -----------------------------------------------------------------

@@ -33,6 +33,7 @@ from .models import (
     Organisation,
     User,
     ValidationToken,
+    active_member_q,
 )
 
 READ_ACTION = "data.read"
@@ -59,7 +60,7 @@ def exported_fields(obj, exclude: tuple[str, ...] = ()) -> dict:
 def export_personal_data(user) -> dict:
     """Everything the programme holds about a person, as one JSON-ready dict."""
     memberships = list(Membership.objects.filter(user=user).select_related("organisation"))
-    organisation_ids = [m.organisation_id for m in memberships if m.status == "active"]
+    organisation_ids = [m.organisation_id for m in memberships if m.is_active]
     return {
         "exported_at": timezone.now().isoformat(),
         "account": exported_fields(user, exclude=("password",)),
@@ -141,9 +142,7 @@ def log_staff_read(request, target) -> None:
     """Record that partner or programme staff opened an applicant's data (not the applicant)."""
     user = request.user
     organisation_id = _organisation_id(target)
-    is_member = Membership.objects.filter(
-        user=user, organisation_id=organisation_id, status=Membership.Status.ACTIVE
-    ).exists()
+    is_member = Membership.objects.active(user=user, organisation_id=organisation_id).exists()
     if is_member:
         return
     audit.record(target, actor=user, action=READ_ACTION, data={"organisation_id": organisation_id})
@@ -186,10 +185,10 @@ def _neutral_contact(organisation: Organisation) -> None:
 def _release_organisations(user, old_email: str) -> None:
     """Organisations stay (their grants are accounting records); their contact is neutralised
     where the person was the last owner or is still named as the contact."""
-    owned = Membership.objects.filter(user=user, role="owner", status="active")
+    owned = Membership.objects.active(user=user, role=Membership.Role.OWNER)
     for membership in owned.select_related("organisation"):
-        others = Membership.objects.filter(
-            organisation=membership.organisation, role="owner", status="active"
+        others = Membership.objects.active(
+            organisation=membership.organisation, role=Membership.Role.OWNER
         ).exclude(user=user)
         if not others.exists():
             _neutral_contact(membership.organisation)
@@ -262,7 +261,7 @@ def _inactive_without_role(cutoff: datetime):
         )
         .exclude(email__endswith="@invalid")
         .exclude(partner_roles__isnull=False)
-        .exclude(memberships__status=Membership.Status.ACTIVE)
+        .exclude(active_member_q(prefix="memberships__"))
         .distinct()
     )
 

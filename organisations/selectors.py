@@ -22,13 +22,9 @@ def current_edition() -> Edition | None:
     return Edition.objects.current()
 
 
-def _active(queryset: QuerySet[Membership]) -> QuerySet[Membership]:
-    return queryset.filter(status=Membership.Status.ACTIVE)
-
-
 def get_organisation_for(user, pk: int, *, owner: bool = False) -> Organisation:
     """The organisation if the person is an active member (with ``owner``, an owner); else 404."""
-    memberships = _active(Membership.objects.filter(user=user, organisation_id=pk))
+    memberships = Membership.objects.active(user=user, organisation_id=pk)
     if owner:
         memberships = memberships.filter(role=Membership.Role.OWNER)
     membership = get_object_or_404(memberships.select_related("organisation__legal_form"))
@@ -48,11 +44,7 @@ def get_join_request_for_owner(user, pk: int) -> Membership:
 
 
 def _owned_organisations(user) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        memberships__user=user,
-        memberships__role=Membership.Role.OWNER,
-        memberships__status=Membership.Status.ACTIVE,
-    )
+    return Organisation.objects.of_member(user, role=Membership.Role.OWNER)
 
 
 def memberships_of(user, edition: Edition | None) -> list[Membership]:
@@ -60,9 +52,7 @@ def memberships_of(user, edition: Edition | None) -> list[Membership]:
     ``edition`` as ``current_validation`` (None when it has none) and its ``validation_facts``
     (None without an edition): two queries in all."""
     validations = OrganisationValidation.objects.filter(edition=edition) if edition else None
-    queryset = _active(Membership.objects.filter(user=user)).select_related(
-        "organisation__legal_form"
-    )
+    queryset = Membership.objects.active(user=user).select_related("organisation__legal_form")
     if validations is not None:
         queryset = queryset.prefetch_related(
             Prefetch("organisation__validations", queryset=validations, to_attr="_validations")
@@ -169,9 +159,7 @@ def own_join_requests(user) -> list[Membership]:
 
 
 def members_of(organisation: Organisation) -> list[Membership]:
-    return list(
-        _active(organisation.memberships.all()).select_related("user").order_by("role", "id")
-    )
+    return list(organisation.memberships.active().select_related("user").order_by("role", "id"))
 
 
 def validation_for(organisation: Organisation, edition: Edition | None):

@@ -134,9 +134,7 @@ def invite_member(organisation: Organisation, *, actor, email: str) -> MemberInv
     with transaction.atomic():
         locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
         _require_owner(locked, actor)
-        already = locked.memberships.filter(
-            user__email__iexact=email, status=Membership.Status.ACTIVE
-        )
+        already = locked.memberships.active(user__email__iexact=email)
         if already.exists():
             raise DomainError(_("%(email)s is already a member.") % {"email": email})
         invitation = (
@@ -175,7 +173,7 @@ def accept_invitation(token: str, *, user) -> Membership:
             .filter(user=user, organisation=organisation)
             .first()
         )
-        if membership and membership.status == Membership.Status.ACTIVE:
+        if membership and membership.is_active:
             return membership
         check_invitation(invitation)
         if membership is None:
@@ -234,11 +232,8 @@ def check_invitation(invitation: MemberInvitation) -> None:
 
 
 def _require_owner(organisation: Organisation, actor) -> None:
-    is_owner = Membership.objects.filter(
-        organisation=organisation,
-        user=actor,
-        role=Membership.Role.OWNER,
-        status=Membership.Status.ACTIVE,
+    is_owner = Membership.objects.active(
+        organisation=organisation, user=actor, role=Membership.Role.OWNER
     ).exists()
     if not is_owner:
         raise DomainError(_("Only an owner of the organisation can do this."))

@@ -25,7 +25,7 @@ from .forms import (
     OrganisationForm,
     ValidationTokenForm,
 )
-from .models import MemberInvitation, Membership, Organisation
+from .models import MemberInvitation, Membership, Organisation, active_member_q
 
 
 @login_required
@@ -211,7 +211,7 @@ def join(request: HttpRequest) -> HttpResponse:
 def request_join(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_to_join(pk)
     membership = services.request_to_join(organisation, user=request.user)
-    if membership.status == Membership.Status.ACTIVE:
+    if membership.is_active:
         messages.info(request, _("You are a member of %(name)s already.") % {"name": organisation})
         return redirect("organisations:detail", pk=organisation.pk)
     messages.success(
@@ -308,10 +308,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "invitation": invitation,
         "organisation": invitation.organisation,
-        "is_member": Membership.objects.filter(
-            user=request.user,
-            organisation=invitation.organisation,
-            status=Membership.Status.ACTIVE,
+        "is_member": Membership.objects.active(
+            user=request.user, organisation=invitation.organisation
         ).exists(),
         "problem": _invitation_problem(invitation),
     }
@@ -357,10 +355,8 @@ def _get_invitation_for_owner(user, pk: int) -> MemberInvitation:
     """An invitation of an organisation the person owns; else 404."""
     return get_object_or_404(
         MemberInvitation.objects.select_related("organisation"),
+        active_member_q(user, prefix="organisation__memberships__", role=Membership.Role.OWNER),
         pk=pk,
-        organisation__memberships__user=user,
-        organisation__memberships__role=Membership.Role.OWNER,
-        organisation__memberships__status=Membership.Status.ACTIVE,
     )
 
 
