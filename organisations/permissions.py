@@ -58,8 +58,9 @@ def is_partner_staff(user) -> bool:
 
 
 def is_partner_manager(user) -> bool:
-    """May decide on proposals within a country budget."""
-    return PartnerStaff.Role.MANAGER in partner_roles(user)
+    """May decide on proposals within a country budget: a partner's manager, or programme staff
+    (who decide everywhere, as ``scope_of`` and ``role_in`` say)."""
+    return roles_of(user).partner_manager
 
 
 def has_active_membership(user) -> bool:
@@ -80,7 +81,7 @@ class Roles:
     signed_in: bool = False
     programme_staff: bool = False
     partner_staff: bool = False
-    partner_manager: bool = False
+    partner_manager: bool = False  # decides somewhere: a partner's manager, or programme staff
     applicant: bool = False
 
 
@@ -97,7 +98,7 @@ def roles_of(user) -> Roles:
         signed_in=True,
         programme_staff=programme,
         partner_staff=bool(held),
-        partner_manager=PartnerStaff.Role.MANAGER in held,
+        partner_manager=programme or PartnerStaff.Role.MANAGER in held,
         applicant=not staff or has_active_membership(user),
     )
 

@@ -16,6 +16,7 @@ from organisations.permissions import (
     is_partner_staff,
     is_programme_staff,
     roles_of,
+    scope_of,
 )
 from programmes.models import Edition
 from tests.factories import CountryProgrammeFactory, EditionFactory, PartnerFactory, edition_code
@@ -248,3 +249,15 @@ def test_language_switcher_is_labelled(client):
 
     assert '<label for="language-select"' in html
     assert 'id="language-select"' in html
+
+
+def test_roles_and_the_scope_agree_on_who_decides():
+    """Programme staff decide everywhere: the navigation's roles say so, as the policy does."""
+    manager = make_partner_staff(PartnerStaff.Role.MANAGER)
+    staff = User.objects.create_user("p@example.org", "x", is_programme_staff=True)
+
+    for user in (manager, staff):
+        scope = scope_of(user)
+        decides = scope.everywhere or bool(scope.managed_partner_ids)
+        assert roles_of(user).partner_manager is decides is True
+        assert is_partner_manager(user)
