@@ -204,8 +204,6 @@ def time_impact(runs: int) -> dict:
 
 
 def main() -> int:
-    from bench.queue import logged_in_client
-
     url, drop = throwaway_database("figures_bench")
     try:
         import django
@@ -213,10 +211,12 @@ def main() -> int:
         django.setup()
         from django.core.management import call_command
         from django.db import connection
+        from django.test import Client
         from django.urls import reverse
 
         from bench.timing import report, time_page
         from events.models import Proposal
+        from tests.factories import log_in_with_second_factor
 
         call_command("migrate", verbosity=0, interactive=False)
         started = time.perf_counter()
@@ -228,7 +228,8 @@ def main() -> int:
             f"{Proposal.objects.count()} proposals built in "
             f"{time.perf_counter() - started:.0f} s ({connection.vendor}), {RUNS} runs per page"
         )
-        as_partner, as_staff = logged_in_client(partner), logged_in_client(staff)
+        as_partner = log_in_with_second_factor(Client(), partner)
+        as_staff = log_in_with_second_factor(Client(), staff)
         figures = reverse("grants:figures")
         pages = [
             ("figures, partner (LU+BE)", as_partner, figures),

@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 from bench.databases import throwaway_database
+from tests.waiting import wait_until
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meetandcode.settings")
 os.environ.setdefault("TESTING", "1")
@@ -76,14 +77,16 @@ def _stop(process: subprocess.Popen | None) -> None:
             process.wait(5)
 
 
-def _wait(condition, what: str, log: Path | None = None) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    tail = log.read_text(errors="replace")[-3000:] if log else ""
-    raise SystemExit(f"Waited {WAIT_SECONDS}s for {what}\n{tail}")
+def _wait(condition, what: str, log: Path) -> None:
+    """Wait for the worker (tests/waiting.py); a timeout stops the run with the log's end."""
+    wait_until(
+        condition,
+        what,
+        WAIT_SECONDS,
+        lambda: "\n" + log.read_text(errors="replace")[-3000:],
+        every=0.05,
+        error=SystemExit,
+    )
 
 
 def _load() -> str:

@@ -103,12 +103,12 @@ def _session_cookie(user, *, second_factor: bool) -> str:
     from django.conf import settings
     from django.test import Client
 
-    from bench.queue import logged_in_client
+    from tests.factories import log_in_with_second_factor
 
+    client = Client()
     if second_factor:
-        client = logged_in_client(user)
+        log_in_with_second_factor(client, user)
     else:
-        client = Client()
         client.force_login(user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 

@@ -168,28 +168,6 @@ def populate():
     return manager
 
 
-def logged_in_client(user):
-    """A test client signed in as ``user`` with the second factor passed (a TOTP authenticator,
-    the user's own if there is one)."""
-    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.test import Client
-
-    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    totp = totp or TOTP.activate(user, generate_totp_secret()).instance
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": time.time()},
-        {"method": "mfa", "at": time.time(), "id": totp.pk, "type": "totp"},
-    ]
-    session["account_authentication_methods_user"] = str(user.pk)
-    session.save()
-    return client
-
-
 def main() -> int:
     url, drop = throwaway_database("queue_bench")
     try:
@@ -198,10 +176,12 @@ def main() -> int:
         django.setup()
         from django.core.management import call_command
         from django.db import connection
+        from django.test import Client
         from django.urls import reverse
 
         from bench.timing import report, time_page
         from events.models import Proposal
+        from tests.factories import log_in_with_second_factor
 
         call_command("migrate", verbosity=0, interactive=False)
         started = time.perf_counter()
@@ -213,7 +193,7 @@ def main() -> int:
             f"{Proposal.objects.count()} proposals built in "
             f"{time.perf_counter() - started:.0f} s ({connection.vendor}), {RUNS} runs per page"
         )
-        client = logged_in_client(manager)
+        client = log_in_with_second_factor(Client(), manager)
         queue = reverse("grants:dashboard")
         year = edition_year()
         pages = [

@@ -32,6 +32,12 @@ def chromium_path() -> str:
     return os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "eager_tasks(propagates=True): how the eager_tasks fixture runs the tasks"
+    )
+
+
 def pytest_report_header(config):
     db = settings.DATABASES["default"]
     broker = settings.REDIS_URL or "none (tasks in-process)"
@@ -147,33 +153,29 @@ def redis_asked_again():
 
 @pytest.fixture
 def two_factor_login():
-    """Log partner staff into a test client as the dashboard requires: a TOTP authenticator and
-    a session that passed the second factor (the records allauth writes after a password and a
-    code). ``two_factor_login(client, user)`` returns the client."""
-    import time
+    """Log partner staff into a test client as the dashboard requires:
+    ``two_factor_login(client, user)`` is tests.factories.log_in_with_second_factor."""
+    from tests.factories import log_in_with_second_factor
 
-    from allauth.account.internal.flows.login import (
-        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-        AUTHENTICATION_METHODS_SESSION_KEY,
-    )
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    return log_in_with_second_factor
 
-    def login(client, user):
-        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-            TOTP.activate(user, generate_totp_secret())
-        client.force_login(user)
-        session = client.session
-        now = time.time()
-        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-            {"method": "password", "at": now, "email": user.email},
-            {"method": "mfa", "at": now, "type": "totp"},
-        ]
-        session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-        session.save()
-        return client
 
-    return login
+@pytest.fixture
+def eager_tasks(request):
+    """Celery tasks run in this process whatever REDIS_URL says: a task queued after a commit
+    runs there and then, so the test sees what it did (the mail in the outbox). A task's error
+    is raised in the test; ``@pytest.mark.eager_tasks(propagates=False)`` keeps it in the task
+    instead, so a retry runs at once as the next attempt of the same eager call. A module whose
+    every test needs it puts ``pytest.mark.usefixtures("eager_tasks")`` in its ``pytestmark``."""
+    from meetandcode.celery import app as celery_app
+
+    marker = request.node.get_closest_marker("eager_tasks")
+    propagates = marker.kwargs.get("propagates", True) if marker else True
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager, conf.task_eager_propagates = True, propagates
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = saved
 
 
 @pytest.fixture(autouse=True)

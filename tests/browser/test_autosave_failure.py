@@ -15,8 +15,8 @@ from tests.browser.test_proposal_journey import (  # noqa: F401 (fixtures)
     draft,
     edit_url,
     status_of,
-    wait_until,
 )
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +46,7 @@ def test_a_save_answered_500_keeps_the_page_and_is_sent_again(applicant, draft, 
 
     expect(status).to_contain_text("Saved at", timeout=15_000)  # sent again by itself
     assert failures
-    wait_until(lambda: Proposal.objects.get(pk=draft.pk).title == TITLE, message="the save")
+    wait_until(lambda: Proposal.objects.get(pk=draft.pk).title == TITLE, "the save")
 
 
 def test_a_save_lost_on_the_way_is_sent_again(applicant, draft):  # noqa: F811
@@ -71,7 +71,7 @@ def test_a_save_lost_on_the_way_is_sent_again(applicant, draft):  # noqa: F811
 
     expect(status).to_contain_text("Saved at", timeout=15_000)
     assert lost
-    wait_until(lambda: Proposal.objects.get(pk=draft.pk).title == TITLE, message="the save")
+    wait_until(lambda: Proposal.objects.get(pk=draft.pk).title == TITLE, "the save")
 
 
 def test_with_debug_on_a_section_with_errors_shows_them_in_place(applicant, draft, settings):  # noqa: F811

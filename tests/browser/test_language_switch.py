@@ -12,8 +12,9 @@ from playwright.sync_api import Page, expect
 
 from events.models import Event, Proposal
 from tests.browser.map_helpers import open_a_marker
-from tests.browser.test_proposal_journey import applicant, draft, wait_until  # noqa: F401
+from tests.browser.test_proposal_journey import applicant, draft  # noqa: F401
 from tests.public.test_public_events import make_event
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,7 +78,8 @@ def test_text_typed_just_before_switching_is_there_in_the_new_language(applicant
     expect(page.locator("#id_event-title")).to_have_value(TITLE)
     expect(page.locator("#id_event-description")).to_have_value(DESCRIPTION)
     wait_until(
-        lambda: Proposal.objects.get(pk=draft.pk).description == DESCRIPTION, message="the save"
+        lambda: Proposal.objects.get(pk=draft.pk).description == DESCRIPTION,
+        "the save",
     )
     page.reload()  # saved, not only put back from the browser's store
     expect(page.locator("#id_event-title")).to_have_value(TITLE)

@@ -8,7 +8,6 @@ tests run, whatever the day.
 
 import datetime as dt
 import re
-import time
 from decimal import Decimal
 
 import pytest
@@ -28,6 +27,7 @@ from tests.factories import (
     LanguageFactory,
     MembershipFactory,
 )
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -87,15 +87,6 @@ def status_of(page: Page, section: str):
     return page.locator(f"#section-{section} .save-status")
 
 
-def wait_until(condition, timeout=10.0, message="condition"):
-    """Poll the database (the live server writes from its own thread) until the condition holds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {message}")
-        time.sleep(0.1)
-
-
 def test_typed_text_is_saved_while_typing_and_found_after_reload(applicant, draft):
     page = applicant
     page.goto(edit_url(draft))
@@ -105,7 +96,8 @@ def test_typed_text_is_saved_while_typing_and_found_after_reload(applicant, draf
     expect(status_of(page, "event")).to_contain_text(SAVED)
     # The last save may still be on its way when the first answer shows "Saved at".
     wait_until(
-        lambda: Proposal.objects.get(pk=draft.pk).description == DESCRIPTION, message="the save"
+        lambda: Proposal.objects.get(pk=draft.pk).description == DESCRIPTION,
+        "the save",
     )
     page.reload()
     expect(page.get_by_label("Name of your event")).to_have_value(TITLE)
@@ -119,7 +111,7 @@ def test_text_typed_just_before_leaving_is_saved_on_the_way_out(applicant, draft
     page.goto("/my/")  # well within the 2 s autosave delay: only the keepalive fetch saves it
     page.wait_for_load_state("networkidle")
 
-    wait_until(lambda: Proposal.objects.get(pk=draft.pk).title == TITLE, message="keepalive")
+    wait_until(lambda: Proposal.objects.get(pk=draft.pk).title == TITLE, "keepalive")
     page.goto(edit_url(draft))
     expect(page.get_by_label("Name of your event")).to_have_value(TITLE)
 
@@ -187,7 +179,7 @@ def test_all_sections_filled_reviewed_and_submitted(applicant, draft):
     for fill in (_fill_event, _fill_audience, _fill_place, _fill_budget, _fill_declarations):
         fill(page)
     # Every autosave has landed once the draft is eligible in the database.
-    wait_until(lambda: not check_eligibility(Proposal.objects.get(pk=draft.pk)), message="eligible")
+    wait_until(lambda: not check_eligibility(Proposal.objects.get(pk=draft.pk)), "eligible")
 
     page.get_by_role("link", name="Check and submit").click()
     expect(page.get_by_text("Everything needed is there")).to_be_visible()
@@ -212,7 +204,7 @@ def test_a_category_picked_before_the_amount_is_kept(applicant, draft):
     budget.locator("input[name$='-amount']").first.fill("100")
     budget.locator("input[name$='-amount']").first.press("Tab")  # a change saves the budget
     expect(page.locator("#requested-amount")).to_contain_text("100")
-    wait_until(lambda: Proposal.objects.get(pk=draft.pk).budget_lines.exists(), message="line")
+    wait_until(lambda: Proposal.objects.get(pk=draft.pk).budget_lines.exists(), "line")
     line = Proposal.objects.get(pk=draft.pk).budget_lines.get()
     assert (line.category, line.description, line.amount) == ("trainer", "Two trainers", 100)
 
@@ -286,7 +278,7 @@ def test_a_value_outside_the_limits_is_saved_with_a_warning_next_to_it(applicant
     warning = page.locator("#warning-expected_participants")
     expect(warning).to_contain_text("At least 10 participants are needed")
     expect(status_of(page, "audience")).to_contain_text(SAVED)
-    wait_until(lambda: Proposal.objects.get(pk=draft.pk).expected_participants == 3, message="save")
+    wait_until(lambda: Proposal.objects.get(pk=draft.pk).expected_participants == 3, "save")
     expect(participants).to_have_value("3")  # the input stays, only the warning came
 
     participants.fill("30")
@@ -324,4 +316,4 @@ def test_text_typed_after_the_session_ended_survives_logging_in_again(applicant,
 
     page.wait_for_url(f"**{edit_url(draft)}")
     expect(page.get_by_label("Name of your event")).to_have_value(TITLE)
-    wait_until(lambda: Proposal.objects.get(pk=draft.pk).title == TITLE, message="the save")
+    wait_until(lambda: Proposal.objects.get(pk=draft.pk).title == TITLE, "the save")

@@ -2,7 +2,6 @@
 shown next to its field (live while typing, and by the server on submit), fixed, and sent."""
 
 import re
-import time
 
 import pytest
 from django.test import Client
@@ -11,6 +10,7 @@ from playwright.sync_api import expect
 from events.models import Report
 from tests.events import test_reports as journeys
 from tests.factories import MembershipFactory
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,14 +30,6 @@ def applicant(page, live_server, proposal):
     cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value}
     page.context.add_cookies([{**cookie, "url": live_server.url}])
     return page
-
-
-def wait_until(condition, timeout=10.0, message="condition"):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {message}")
-        time.sleep(0.1)
 
 
 def test_fill_the_report_fix_a_sum_and_send_it(applicant, proposal):
@@ -68,7 +60,7 @@ def test_fill_the_report_fix_a_sum_and_send_it(applicant, proposal):
     )
     wait_until(
         lambda: Report.objects.filter(proposal=proposal, first_contact_with_coding=12).exists(),
-        message="the autosave",
+        "the autosave",
     )
 
     page.get_by_role("button", name="Send the report").click()

@@ -13,7 +13,8 @@ from playwright.sync_api import Page, expect
 
 from events.models import Proposal
 from tests.browser import test_proposal_journey as journey
-from tests.browser.test_proposal_journey import edit_url, status_of, wait_until
+from tests.browser.test_proposal_journey import edit_url, status_of
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,7 +65,7 @@ def test_a_click_on_the_map_pins_the_venue_and_is_saved(offline_map, draft, scri
     expect(longitude(page)).to_have_value(COORDINATE)
     expect(status_of(page, "place")).to_contain_text("Saved at")
     typed = (Decimal(latitude(page).input_value()), Decimal(longitude(page).input_value()))
-    wait_until(lambda: stored(draft) == typed, message="the pin saved")
+    wait_until(lambda: stored(draft) == typed, "the pin saved")
     # Luxembourg's map: the pin lands in or near Luxembourg.
     assert 48 < typed[0] < 51
     assert 4 < typed[1] < 8
@@ -80,7 +81,8 @@ def test_typed_coordinates_move_the_pin_and_arrow_keys_nudge_it(offline_map, dra
     pin = page.locator("#section-place .leaflet-marker-icon")
     expect(pin).to_have_count(1)
     wait_until(
-        lambda: stored(draft) == (Decimal("49.61000"), Decimal("6.13000")), message="typed pin"
+        lambda: stored(draft) == (Decimal("49.61000"), Decimal("6.13000")),
+        "typed pin",
     )
 
     pin.focus()
@@ -90,7 +92,7 @@ def test_typed_coordinates_move_the_pin_and_arrow_keys_nudge_it(offline_map, dra
     moved = Decimal(longitude(page).input_value())
     assert moved > Decimal("6.13000")
     expect(latitude(page)).to_have_value("49.61000")
-    wait_until(lambda: stored(draft)[1] == moved, message="the nudged pin saved")
+    wait_until(lambda: stored(draft)[1] == moved, "the nudged pin saved")
     assert script_errors == []
 
 
@@ -133,5 +135,5 @@ def test_an_out_of_range_latitude_shows_its_error_and_the_map_comes_back(
     # The section was swapped with its errors; its new map works.
     page.get_by_role("region", name="Map to pin the venue").click(position={"x": 200, "y": 150})
     expect(latitude(page)).to_have_value(COORDINATE)
-    wait_until(lambda: stored(draft)[0] is not None, message="the corrected pin saved")
+    wait_until(lambda: stored(draft)[0] is not None, "the corrected pin saved")
     assert script_errors == []

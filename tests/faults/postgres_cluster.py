@@ -10,7 +10,8 @@ from pathlib import Path
 
 import psycopg
 
-from tests.integration.conftest import _free_port, wait_until
+from tests.integration.conftest import _free_port
+from tests.waiting import wait_until
 
 
 def postgres_bin() -> Path | None:

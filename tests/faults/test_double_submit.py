@@ -13,25 +13,19 @@ from django.test import Client
 from django.urls import reverse
 
 from events.models import Proposal
-from meetandcode.celery import app as celery_app
 from organisations.models import AuditEntry, Notification
 from tests.factories import PartnerStaffFactory
 
 from .journey import client_for, open_programme, submittable_draft
 
-pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.faults,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("eager_tasks"),  # every e-mail is in the outbox
+]
 
 TIMEOUT_SECONDS = 30
-
-
-@pytest.fixture(autouse=True)
-def eager_tasks():
-    """Tasks run in the request's thread after commit, so every e-mail is in the outbox."""
-    conf = celery_app.conf
-    saved = conf.task_always_eager
-    conf.task_always_eager = True
-    yield
-    conf.task_always_eager = saved
 
 
 def twice_at_once(session_client: Client, url: str, data: dict | None = None) -> list:

@@ -16,7 +16,8 @@ import pytest
 from django.conf import settings
 
 from tests.conftest import _skip_or_fail
-from tests.integration.conftest import _free_port, wait_until
+from tests.integration.conftest import _free_port
+from tests.waiting import wait_until
 
 from .postgres_cluster import PostgresCluster, postgres_bin
 

@@ -18,7 +18,8 @@ from events.models import Proposal
 from grants.models import AwardLetter, Grant
 from meetandcode.kernel import redis_outage
 from organisations.models import AuditEntry, Notification
-from tests.integration.conftest import sent_mails, wait_until
+from tests.integration.conftest import sent_mails
+from tests.waiting import wait_until
 
 from .journey import approve, client_for, manager_client, open_programme, submit, submittable_draft
 

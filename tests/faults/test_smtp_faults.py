@@ -15,7 +15,7 @@ from django.urls import reverse
 from organisations.models import Notification, User
 from organisations.tasks import send_notification
 from tests.factories import UserFactory, log_in_with_second_factor
-from tests.integration.conftest import wait_until
+from tests.waiting import wait_until
 
 from .smtp_server import ScriptedHandler, SmtpServer
 

@@ -25,7 +25,8 @@ from tests.factories import (
     ProposalFactory,
     UserFactory,
 )
-from tests.integration.conftest import sent_mails, wait_until
+from tests.integration.conftest import sent_mails
+from tests.waiting import wait_until
 
 pytestmark = [
     pytest.mark.faults,
@@ -93,7 +94,8 @@ def test_a_worker_killed_while_sending_is_redelivered_and_the_mail_goes_out_once
     wait_until(
         lambda: Notification.objects.filter(pk=row.pk, status="sending").exists(),
         "the first worker to claim the row",
-        on_timeout=workers.logs,
+        30,
+        workers.logs,
     )
     time.sleep(0.5)  # inside the slowed backend now
 
@@ -107,7 +109,8 @@ def test_a_worker_killed_while_sending_is_redelivered_and_the_mail_goes_out_once
     wait_until(
         lambda: Notification.objects.filter(pk=row.pk, status="sent").exists(),
         "the redelivered message to be sent",
-        on_timeout=workers.logs,
+        30,
+        workers.logs,
     )
     time.sleep(1)  # room for a duplicate to (not) arrive
     row.refresh_from_db()

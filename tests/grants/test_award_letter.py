@@ -27,7 +27,6 @@ from grants.letters import ResourceRefused, StaticOnlyFetcher, current_letter
 from grants.models import AwardLetter, Grant
 from grants.services import approve_proposal
 from grants.tasks import build_award_letter_task, build_missing_award_letters
-from meetandcode.celery import app as celery_app
 from programmes.models import CountryProgramme
 from tests.factories import (
     PAST_CODE,
@@ -42,16 +41,7 @@ from tests.factories import (
     with_totp,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def eager_tasks():
-    conf = celery_app.conf
-    saved = conf.task_always_eager, conf.task_eager_propagates
-    conf.task_always_eager, conf.task_eager_propagates = True, True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = saved
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 
 @pytest.fixture

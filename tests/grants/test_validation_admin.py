@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from grants.services import decide_organisation, issue_tokens
-from meetandcode.celery import app as celery_app
 from meetandcode.kernel.exceptions import DomainError
 from organisations.models import OrganisationValidation, PartnerStaff, ValidationToken
 from organisations.services import redeem_validation_token, request_manual_validation
@@ -21,17 +20,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 V = OrganisationValidation.Status
-
-
-@pytest.fixture
-def eager_tasks():
-    """The codes' e-mail goes through the notification outbox: its task runs in this process
-    after the commit, whatever REDIS_URL says, so the test sees the mail."""
-    conf = celery_app.conf
-    saved = conf.task_always_eager
-    conf.task_always_eager = True
-    yield
-    conf.task_always_eager = saved
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from events.models import Proposal
 from grants import letters
 from grants.demo import content, data
 from grants.services import approve_proposal
-from meetandcode.celery import app as celery_app
 from organisations import services as organisation_services
 from organisations.models import LegalForm
 from programmes.country_content import text_for
@@ -366,19 +365,13 @@ def test_an_organisation_without_a_choice_gets_its_countrys_first_language(luxem
 
 
 def test_choosing_another_language_reissues_the_current_letter_in_it(
-    client, owner, luxembourg, django_capture_on_commit_callbacks
+    client, owner, luxembourg, django_capture_on_commit_callbacks, eager_tasks
 ):
     CountryText.objects.filter(info=luxembourg.info, language="de").update(letter_text="Danke.")
     first = build_letter(owner.organisation, luxembourg)
     url = reverse("organisations:edit", args=[owner.organisation.pk])
-    conf = celery_app.conf
-    saved = conf.task_always_eager
-    conf.task_always_eager = True
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            client.post(url, edit_data(owner.organisation, letter_language="de"))
-    finally:
-        conf.task_always_eager = saved
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, edit_data(owner.organisation, letter_language="de"))
 
     first.refresh_from_db()
     current = letters.current_letter(first.grant)

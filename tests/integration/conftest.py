@@ -16,7 +16,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from email import policy
 from email.message import EmailMessage
@@ -31,21 +30,11 @@ from django.db import connection
 
 from meetandcode.celery import app as celery_app
 from tests.conftest import _skip_or_fail
+from tests.waiting import wait_until
 
 CELERY = Path(sys.executable).with_name("celery")
 STARTUP_SECONDS = 40  # a worker imports Django and WeasyPrint; the machine may be busy
 MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"  # the file backend ends each message with this line
-
-
-def wait_until(condition, what: str, seconds: float = 30, on_timeout=None):
-    """Poll ``condition`` until it holds; fail naming ``what`` (and the workers' logs) if not."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    extra = on_timeout() if on_timeout else ""
-    pytest.fail(f"Waited {seconds}s for {what}{extra}")
 
 
 def _free_port() -> int:

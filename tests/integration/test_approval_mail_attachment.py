@@ -10,7 +10,6 @@ from events.models import Proposal
 from grants.letters import current_letter, letter_filename
 from grants.models import AwardLetter, Grant
 from grants.services import approve_proposal
-from meetandcode.celery import app as celery_app
 from organisations.models import Notification
 from organisations.tasks import send_notification
 from tests.factories import (
@@ -20,16 +19,7 @@ from tests.factories import (
     ProposalFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def eager_tasks():
-    conf = celery_app.conf
-    saved = conf.task_always_eager, conf.task_eager_propagates
-    conf.task_always_eager, conf.task_eager_propagates = True, True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = saved
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 
 @pytest.fixture

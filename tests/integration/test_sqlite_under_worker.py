@@ -27,8 +27,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import _skip_or_fail
+from tests.waiting import wait_until
 
-from .conftest import RedisServer, Workers, _free_port, sent_mails, wait_until
+from .conftest import RedisServer, Workers, _free_port, sent_mails
 
 pytestmark = [pytest.mark.redis]
 

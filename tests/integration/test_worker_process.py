@@ -26,8 +26,9 @@ from tests.factories import (
     ProposalFactory,
     UserFactory,
 )
+from tests.waiting import wait_until
 
-from .conftest import sent_mails, wait_until
+from .conftest import sent_mails
 
 pytestmark = [
     pytest.mark.redis,
@@ -88,7 +89,7 @@ def test_approving_a_proposal_gets_the_letter_and_the_mail_with_it_from_a_worker
 
     grant = approve_proposal(proposal, actor=manager)
 
-    wait_until(approval_sent, "the approval mail", on_timeout=workers.logs)
+    wait_until(approval_sent, "the approval mail", 30, workers.logs)
     letter = current_letter(grant)
     assert letter.version == 1 and AwardLetter.objects.count() == 1
     assert (private_storage / letter.file.name).is_file()  # stored privately, by the worker

@@ -14,7 +14,6 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.urls import reverse
 
 from grants.services import issue_tokens
-from meetandcode.celery import app as celery_app
 from organisations import notifications
 from organisations.models import Membership, Notification, PartnerStaff, ValidationToken
 from organisations.tasks import send_notification
@@ -49,16 +48,6 @@ def broker(monkeypatch):
     queued: list[int] = []
     monkeypatch.setattr(notifications, "enqueue", queued.extend)
     return queued
-
-
-@pytest.fixture
-def in_process():
-    """No broker (make run's default): tasks run in the request, after its commit."""
-    conf = celery_app.conf
-    saved = conf.task_always_eager
-    conf.task_always_eager = True
-    yield
-    conf.task_always_eager = saved
 
 
 # --- The three actions, each through its page -------------------------------------------------
@@ -153,7 +142,7 @@ def test_a_failing_mail_server_leaves_the_mail_waiting_in_the_outbox_for_a_retry
     assert all(text in message.body for text in says), message.body
 
 
-def test_a_mail_server_failing_during_the_request_gives_no_error_page(act, smtp_down, in_process):
+def test_a_mail_server_failing_during_the_request_gives_no_error_page(act, smtp_down, eager_tasks):
     kind, address, _says = act()  # each action asserts the page it answers with
 
     row = Notification.objects.get(kind=kind)
@@ -163,7 +152,7 @@ def test_a_mail_server_failing_during_the_request_gives_no_error_page(act, smtp_
     assert mail.outbox == []
 
 
-def test_each_mail_is_delivered_to_its_recipient_with_its_text(act, in_process, mailoutbox):
+def test_each_mail_is_delivered_to_its_recipient_with_its_text(act, eager_tasks, mailoutbox):
     kind, address, says = act()
 
     [message] = mailoutbox
@@ -179,7 +168,7 @@ def test_the_codes_mail_names_the_partner_and_edition_in_the_recipients_language
     two_factor_login,
     programme,
     owner,
-    in_process,
+    eager_tasks,
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
@@ -198,7 +187,7 @@ def test_the_codes_mail_names_the_partner_and_edition_in_the_recipients_language
 
 
 def test_an_address_without_account_reads_the_codes_in_the_issuers_language(
-    programme, in_process, mailoutbox, django_capture_on_commit_callbacks
+    programme, eager_tasks, mailoutbox, django_capture_on_commit_callbacks
 ):
     manager = PartnerStaffFactory(
         partner=programme.partner, role=PartnerStaff.Role.MANAGER, user=UserFactory(language="fr")

@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetandcode.celery import app as celery_app
 from organisations import services
 from organisations.models import AuditEntry, MemberInvitation, Membership, Notification
 from tests.factories import (
@@ -20,18 +19,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def eager_tasks():
-    """The e-mails go through the notification outbox: its task runs in this process after the
-    commit, whatever REDIS_URL says, so a test sees the mail it sent."""
-    conf = celery_app.conf
-    saved = conf.task_always_eager
-    conf.task_always_eager = True
-    yield
-    conf.task_always_eager = saved
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from tests.factories import (
     UserFactory,
     submit_in_window,
 )
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -66,15 +67,6 @@ def worker():
         redis.Redis.from_url(settings.REDIS_URL).delete(*bindings)
 
 
-def _wait_until(condition, what: str):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"Waited {WAIT_SECONDS}s for {what}")
-
-
 def _all_sent() -> bool:
     return not Notification.objects.exclude(status=Notification.Status.SENT).exists()
 
@@ -89,13 +81,16 @@ def test_approving_a_proposal_gets_the_mail_out_through_redis_and_a_worker(worke
         title="Robots in the library",
     )
     submit_in_window(proposal, actor=owner)
-    _wait_until(lambda: Notification.objects.count() == 2 and _all_sent(), "the submit mails")
+    wait_until(
+        lambda: Notification.objects.count() == 2 and _all_sent(), "the submit mails", WAIT_SECONDS
+    )
 
     grant = approve_proposal(proposal, actor=manager)
 
-    _wait_until(
+    wait_until(
         lambda: Notification.objects.filter(kind="proposal_approved", status="sent").exists(),
         "the approval mail",
+        WAIT_SECONDS,
     )
     approved = [m for m in mail.outbox if "Grant approved" in m.subject]
     assert len(approved) == 1 and approved[0].to == [owner.email]
@@ -113,7 +108,7 @@ def test_the_same_task_queued_twice_sends_one_mail(worker, mailoutbox):
     send_notification.delay(row.pk)
     send_notification.delay(row.pk)
 
-    _wait_until(_all_sent, "the mail")
+    wait_until(_all_sent, "the mail", WAIT_SECONDS)
     time.sleep(1)  # room for the second delivery to (not) send
     row.refresh_from_db()
     assert row.attempts == 1 and len(mail.outbox) == 1

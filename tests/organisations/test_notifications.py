@@ -36,20 +36,15 @@ from tests.factories import (
     submit_in_window,
 )
 
-pytestmark = pytest.mark.django_db
+# Tasks run in this process; a task's error stays in it, so a retry runs at once (no countdown)
+# as the next attempt of the same eager call.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("eager_tasks"),
+    pytest.mark.eager_tasks(propagates=False),
+]
 
 DASHBOARD_URL = "/my/"
-
-
-@pytest.fixture(autouse=True)
-def eager_tasks():
-    """Tasks run in this process whatever REDIS_URL says, so a test sees what they did. A retry
-    then runs at once (no countdown), as the next attempt of the same eager call."""
-    conf = celery_app.conf
-    saved = conf.task_always_eager, conf.task_eager_propagates
-    conf.task_always_eager, conf.task_eager_propagates = True, False
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = saved
 
 
 @pytest.fixture
