@@ -17,13 +17,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from meetandcode.kernel.formatting import format_money
+from organisations.audit import Action
 from organisations.models import AuditEntry
 
 from .forms import SECTIONS
 from .models import CostCategory, Proposal
 
-SUBMIT_ACTION = "proposal.submit"  # as written by services.transition_proposal
-REQUEST_CHANGES_ACTION = "proposal.request_changes"
 VERSION = 1
 M2M = ("focus_groups", "languages")
 
@@ -113,7 +112,7 @@ def diff_snapshots(before: dict, after: dict) -> list[Change]:
 def latest_submitted_snapshot(proposal: Proposal) -> dict | None:
     """The snapshot of the proposal's latest submit, or None if there is none. One query."""
     data = (
-        _entries(proposal, SUBMIT_ACTION)
+        _entries(proposal, Action.PROPOSAL_SUBMIT)
         .order_by("-created_at", "-id")
         .values_list("data", flat=True)
     ).first()
@@ -133,7 +132,7 @@ def changes_in_last_resubmission(proposal: Proposal) -> list[Change] | None:
     """What the latest submit changed compared with the one before: for the partner's review.
     None if the proposal was submitted only once (or before snapshots were kept). One query."""
     entries = list(
-        _entries(proposal, SUBMIT_ACTION)
+        _entries(proposal, Action.PROPOSAL_SUBMIT)
         .order_by("-created_at", "-id")
         .values_list("data", flat=True)[:2]
     )
@@ -146,7 +145,7 @@ def changes_in_last_resubmission(proposal: Proposal) -> list[Change] | None:
 def latest_change_request(proposal: Proposal) -> AuditEntry | None:
     """The partner's latest request for changes (its ``message`` says what to change)."""
     return (
-        _entries(proposal, REQUEST_CHANGES_ACTION)
+        _entries(proposal, Action.PROPOSAL_REQUEST_CHANGES)
         .select_related("actor")
         .order_by("-created_at", "-id")
         .first()
@@ -159,7 +158,7 @@ def annotate_submissions(entries: list[AuditEntry]) -> list[AuditEntry]:
     previous = None
     for entry in entries:
         entry.changes = None
-        if entry.action != SUBMIT_ACTION:
+        if entry.action != Action.PROPOSAL_SUBMIT:
             continue
         snapshot = (entry.data or {}).get("snapshot")
         if previous is not None and snapshot is not None:
@@ -168,7 +167,7 @@ def annotate_submissions(entries: list[AuditEntry]) -> list[AuditEntry]:
     return entries
 
 
-def _entries(proposal: Proposal, action: str):
+def _entries(proposal: Proposal, action: Action):
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Proposal),
         object_id=proposal.pk,

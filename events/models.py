@@ -232,6 +232,18 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "cancel": (frozenset({S.APPROVED}), S.CANCELLED),
 }
 
+# What follows from TRANSITIONS (never restate its states elsewhere):
+#: the applicant edits the proposal in the states it can be submitted from;
+EDITABLE: frozenset[str] = TRANSITIONS["submit"][0]
+#: the partner reviews it while a decision on it can still be taken.
+DECISIONS = ("request_changes", "approve", "reject")
+REVIEWABLE: frozenset[str] = frozenset().union(*(TRANSITIONS[a][0] for a in DECISIONS))
+
+
+def allows(status: str, action: str) -> bool:
+    """Whether a proposal in ``status`` may take ``action`` (a key of TRANSITIONS)."""
+    return status in TRANSITIONS[action][0]
+
 
 class BudgetLine(models.Model):
     """One line of a proposal's budget in an eligible cost category."""

@@ -8,9 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from organisations.permissions import managed_programmes, programme_q, scope_of
 
-from .models import Proposal
-
-EDITABLE = frozenset({Proposal.Status.DRAFT, Proposal.Status.CHANGES_REQUESTED})
+from .models import EDITABLE, Proposal, allows
 
 
 def get_proposal_for(user, pk) -> Proposal:
@@ -33,11 +31,7 @@ def can_edit(proposal: Proposal) -> bool:
 
 
 def can_withdraw(proposal: Proposal) -> bool:
-    return proposal.status in {
-        Proposal.Status.DRAFT,
-        Proposal.Status.SUBMITTED,
-        Proposal.Status.CHANGES_REQUESTED,
-    }
+    return allows(proposal.status, "withdraw")
 
 
 # --- Partner and programme staff -----------------------------------------------------------

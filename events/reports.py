@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from meetandcode.kernel.exceptions import DomainError
 from organisations import audit
+from organisations.audit import Action
 from organisations.notifications import notify_proposal
 from organisations.permissions import require_manager
 
@@ -37,6 +38,15 @@ TEXTS = ("went_well", "went_badly")
 FIELDS = (*NUMBERS, "only_possible_thanks_to_grant", *TEXTS)
 
 EDITABLE = frozenset({Report.Status.DRAFT, Report.Status.CHANGES_REQUESTED})
+# a file's kind -> the audit action of adding or removing one
+ADD_ACTIONS = {
+    ReportFile.Kind.RECEIPT: Action.REPORT_ADD_RECEIPT,
+    ReportFile.Kind.PHOTO: Action.REPORT_ADD_PHOTO,
+}
+REMOVE_ACTIONS = {
+    ReportFile.Kind.RECEIPT: Action.REPORT_REMOVE_RECEIPT,
+    ReportFile.Kind.PHOTO: Action.REPORT_REMOVE_PHOTO,
+}
 # The keys of the two groups whose sum is checked, next to the field names.
 AGE_GROUP, GENDER_GROUP = "age_bands", "genders"
 
@@ -96,11 +106,11 @@ def change_request(report: Report | None) -> str:
         return ""
     entry = (
         audit.entries_for(report)
-        .filter(action__in=["report.request_changes", "report.submit"])
+        .filter(action__in=[Action.REPORT_REQUEST_CHANGES, Action.REPORT_SUBMIT])
         .order_by("-created_at", "-id")
         .first()
     )
-    return entry.message if entry and entry.action == "report.request_changes" else ""
+    return entry.message if entry and entry.action == Action.REPORT_REQUEST_CHANGES else ""
 
 
 # --- The rules a handed-in report must meet --------------------------------------------------
@@ -161,7 +171,7 @@ def _editable_report(proposal: Proposal, *, actor, now=None) -> Report:
     report = Report.objects.select_for_update().filter(proposal=locked_proposal).first()
     if report is None:
         report = Report.objects.create(proposal=locked_proposal)
-        audit.record(report, actor=actor, action="report.create", to_state=report.status)
+        audit.record(report, actor=actor, action=Action.REPORT_CREATE, to_state=report.status)
     if report.status not in EDITABLE:
         raise DomainError(
             _("The report is %(status)s and can no longer be changed.")
@@ -196,7 +206,7 @@ def save_report_draft(
             audit.record(
                 report,
                 actor=actor,
-                action="report.edit",
+                action=Action.REPORT_EDIT,
                 from_state=Report.Status.CHANGES_REQUESTED,
                 to_state=Report.Status.DRAFT,
             )
@@ -231,7 +241,7 @@ def submit_report(proposal: Proposal, *, actor, now=None) -> Report:
         audit.record(
             report,
             actor=actor,
-            action="report.submit",
+            action=Action.REPORT_SUBMIT,
             from_state=from_state,
             to_state=report.status,
             data={name: values[name] for name in NUMBERS},
@@ -291,7 +301,7 @@ def add_report_files(
             audit.record(
                 report,
                 actor=actor,
-                action=f"report.add_{kind}",
+                action=ADD_ACTIONS[kind],
                 from_state=report.status,
                 to_state=report.status,
                 data={"files": [row.pk for row in rows]},
@@ -315,7 +325,7 @@ def remove_report_file(report_file: ReportFile, *, actor) -> None:
         audit.record(
             report,
             actor=actor,
-            action=f"report.remove_{row.kind}",
+            action=REMOVE_ACTIONS[row.kind],
             from_state=report.status,
             to_state=report.status,
             data={"file": report_file.pk},
@@ -337,7 +347,7 @@ def set_photo_public(report_file: ReportFile, *, actor, public: bool) -> ReportF
             audit.record(
                 report_file.report,
                 actor=actor,
-                action="report.photo_public" if public else "report.photo_private",
+                action=Action.REPORT_PHOTO_PUBLIC if public else Action.REPORT_PHOTO_PRIVATE,
                 data={"file": report_file.pk},
             )
     report_file.refresh_from_db()
@@ -347,7 +357,7 @@ def set_photo_public(report_file: ReportFile, *, actor, public: bool) -> ReportF
 # --- The partner's side ----------------------------------------------------------------------
 
 
-def _decide(report: Report, *, actor, action: str, to_state: str, message: str = "") -> Report:
+def _decide(report: Report, *, actor, action: Action, to_state: str, message: str = "") -> Report:
     require_manager(actor, report.proposal.country_programme)
     locked = Report.objects.select_for_update().select_related("proposal").get(pk=report.pk)
     if locked.status != Report.Status.SUBMITTED:
@@ -375,7 +385,7 @@ def accept_report(report: Report, *, actor) -> Report:
     """The partner accepts the report: the event counts as held and its page says so."""
     with transaction.atomic():
         locked = _decide(
-            report, actor=actor, action="report.accept", to_state=Report.Status.ACCEPTED
+            report, actor=actor, action=Action.REPORT_ACCEPT, to_state=Report.Status.ACCEPTED
         )
         event = Event.objects.select_for_update().filter(proposal_id=locked.proposal_id).first()
         if event is not None and event.status == Event.Status.SCHEDULED:
@@ -395,7 +405,7 @@ def request_report_changes(report: Report, *, actor, message: str) -> Report:
         locked = _decide(
             report,
             actor=actor,
-            action="report.request_changes",
+            action=Action.REPORT_REQUEST_CHANGES,
             to_state=Report.Status.CHANGES_REQUESTED,
             message=message,
         )

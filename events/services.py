@@ -8,13 +8,23 @@ from django.utils import timezone
 
 from meetandcode.kernel.exceptions import DomainError, InvalidTransition
 from organisations import audit
+from organisations.audit import Action
 from organisations.models import Organisation
 from organisations.notifications import notify_proposal
 
 from .changes import proposal_snapshot
 from .eligibility import check_eligibility
-from .models import TRANSITIONS, BudgetLine, Proposal
-from .permissions import EDITABLE
+from .models import EDITABLE, TRANSITIONS, BudgetLine, Proposal
+
+# transition (a key of TRANSITIONS) -> what the audit log calls it
+AUDIT_ACTIONS: dict[str, Action] = {
+    "submit": Action.PROPOSAL_SUBMIT,
+    "request_changes": Action.PROPOSAL_REQUEST_CHANGES,
+    "approve": Action.PROPOSAL_APPROVE,
+    "reject": Action.PROPOSAL_REJECT,
+    "withdraw": Action.PROPOSAL_WITHDRAW,
+    "cancel": Action.PROPOSAL_CANCEL,
+}
 
 
 def _refused(action: str, state: str) -> InvalidTransition:
@@ -49,7 +59,7 @@ def transition_proposal(
     audit.record(
         locked,
         actor=actor,
-        action=f"proposal.{action}",
+        action=AUDIT_ACTIONS[action],
         from_state=from_state,
         to_state=target,
         message=message,
@@ -107,7 +117,7 @@ def create_draft(organisation, *, actor, country_programme) -> Proposal:
             created_by=actor,
             currency=country_programme.currency,
         )
-        audit.record(proposal, actor=actor, action="proposal.create", to_state=proposal.status)
+        audit.record(proposal, actor=actor, action=Action.PROPOSAL_CREATE, to_state=proposal.status)
     return proposal
 
 
@@ -161,7 +171,7 @@ def copy_proposal(source: Proposal, *, actor, country_programme) -> Proposal:
         audit.record(
             proposal,
             actor=actor,
-            action="proposal.create",
+            action=Action.PROPOSAL_CREATE,
             to_state=proposal.status,
             data={"copied_from": source.pk},
         )

@@ -14,6 +14,7 @@ from django_htmx.http import reswap, retarget
 from meetandcode.kernel.exceptions import InvalidTransition
 from meetandcode.kernel.ratelimit import ratelimit
 from organisations import audit
+from organisations.audit import Action
 
 from . import changes, selectors, services
 from .call_status import call_status
@@ -259,15 +260,15 @@ def detail(request, pk):
 # and messages to it. Reviews, internal comments and conflict-of-interest notes stay with the
 # partner (their audit messages hold the reviewer's words).
 APPLICANT_TIMELINE_ACTIONS = (
-    "proposal.create",
-    "proposal.submit",
-    "proposal.request_changes",
-    "proposal.approve",
-    "proposal.reject",
-    "proposal.withdraw",
-    "proposal.cancel",
-    "comment.to_applicant",
-    "grant.paid",
+    Action.PROPOSAL_CREATE,
+    Action.PROPOSAL_SUBMIT,
+    Action.PROPOSAL_REQUEST_CHANGES,
+    Action.PROPOSAL_APPROVE,
+    Action.PROPOSAL_REJECT,
+    Action.PROPOSAL_WITHDRAW,
+    Action.PROPOSAL_CANCEL,
+    Action.COMMENT_TO_APPLICANT,
+    Action.GRANT_PAID,
 )
 
 

@@ -34,6 +34,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
 from organisations import audit
+from organisations.audit import Action
 from programmes.country_content import info_of, text_for
 from programmes.models import CountryProgramme
 
@@ -320,7 +321,7 @@ def build_award_letter(grant_id: int) -> AwardLetter | None:
         audit.record(
             grant,
             actor=None,
-            action="award_letter.build",
+            action=Action.AWARD_LETTER_BUILD,
             data={"version": letter.version, "letter": letter.pk},
         )
     return letter

@@ -24,6 +24,7 @@ from events.uploads import FileRefused, clean_receipt, display_name
 from meetandcode.kernel.exceptions import AmountNotAllowed, DomainError
 from meetandcode.kernel.formatting import format_money
 from organisations import audit
+from organisations.audit import Action
 from organisations.models import Membership
 from organisations.notifications import notify_proposal
 from programmes.models import CountryProgramme
@@ -118,7 +119,7 @@ def record_payment(
         audit.record(
             locked,
             actor=actor,
-            action="grant.paid",
+            action=Action.GRANT_PAID,
             from_state=Grant.PaymentStatus.UNPAID,
             to_state=Grant.PaymentStatus.PAID,
             data={"paid_on": paid_on.isoformat(), "amount": str(amount), "reference": reference},
@@ -228,7 +229,7 @@ def upload_donation_receipt(grant: Grant, *, actor, upload) -> Grant:
             audit.record(
                 locked,
                 actor=actor,
-                action="grant.donation_receipt",
+                action=Action.GRANT_DONATION_RECEIPT,
                 from_state=locked.payment_status,
                 to_state=locked.payment_status,
                 data={"file": locked.donation_receipt_name, "replaced": bool(old)},

@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from events.models import Proposal
+from events.models import Proposal, allows
 from meetandcode.kernel.memory import ByteLimitedLRU
 
 from .selectors import FORMAT_LABELS, STATUS_LABELS
+from .services import BULK_DECISIONS
 
 ROW_TEMPLATE = "grants/queue.html#row"
 KEPT_ROWS_BYTES = 5 * 1024 * 1024  # characters of HTML: about 5,000 rows
@@ -68,5 +69,7 @@ def _render(values: dict, can_bulk: bool) -> SafeString:
         "url": reverse("grants:proposal", args=[values["pk"]]),
         "format_label": FORMAT_LABELS.get(values["format"], values["format"]),
         "status_label": STATUS_LABELS.get(values["status"], values["status"]),
+        # a bulk decision (approve or reject) is possible in this state (events.TRANSITIONS)
+        "decidable": any(allows(values["status"], action) for action in BULK_DECISIONS),
     }
     return render_to_string(ROW_TEMPLATE, {"p": row, "can_bulk": can_bulk})

@@ -18,8 +18,9 @@ from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from events.models import Event, Proposal, Reminder, Report
+from events.models import EDITABLE, Event, Proposal, Reminder, Report
 from organisations import audit
+from organisations.audit import Action
 from organisations.models import Notification, PartnerStaff
 from organisations.notifications import notify, notify_organisation
 from programmes.models import CountryProgramme
@@ -31,6 +32,10 @@ log = logging.getLogger(__name__)
 # Report reminders: "report_due" once the report is due, then "report_overdue" weekly.
 REPORT_SERIES_LENGTH = 3
 REPORT_INTERVAL = timedelta(days=7)
+REPORT_REMINDER_ACTIONS = {
+    Reminder.Kind.REPORT_DUE: Action.REMINDER_REPORT_DUE,
+    Reminder.Kind.REPORT_OVERDUE: Action.REMINDER_REPORT_OVERDUE,
+}
 # Never two reminders within this time, even when the first went out late (beat was down).
 REPORT_MIN_GAP = timedelta(days=6)
 # A report due longer ago than this that never had a reminder (old data, a first deployment)
@@ -44,7 +49,6 @@ REPORT_HANDED_IN = [
     Report.Status.ACCEPTED,
 ]
 
-UNSUBMITTED = [Proposal.Status.DRAFT, Proposal.Status.CHANGES_REQUESTED]
 
 DIGEST_KIND = "review_digest"
 DIGEST_OLDEST = 5  # proposals listed by name in a digest; the count covers all of them
@@ -155,7 +159,7 @@ def _remind_report(proposal_id: int, now: datetime) -> bool:
     audit.record(
         proposal,
         actor=None,
-        action=f"reminder.{kind}",
+        action=REPORT_REMINDER_ACTIONS[kind],
         from_state=proposal.status,
         to_state=proposal.status,
         message=f"Report reminder {number} of {REPORT_SERIES_LENGTH}",
@@ -207,7 +211,7 @@ def _draft_candidates(now: datetime) -> list[int]:
     window_end = now + timedelta(days=settings.DRAFT_REMINDER_DAYS)
     reminded = Reminder.objects.filter(proposal=OuterRef("pk"), kind=Reminder.Kind.DRAFT_DEADLINE)
     return list(
-        Proposal.objects.filter(status__in=UNSUBMITTED)
+        Proposal.objects.filter(status__in=EDITABLE)
         .annotate(deadline=_deadline())
         .filter(deadline__gt=now, deadline__lte=window_end)
         .exclude(Exists(reminded))
@@ -219,7 +223,7 @@ def _draft_candidates(now: datetime) -> list[int]:
 def _remind_draft(proposal_id: int, now: datetime) -> bool:
     """Send the proposal's deadline reminder unless it was sent or submitted meanwhile."""
     proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
-    if proposal.status not in UNSUBMITTED:
+    if proposal.status not in EDITABLE:
         return False
     if proposal.reminders.filter(kind=Reminder.Kind.DRAFT_DEADLINE).exists():
         return False
@@ -231,7 +235,7 @@ def _remind_draft(proposal_id: int, now: datetime) -> bool:
     audit.record(
         proposal,
         actor=None,
-        action="reminder.draft_deadline",
+        action=Action.REMINDER_DRAFT_DEADLINE,
         from_state=proposal.status,
         to_state=proposal.status,
         data={"deadline": deadline.isoformat()},

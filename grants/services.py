@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from events.gazetteer import locate_town
-from events.models import Delivery, Event, Proposal
+from events.models import REVIEWABLE, Delivery, Event, Proposal
 from events.public import bump_version
 from events.services import transition_proposal
 from meetandcode.kernel.exceptions import AmountNotAllowed, BudgetExceeded, DomainError
 from meetandcode.kernel.formatting import format_money
 from organisations import audit
+from organisations.audit import Action
 from organisations.notifications import notify_proposal, notify_validation_codes
 from organisations.permissions import is_programme_staff, require_manager, require_reviewer
 from organisations.services import decide_validation, issue_validation_tokens
@@ -220,8 +221,6 @@ def _facts_of(grant: Grant) -> dict:
 
 # --- Reviews ----------------------------------------------------------------------------------
 
-REVIEWABLE = frozenset({Proposal.Status.SUBMITTED, Proposal.Status.CHANGES_REQUESTED})
-
 
 class ReviewNotValid(DomainError):
     """Some scores are missing or out of range; ``errors`` maps criterion ids to messages."""
@@ -291,7 +290,7 @@ def submit_review(proposal: Proposal, *, reviewer, scores: dict, comment: str = 
         audit.record(
             locked,
             actor=reviewer,
-            action="review.submit" if created else "review.update",
+            action=Action.REVIEW_SUBMIT if created else Action.REVIEW_UPDATE,
             from_state=locked.status,
             to_state=locked.status,
             data={"scores": {str(pk): score for pk, score in cleaned.items()}},
@@ -315,7 +314,7 @@ def declare_conflict(proposal: Proposal, *, reviewer, note: str = "") -> Review:
         audit.record(
             locked,
             actor=reviewer,
-            action="review.conflict",
+            action=Action.REVIEW_CONFLICT,
             from_state=locked.status,
             to_state=locked.status,
             message=review.comment,
@@ -358,7 +357,7 @@ def add_comment(proposal: Proposal, *, author, body: str, to_applicant: bool) ->
         audit.record(
             proposal,
             actor=author,
-            action="comment.to_applicant" if to_applicant else "comment.internal",
+            action=Action.COMMENT_TO_APPLICANT if to_applicant else Action.COMMENT_INTERNAL,
             from_state=proposal.status,
             to_state=proposal.status,
             data={"comment": comment.pk},
@@ -402,13 +401,16 @@ class Result:
     grant: Grant | None = None
 
 
+BULK_DECISIONS = ("approve", "reject")
+
+
 def bulk_decide(proposals, *, actor, decision: str, reason: str = "") -> list[Result]:
     """Approve (each at its requested amount) or reject (with ``reason``) several proposals.
 
     One service call per proposal, each in its own transaction, so one that fails (budget
     exceeded, already decided) leaves the others decided; the result says what each got.
     """
-    if decision not in {"approve", "reject"}:
+    if decision not in BULK_DECISIONS:
         raise ValueError(f"Unknown decision: {decision}")
     results = []
     for proposal in proposals:
@@ -500,7 +502,7 @@ def open_next_edition(edition: Edition, *, actor) -> Edition:
             for c in edition.criteria.all()
         )
         data = {"from": edition.code, "programmes": len(programmes), "criteria": len(criteria)}
-        audit.record(new, actor=actor, action="edition.open_next", data=data)
+        audit.record(new, actor=actor, action=Action.EDITION_OPEN_NEXT, data=data)
     return new
 
 

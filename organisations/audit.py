@@ -1,23 +1,93 @@
 """The audit log: every service records who did what, to which object, from which state."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
+
+
+class Action(models.TextChoices):
+    """Every action the audit log knows, stored as its dotted "thing.verb" value.
+
+    A member with a label is worded in the timelines (grants.templatetags.audit_labels); one
+    without keeps Django's derived label and is shown there as its stored key.
+    AuditEntry.action deliberately has no ``choices``: the values are data, not a schema.
+    """
+
+    ORGANISATION_REGISTER = "organisation.register"
+    ORGANISATION_UPDATE = "organisation.update"
+    MEMBERSHIP_REQUEST = "membership.request"
+    MEMBERSHIP_ACCEPT = "membership.accept"
+    MEMBERSHIP_DECLINE = "membership.decline"
+    INVITATION_CREATE = "invitation.create"
+    INVITATION_REFRESH = "invitation.refresh"
+    INVITATION_ACCEPT = "invitation.accept"
+    INVITATION_REVOKE = "invitation.revoke"
+    TOKEN_ISSUE = "token.issue"  # noqa: S105 (an action name, not a secret)
+    VALIDATION_REQUEST = "validation.request"
+    VALIDATION_VALIDATED = "validation.validated"
+    VALIDATION_REFUSED = "validation.refused"
+    USER_LANGUAGE = "user.language"
+    NOTIFICATION_RESEND = "notification.resend"
+    DATA_READ = "data.read"
+    ACCOUNT_DELETE = "account.delete"
+    CONSENT_ACCEPT = "consent.accept"
+
+    PROPOSAL_CREATE = "proposal.create", _("Draft started")
+    PROPOSAL_SUBMIT = "proposal.submit", _("Proposal submitted")
+    PROPOSAL_REQUEST_CHANGES = "proposal.request_changes", _("Changes requested")
+    PROPOSAL_APPROVE = "proposal.approve", _("Proposal approved")
+    PROPOSAL_REJECT = "proposal.reject", _("Proposal rejected")
+    PROPOSAL_WITHDRAW = "proposal.withdraw", _("Proposal withdrawn")
+    PROPOSAL_CANCEL = "proposal.cancel", _("Grant cancelled")
+    REVIEW_SUBMIT = "review.submit", _("Review saved")
+    REVIEW_UPDATE = "review.update", _("Review changed")
+    REVIEW_CONFLICT = "review.conflict", _("Conflict of interest declared")
+    COMMENT_TO_APPLICANT = "comment.to_applicant", _("Comment sent to the applicant")
+    COMMENT_INTERNAL = "comment.internal", _("Internal comment")
+    EDITION_OPEN_NEXT = "edition.open_next"
+    REMINDER_REPORT_DUE = "reminder.report_due", _("Reminder: report due")
+    REMINDER_REPORT_OVERDUE = "reminder.report_overdue", _("Reminder: report overdue")
+    REMINDER_DRAFT_DEADLINE = "reminder.draft_deadline", _("Reminder: application deadline near")
+    REPORT_CREATE = "report.create", _("Report started")
+    REPORT_EDIT = "report.edit", _("Report edited")
+    REPORT_SUBMIT = "report.submit", _("Report submitted")
+    REPORT_ADD_RECEIPT = "report.add_receipt", _("Receipt added")
+    REPORT_ADD_PHOTO = "report.add_photo", _("Photo added")
+    REPORT_REMOVE_RECEIPT = "report.remove_receipt", _("Receipt removed")
+    REPORT_REMOVE_PHOTO = "report.remove_photo", _("Photo removed")
+    REPORT_PHOTO_PUBLIC = "report.photo_public", _("Photo made public")
+    REPORT_PHOTO_PRIVATE = "report.photo_private", _("Photo made private")
+    REPORT_ACCEPT = "report.accept", _("Report accepted")
+    REPORT_REQUEST_CHANGES = "report.request_changes", _("Changes to the report requested")
+    GRANT_PAID = "grant.paid", _("Grant paid")
+    GRANT_DONATION_RECEIPT = "grant.donation_receipt", _("Donation receipt uploaded")
+    AWARD_LETTER_BUILD = "award_letter.build", _("Award letter prepared")
+
+    @property
+    def worded(self) -> bool:
+        """Whether the action has a label of its own (a translated one), not a derived one."""
+        return isinstance(self.label, Promise)
 
 
 def record(
     target,
     *,
     actor,
-    action: str,
+    action: Action,
     from_state: str = "",
     to_state: str = "",
     message: str = "",
     data: dict | None = None,
 ) -> AuditEntry:
+    """Write one entry. ``action`` must be an Action (or its value): ValueError otherwise."""
+    if action not in Action.values:
+        raise ValueError(f"unknown audit action {action!r}: add it to organisations.audit.Action")
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.pk else None,
-        action=action,
+        action=Action(action),
         content_type=ContentType.objects.get_for_model(target),
         object_id=target.pk,
         from_state=from_state,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from meetandcode.kernel.exceptions import DomainError
 
 from . import audit
+from .audit import Action
 from .delivery import KINDS, MEMBERS, PARTNER, summary
 from .models import Notification, active_member_q
 from .tasks import enqueue
@@ -166,7 +167,7 @@ def resend_notification(notification: Notification, *, actor) -> Notification:
         audit.record(
             locked,
             actor=actor,
-            action="notification.resend",
+            action=Action.NOTIFICATION_RESEND,
             from_state=Notification.Status.FAILED,
             to_state=Notification.Status.PENDING,
             message=locked.last_error,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from meetandcode.kernel.languages import path_without_language
 
 from . import audit, hooks
+from .audit import Action
 from .models import (
     AuditEntry,
     Consent,
@@ -35,8 +36,6 @@ from .models import (
     ValidationToken,
     active_member_q,
 )
-
-READ_ACTION = "data.read"
 
 
 def notice_version() -> str:
@@ -110,7 +109,7 @@ def _entry(entry: AuditEntry) -> dict:
 def _reads(organisation_ids: list[int]) -> list[dict]:
     """Who among partner and programme staff opened the organisations' applicant data."""
     reads = AuditEntry.objects.filter(
-        action=READ_ACTION, data__organisation_id__in=organisation_ids
+        action=Action.DATA_READ, data__organisation_id__in=organisation_ids
     ).select_related("actor", "content_type")
     return [
         {
@@ -145,7 +144,9 @@ def log_staff_read(request, target) -> None:
     is_member = Membership.objects.active(user=user, organisation_id=organisation_id).exists()
     if is_member:
         return
-    audit.record(target, actor=user, action=READ_ACTION, data={"organisation_id": organisation_id})
+    audit.record(
+        target, actor=user, action=Action.DATA_READ, data={"organisation_id": organisation_id}
+    )
 
 
 # --- Account deletion ----------------------------------------------------------------------
@@ -243,7 +244,7 @@ def delete_account(user, *, actor) -> None:
         audit.record(
             user,
             actor=None if actor is None or actor.pk == user.pk else actor,
-            action="account.delete",
+            action=Action.ACCOUNT_DELETE,
         )
 
 
@@ -311,7 +312,9 @@ def record_consent(user, *, ip: str | None, version: str | None = None) -> Conse
             defaults={"ip": ip or None},
         )
         if created:
-            audit.record(consent, actor=user, action="consent.accept", data={"version": version})
+            audit.record(
+                consent, actor=user, action=Action.CONSENT_ACCEPT, data={"version": version}
+            )
     return consent
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from meetandcode.kernel.exceptions import DomainError
 
 from . import audit, hooks, selectors
+from .audit import Action
 from .models import (
     MemberInvitation,
     Membership,
@@ -27,6 +28,10 @@ from .notifications import (
 )
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud or typed by hand
+VALIDATION_ACTIONS = {
+    OrganisationValidation.Status.VALIDATED: Action.VALIDATION_VALIDATED,
+    OrganisationValidation.Status.REFUSED: Action.VALIDATION_REFUSED,
+}
 
 
 class TokenNotValid(DomainError):
@@ -40,7 +45,7 @@ def register_organisation(*, owner, **fields) -> Organisation:
         organisation.full_clean()
         organisation.save()
         Membership.objects.create(user=owner, organisation=organisation, role=Membership.Role.OWNER)
-        audit.record(organisation, actor=owner, action="organisation.register")
+        audit.record(organisation, actor=owner, action=Action.ORGANISATION_REGISTER)
     return organisation
 
 
@@ -53,7 +58,9 @@ def update_organisation(organisation: Organisation, *, actor, **fields) -> Organ
             setattr(locked, name, fields[name])
         locked.full_clean()
         locked.save()
-        audit.record(locked, actor=actor, action="organisation.update", data={"fields": changed})
+        audit.record(
+            locked, actor=actor, action=Action.ORGANISATION_UPDATE, data={"fields": changed}
+        )
         if changed:
             transaction.on_commit(lambda: _organisation_changed(locked.pk, changed))
     return locked
@@ -80,7 +87,7 @@ def request_to_join(organisation: Organisation, *, user) -> Membership:
             membership.save(update_fields=["status", "role"])
             created = True
         if created:
-            audit.record(organisation, actor=user, action="membership.request")
+            audit.record(organisation, actor=user, action=Action.MEMBERSHIP_REQUEST)
     return membership
 
 
@@ -95,7 +102,7 @@ def accept_member(membership: Membership, *, actor) -> Membership:
         audit.record(
             locked.organisation,
             actor=actor,
-            action="membership.accept",
+            action=Action.MEMBERSHIP_ACCEPT,
             data={"user": locked.user_id},
         )
     return locked
@@ -117,7 +124,7 @@ def decline_member(membership: Membership, *, actor, reason: str = "") -> Member
         audit.record(
             locked.organisation,
             actor=actor,
-            action="membership.decline",
+            action=Action.MEMBERSHIP_DECLINE,
             from_state=Membership.Status.REQUESTED,
             to_state=Membership.Status.REMOVED,
             message=reason,
@@ -143,7 +150,7 @@ def invite_member(organisation: Organisation, *, actor, email: str) -> MemberInv
             .first()
         )
         now = timezone.now()
-        action = "invitation.refresh" if invitation else "invitation.create"
+        action = Action.INVITATION_REFRESH if invitation else Action.INVITATION_CREATE
         if invitation is None:
             invitation = MemberInvitation(organisation=locked, email=email)
         invitation.token = new_invitation_token()
@@ -188,7 +195,7 @@ def accept_invitation(token: str, *, user) -> Membership:
         audit.record(
             organisation,
             actor=user,
-            action="invitation.accept",
+            action=Action.INVITATION_ACCEPT,
             from_state=from_state,
             to_state=Membership.Status.ACTIVE,
             data={"email": invitation.email, "user": user.pk},
@@ -210,7 +217,7 @@ def revoke_invitation(invitation: MemberInvitation, *, actor) -> MemberInvitatio
         audit.record(
             locked.organisation,
             actor=actor,
-            action="invitation.revoke",
+            action=Action.INVITATION_REVOKE,
             data={"email": locked.email},
         )
     return locked
@@ -252,7 +259,7 @@ def issue_validation_tokens(country_programme, *, actor, count: int = 1, email: 
             for _number in range(count)
         ]
         for token in tokens:
-            audit.record(token, actor=actor, action="token.issue")
+            audit.record(token, actor=actor, action=Action.TOKEN_ISSUE)
     return tokens
 
 
@@ -346,7 +353,7 @@ def request_manual_validation(organisation: Organisation, edition, *, actor):
         audit.record(
             organisation,
             actor=actor,
-            action="validation.request",
+            action=Action.VALIDATION_REQUEST,
             from_state=from_state,
             to_state=requested,
         )
@@ -369,7 +376,7 @@ def _set_validation(organisation, edition, *, status, method, actor, token=None,
     audit.record(
         organisation,
         actor=actor,
-        action=f"validation.{status}",
+        action=VALIDATION_ACTIONS[status],
         from_state=from_state,
         to_state=status,
         message=reason,
@@ -416,7 +423,7 @@ def set_preferred_language(user: User, *, language: str, actor) -> User:
             audit.record(
                 locked,
                 actor=actor,
-                action="user.language",
+                action=Action.USER_LANGUAGE,
                 from_state=locked.language,
                 to_state=language,
             )

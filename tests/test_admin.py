@@ -169,7 +169,9 @@ def test_country_programme_reserved_is_read_only(superuser_client, proposal):
 def test_audit_log_cannot_be_changed_or_deleted(superuser_client, proposal):
     from organisations.audit import record
 
-    entry = record(proposal, actor=None, action="submit", from_state="draft", to_state="submitted")
+    entry = record(
+        proposal, actor=None, action="proposal.submit", from_state="draft", to_state="submitted"
+    )
 
     change = superuser_client.get(admin_url(AuditEntry, "change", entry.pk))
     delete = superuser_client.get(admin_url(AuditEntry, "delete", entry.pk))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from events.models import BudgetLine, Event, FocusGroup, Language, Proposal, Report
+from events.services import AUDIT_ACTIONS
 from grants.models import Grant, Review, ReviewScore
 from grants.services import grant_reference, public_event_fields
 from organisations.models import (
@@ -632,11 +633,11 @@ class DemoBuilder:
         applicant = self.user_ids[p.org.owner.email]
         manager = self.manager[p.org.country.code]
 
-        def entry(action, actor, when, source, target, message="", extra=None):
+        def entry(action: str, actor, when, source, target, message="", extra=None):
             return AuditEntry(
                 created_at=when,
                 actor_id=actor,
-                action=f"proposal.{action}",
+                action=AUDIT_ACTIONS[action],
                 content_type=self.proposal_type,
                 object_id=pk,
                 from_state=source,

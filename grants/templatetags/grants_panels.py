@@ -8,6 +8,7 @@ proposal page's view needs no knowledge of these partials.
 from django import template
 from django.db.models import Prefetch
 
+from events.models import REVIEWABLE, allows
 from grants import services
 from grants.forms import REJECTION_REASONS
 from grants.models import Grant, Review, ReviewScore
@@ -37,7 +38,7 @@ def review_panel(proposal, user) -> dict:
         "reviews": reviews,
         "own": own,
         "summary": services.review_summary(proposal),
-        "can_review": role is not None and proposal.status in services.REVIEWABLE,
+        "can_review": role is not None and proposal.status in REVIEWABLE,
         "rows": [(criterion, given.get(criterion.pk)) for criterion in criteria],
         "scale": range(1, 6),
         "comments": list(proposal.comments.select_related("author")),
@@ -49,14 +50,16 @@ def decision_panel(proposal, user) -> dict:
     programme = proposal.country_programme
     is_manager = role_in(user, programme) == PartnerStaff.Role.MANAGER
     status = proposal.status
-    grant = Grant.objects.filter(proposal=proposal).first() if status == "approved" else None
+    # A grant exists once approved; it can be cancelled then (TRANSITIONS decides, not here).
+    has_grant = allows(status, "cancel")
+    grant = Grant.objects.filter(proposal=proposal).first() if has_grant else None
     return {
         "is_manager": is_manager,
         "programme": programme,
-        "can_request_changes": is_manager and status == "submitted",
-        "can_approve": is_manager and status == "submitted",
-        "can_reject": is_manager and status in {"submitted", "changes_requested"},
-        "can_cancel": is_manager and status == "approved",
+        "can_request_changes": is_manager and allows(status, "request_changes"),
+        "can_approve": is_manager and allows(status, "approve"),
+        "can_reject": is_manager and allows(status, "reject"),
+        "can_cancel": is_manager and allows(status, "cancel"),
         "grant": grant,
         "default_amount": min(proposal.requested_amount, programme.max_grant),
         "reasons": REJECTION_REASONS,

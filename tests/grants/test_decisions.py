@@ -546,3 +546,17 @@ def test_bulk_approval_of_future_events_only_needs_no_extra_confirmation(manager
 
     assert "already over" not in words_of(confirm)
     assert "1 done, 0 not done." in words_of(done)
+
+
+def test_the_queue_offers_to_select_only_proposals_a_decision_can_still_be_taken_on(
+    manager_client, programme
+):
+    waiting = _submitted(programme)
+    approved = _submitted(programme)
+    approve_proposal(approved, actor=PartnerStaff.objects.get(role="manager").user)
+
+    html = manager_client.get(reverse("grants:dashboard"), {"status": ""}).content.decode()
+
+    assert f'id="select-{waiting.pk}"' in html
+    assert f'data-proposal="{approved.pk}"' in html  # listed ...
+    assert f'id="select-{approved.pk}"' not in html  # ... but not selectable

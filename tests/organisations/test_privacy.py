@@ -64,7 +64,7 @@ def test_download_holds_the_persons_data_and_nothing_of_another(client):
     ada, organisation = _owner()
     proposal = ProposalFactory(organisation=organisation, created_by=ada, title="Robots at 10")
     Notification.objects.create(recipient=ada, kind="proposal.approved")
-    audit.record(proposal, actor=ada, action="proposal.update")
+    audit.record(proposal, actor=ada, action="proposal.create")
     Consent.objects.create(user=ada, version="v2", ip="192.0.2.1")
     bob, other = _owner(email="bob@example.org")
     ProposalFactory(organisation=other, created_by=bob, title="Bob's secret hackathon")
@@ -78,7 +78,7 @@ def test_download_holds_the_persons_data_and_nothing_of_another(client):
     assert data["organisations"][0]["registration_number"] == organisation.registration_number
     assert [p["title"] for p in data["proposals"]] == ["Robots at 10"]
     assert [n["kind"] for n in data["notifications"]] == ["proposal.approved"]
-    assert [e["action"] for e in data["audit_entries"]] == ["proposal.update"]
+    assert [e["action"] for e in data["audit_entries"]] == ["proposal.create"]
     assert [c["version"] for c in data["consents"]] == ["v2"]
     text = json.dumps(data)
     assert "bob@example.org" not in text
@@ -123,8 +123,10 @@ def test_deleting_the_account_leaves_no_email_or_name_and_keeps_grants(client):
     Notification.objects.create(
         recipient=other_owner, kind="membership.requested", context={"email": ada.email}
     )
-    audit.record(organisation, actor=ada, action="member.invite", data={"email": ada.email})
-    audit.record(grant, actor=other_owner, action="note", message=f"Wrote to {ada.email}")
+    audit.record(organisation, actor=ada, action="invitation.create", data={"email": ada.email})
+    audit.record(
+        grant, actor=other_owner, action="comment.internal", message=f"Wrote to {ada.email}"
+    )
     MemberInvitationFactory(organisation=organisation, email=ada.email)
     other_browser = client.__class__()
     other_browser.force_login(ada)
@@ -154,7 +156,7 @@ def test_deleting_the_account_leaves_no_email_or_name_and_keeps_grants(client):
     assert not Authenticator.objects.filter(user=ada).exists()
     assert not Membership.objects.filter(user=ada).exists()
     assert not AuditEntry.objects.filter(actor=ada).exists()
-    assert AuditEntry.objects.filter(action="member.invite", actor=None).exists()
+    assert AuditEntry.objects.filter(action="invitation.create", actor=None).exists()
     assert Grant.objects.filter(pk=grant.pk).exists()
     organisation.refresh_from_db()
     assert organisation.contact_email == "no-contact@meetandcode.invalid"
