@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from organisations.permissions import roles_of
+from organisations.permissions import may
 
 from .models import (
     BudgetLine,
@@ -233,8 +233,7 @@ class ResourceAdmin(admin.ModelAdmin):
     def _editor(self, request) -> bool:
         cached = getattr(request, "_library_editor", None)
         if cached is None:
-            roles = roles_of(request.user)
-            cached = request._library_editor = roles.programme_staff or roles.partner_staff
+            cached = request._library_editor = may(request.user, "library.edit")
         return cached
 
     def has_module_permission(self, request):

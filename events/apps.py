@@ -10,7 +10,12 @@ class EventsConfig(AppConfig):
         from meetandcode.kernel import page_cache
         from organisations import hooks
 
-        from . import privacy, public, signals
+        from . import (
+            permissions,  # noqa: F401 (its @rule functions register the proposal rules)
+            privacy,
+            public,
+            signals,
+        )
 
         signals.connect_public_pages()  # the feed cache's and the kept pages' invalidation
         page_cache.keyed_by(public.VERSION_KEY)  # an approved event shows on kept pages at once

@@ -5,10 +5,35 @@ partner and programme staff within their scope (``visible_proposals`` and the re
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
-from organisations.permissions import managed_programmes, programme_q, scope_of
+from organisations.models import Membership
+from organisations.permissions import managed_programmes, may, programme_q, rule, scope_of
 
 from .models import EDITABLE, Proposal, allows
+
+# --- The policy's rules about proposals (organisations.permissions.may asks them) -------------
+
+
+@rule("proposal.act", _("Only the organisation's members may do this."))
+def _acts_for(user, proposal: Proposal) -> bool:
+    """An active member of the proposal's organisation (its drafts, report, receipt)."""
+    return Membership.objects.active(user=user, organisation_id=proposal.organisation_id).exists()
+
+
+@rule("proposal.review", _("Only the national partner's staff may review this proposal."))
+def _reviews(user, proposal: Proposal) -> bool:
+    return may(user, "programme.review", proposal.country_programme)
+
+
+@rule("proposal.decide", _("Only a manager of the national partner may decide."))
+def _decides(user, proposal: Proposal) -> bool:
+    return may(user, "programme.decide", proposal.country_programme)
+
+
+@rule("library.edit", _("Only partner and programme staff edit the inspiration library."))
+def _edits_library(user, _obj) -> bool:
+    return may(user, "partner_pages.open")
 
 
 def get_proposal_for(user, pk) -> Proposal:

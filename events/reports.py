@@ -18,7 +18,7 @@ from meetandcode.kernel.exceptions import DomainError
 from organisations import audit
 from organisations.audit import Action
 from organisations.notifications import notify_proposal
-from organisations.permissions import require_manager
+from organisations.permissions import require
 
 from . import uploads
 from .models import BudgetLine, Event, Proposal, Report, ReportFile
@@ -188,6 +188,7 @@ def save_report_draft(
     ``data`` holds report fields (numbers left empty count as 0); ``actual_costs`` maps the
     proposal's budget line ids to their actual cost. Saves are not audited: state changes are.
     """
+    require(actor, "proposal.act", proposal)
     with transaction.atomic():
         report = _editable_report(proposal, actor=actor, now=now)
         for name in FIELDS:
@@ -228,6 +229,7 @@ def _sums_off(report: Report) -> bool:
 
 def submit_report(proposal: Proposal, *, actor, now=None) -> Report:
     """Hand the report to the national partner, if its numbers add up and nothing is missing."""
+    require(actor, "proposal.act", proposal)
     with transaction.atomic():
         report = _editable_report(proposal, actor=actor, now=now)
         values = {name: getattr(report, name) for name in FIELDS}
@@ -259,6 +261,7 @@ def add_report_files(
     Photos need the declaration that everyone shown agreed; at most MAX_FILES_PER_KIND of each
     kind per report.
     """
+    require(actor, "proposal.act", proposal)
     if kind not in ReportFile.Kind.values:
         raise uploads.FileRefused(_("Choose whether these are receipts or photos."))
     if not files:
@@ -315,6 +318,7 @@ def add_report_files(
 
 def remove_report_file(report_file: ReportFile, *, actor) -> None:
     """Delete a file of a report the applicant may still change."""
+    require(actor, "proposal.act", report_file.report.proposal)
     with transaction.atomic():
         report = _editable_report(report_file.report.proposal, actor=actor)
         row = report.files.select_for_update().filter(pk=report_file.pk).first()
@@ -337,6 +341,7 @@ def set_photo_public(report_file: ReportFile, *, actor, public: bool) -> ReportF
     """The organisation decides which photos the public event page may show. Taking a photo off
     the page is possible at any time (someone may withdraw their consent); publishing one only
     while the report may change."""
+    require(actor, "proposal.act", report_file.report.proposal)
     with transaction.atomic():
         if public:
             _editable_report(report_file.report.proposal, actor=actor)
@@ -358,7 +363,7 @@ def set_photo_public(report_file: ReportFile, *, actor, public: bool) -> ReportF
 
 
 def _decide(report: Report, *, actor, action: Action, to_state: str, message: str = "") -> Report:
-    require_manager(actor, report.proposal.country_programme)
+    require(actor, "programme.decide", report.proposal.country_programme)
     locked = Report.objects.select_for_update().select_related("proposal").get(pk=report.pk)
     if locked.status != Report.Status.SUBMITTED:
         raise DomainError(

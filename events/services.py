@@ -11,6 +11,7 @@ from organisations import audit
 from organisations.audit import Action
 from organisations.models import Organisation
 from organisations.notifications import notify_proposal
+from organisations.permissions import require
 
 from .changes import proposal_snapshot
 from .eligibility import check_eligibility
@@ -79,6 +80,7 @@ def _stamp(proposal: Proposal, action: str) -> None:
 
 def withdraw_proposal(proposal: Proposal, *, actor, reason: str = "") -> Proposal:
     """The applicant takes the proposal back; possible until the partner decides."""
+    require(actor, "proposal.act", proposal)
     with transaction.atomic():
         locked = transition_proposal(proposal, "withdraw", actor=actor, message=reason)
         notify_proposal(locked, "proposal_withdrawn", reason=reason)
@@ -99,6 +101,7 @@ def create_draft(organisation, *, actor, country_programme) -> Proposal:
     A second click (or a form sent twice) while the person's last draft is still blank returns
     that draft: the organisation's row is locked, so two requests at once make one draft.
     """
+    require(actor, "organisation.act", organisation)
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         blank = Proposal.objects.filter(
@@ -149,6 +152,7 @@ def copy_proposal(source: Proposal, *, actor, country_programme) -> Proposal:
     The texts, audience, venue and budget lines (planned amounts only) are copied; the dates stay
     empty, to be set in the new edition's event window. The currency is the new programme's.
     """
+    require(actor, "proposal.act", source)
     with transaction.atomic():
         proposal = Proposal.objects.create(
             organisation_id=source.organisation_id,
@@ -185,6 +189,7 @@ def save_draft_section(proposal: Proposal, *, actor, section: str, data) -> Prop
     description and amount, which replace the lines, and the requested amount becomes their sum.
     Section saves are not audited: only state changes are.
     """
+    require(actor, "proposal.act", proposal)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.status not in EDITABLE:
@@ -217,6 +222,7 @@ def submit_proposal(proposal: Proposal, *, actor, now=None) -> Proposal:
     that breaks one raises NotEligible with a message per field. The audit entry keeps a
     snapshot of what was handed in (events.changes), to show what changed on a resubmit.
     """
+    require(actor, "proposal.act", proposal)
     data: dict = {}
 
     def check(locked):

@@ -20,8 +20,7 @@ from django_htmx.http import reswap, retarget
 from events.permissions import managed_proposals
 from events.permissions import visible_proposals as partner_proposals
 from meetandcode.kernel.exceptions import DomainError
-from organisations.models import Membership
-from organisations.permissions import manager_required, partner_required, scope_of
+from organisations.permissions import manager_required, may, partner_required
 from organisations.privacy import log_staff_read
 
 from . import reports, uploads
@@ -275,12 +274,9 @@ def download(request: HttpRequest, file_pk: int) -> HttpResponse:
     staff (with their second factor, as on the dashboard) and programme staff; 404 for others."""
     row = get_object_or_404(ReportFile.objects.select_related("report__proposal"), pk=file_pk)
     proposal = row.report.proposal
-    is_member = Membership.objects.active(
-        user=request.user, organisation_id=proposal.organisation_id
-    ).exists()
-    if is_member:
+    if may(request.user, "proposal.act", proposal):
         return _attachment(row)
-    if not scope_of(request.user).any:
+    if not may(request.user, "partner_pages.open"):
         raise Http404
     return _partner_download(request, row=row)
 

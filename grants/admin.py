@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from organisations.admin import ViewOnlyAdmin
 from organisations.permissions import (
     is_programme_staff,
-    scope_of,
+    may,
     second_factor_redirect,
     visible_programmes,
 )
@@ -284,8 +284,7 @@ class AwardLetterAdmin(ViewOnlyAdmin):
 
 def _partner(request) -> bool:
     """Partner staff (not programme staff): they edit their own countries' pages only."""
-    scope = scope_of(request.user)
-    return not scope.everywhere and scope.any
+    return may(request.user, "country_pages.edit_own")
 
 
 class CountryTextFormSet(forms.BaseInlineFormSet):

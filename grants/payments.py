@@ -25,12 +25,11 @@ from meetandcode.kernel.exceptions import AmountNotAllowed, DomainError
 from meetandcode.kernel.formatting import format_money
 from organisations import audit
 from organisations.audit import Action
-from organisations.models import Membership
 from organisations.notifications import notify_proposal
+from organisations.permissions import may, require
 from programmes.models import CountryProgramme
 
 from .models import Grant
-from .services import require_manager
 
 # What a grant's payment looks like to people: the payments view's status filter and column.
 PAID, PAYABLE, WAITING, CANCELLED = "paid", "payable", "waiting", "cancelled"
@@ -100,7 +99,7 @@ def record_payment(
     is payable (see ``payable_q``), and never more than the grant. The organisation's members
     are told once the transaction commits.
     """
-    require_manager(actor, grant.country_programme)
+    require(actor, "programme.decide", grant.country_programme)
     amount = _clean_amount(amount)
     reference = (reference or "").strip()
     if not reference:
@@ -192,21 +191,13 @@ def _check_payment(grant: Grant, *, paid_on: dt.date, amount: Decimal) -> None:
 # --- The donation receipt -----------------------------------------------------------------------
 
 
-def is_member(user, grant: Grant) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return Membership.objects.active(
-        user=user, organisation_id=grant.proposal.organisation_id
-    ).exists()
-
-
 def upload_donation_receipt(grant: Grant, *, actor, upload) -> Grant:
     """Store the organisation's donation receipt for a paid grant (a newer one replaces it).
 
     The file is judged by its content (PDF or JPEG/PNG/WebP, at most 10 MB; images re-encoded
     without metadata); a refused file raises ``FileRefused`` and nothing is stored.
     """
-    if not is_member(actor, grant):
+    if not may(actor, "proposal.act", grant.proposal):
         raise DomainError(_("Only the organisation's members may upload its donation receipt."))
     if not grant.country_programme.donation_receipt_required:
         raise DomainError(_("Your country's programme does not ask for a donation receipt."))
@@ -254,7 +245,6 @@ __all__ = [
     "FileRefused",
     "PaymentRefused",
     "STATE_LABELS",
-    "is_member",
     "is_payable",
     "payable_q",
     "payment_state",

@@ -21,7 +21,7 @@ from meetandcode.kernel.formatting import format_money
 from organisations import audit
 from organisations.audit import Action
 from organisations.notifications import notify_proposal, notify_validation_codes
-from organisations.permissions import is_programme_staff, require_manager, require_reviewer
+from organisations.permissions import require
 from organisations.services import decide_validation, issue_validation_tokens
 from programmes.models import CountryInfo, CountryProgramme, CountryText, Edition, ReviewCriterion
 
@@ -31,7 +31,7 @@ from .tasks import enqueue_award_letter
 
 def request_changes(proposal: Proposal, *, actor, message: str) -> Proposal:
     """Send the proposal back to the applicant with what to change."""
-    require_manager(actor, proposal.country_programme)
+    require(actor, "programme.decide", proposal.country_programme)
     if not message.strip():
         raise DomainError(_("Say what the applicant should change."))
     with transaction.atomic():
@@ -42,7 +42,7 @@ def request_changes(proposal: Proposal, *, actor, message: str) -> Proposal:
 
 def reject_proposal(proposal: Proposal, *, actor, reason: str) -> Proposal:
     """Refuse the proposal; the reason is sent to the applicant."""
-    require_manager(actor, proposal.country_programme)
+    require(actor, "programme.decide", proposal.country_programme)
     if not reason.strip():
         raise DomainError(_("Give a reason for the rejection; the applicant will read it."))
     with transaction.atomic():
@@ -57,7 +57,7 @@ def approve_proposal(proposal: Proposal, *, actor, amount: Decimal | None = None
     The country programme's row is locked for the whole transaction, so two managers approving
     at once are served one after the other; the CHECK on ``reserved <= budget`` backs this up.
     """
-    require_manager(actor, proposal.country_programme)
+    require(actor, "programme.decide", proposal.country_programme)
     made: dict[str, Grant] = {}
 
     def reserve(locked: Proposal) -> None:
@@ -189,7 +189,7 @@ def publish_event(proposal: Proposal) -> Event:
 
 def cancel_grant(proposal: Proposal, *, actor, reason: str) -> Proposal:
     """Cancel an approved proposal: release its budget and take its event off the map."""
-    require_manager(actor, proposal.country_programme)
+    require(actor, "programme.decide", proposal.country_programme)
     if not reason.strip():
         raise DomainError(_("Say why the grant is cancelled; the applicant will read it."))
 
@@ -270,7 +270,7 @@ def submit_review(proposal: Proposal, *, reviewer, scores: dict, comment: str = 
     """Create or update the reviewer's own review: a score of 1 to 5 for every criterion of the
     proposal's edition, and a comment. A reviewer who declared a conflict cannot score."""
     programme = proposal.country_programme
-    require_reviewer(reviewer, programme)
+    require(reviewer, "programme.review", programme)
     cleaned = _clean_scores(list(programme.edition.criteria.all()), scores)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -301,7 +301,7 @@ def submit_review(proposal: Proposal, *, reviewer, scores: dict, comment: str = 
 def declare_conflict(proposal: Proposal, *, reviewer, note: str = "") -> Review:
     """The reviewer has a conflict of interest: their scores leave the average and the proposal
     leaves their review queue."""
-    require_reviewer(reviewer, proposal.country_programme)
+    require(reviewer, "programme.review", proposal.country_programme)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         review, _created = Review.objects.select_for_update().get_or_create(
@@ -347,7 +347,7 @@ def review_summary(proposal: Proposal) -> ReviewSummary:
 
 def add_comment(proposal: Proposal, *, author, body: str, to_applicant: bool) -> ProposalComment:
     """A note of partner staff: internal, or shown to the applicant on their proposal page."""
-    require_reviewer(author, proposal.country_programme)
+    require(author, "programme.review", proposal.country_programme)
     if not body.strip():
         raise DomainError(_("Write the comment first."))
     with transaction.atomic():
@@ -433,7 +433,7 @@ def bulk_decide(proposals, *, actor, decision: str, reason: str = "") -> list[Re
 def issue_tokens(programme: CountryProgramme, *, actor, count: int = 1, email: str = ""):
     """A manager issues ``count`` validation tokens; with ``email`` they are sent there too,
     through the notification outbox (a mail server failing delays the mail, never the codes)."""
-    require_manager(actor, programme)
+    require(actor, "programme.decide", programme)
     if not 1 <= count <= 500:
         raise DomainError(_("Issue between 1 and 500 tokens at a time."))
     with transaction.atomic():
@@ -451,7 +451,7 @@ def decide_organisation(organisation, edition, *, actor, validated: bool, reason
     ).first()
     if programme is None:
         raise DomainError(_("This edition does not run in the organisation's country."))
-    require_manager(actor, programme)
+    require(actor, "programme.decide", programme)
     return decide_validation(organisation, edition, actor=actor, validated=validated, reason=reason)
 
 
@@ -488,8 +488,7 @@ def open_next_edition(edition: Edition, *, actor) -> Edition:
     texts; the review criteria are copied. Proposals, validations and tokens stay with their
     edition, and ``edition`` itself is not changed. Refused when the next year or code exists.
     """
-    if not is_programme_staff(actor):
-        raise PermissionDenied(_("Only programme staff may open the next edition."))
+    require(actor, "programme.configure")
     with transaction.atomic():
         # Two runs at once are served one after the other; the second then finds the first's.
         Edition.objects.select_for_update().get(pk=edition.pk)

@@ -5,12 +5,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from organisations.permissions import role_in, scope_of, second_factor_redirect
+from organisations.permissions import may, second_factor_redirect
 from organisations.privacy import log_staff_read
 
 from .letters import current_letter, find_letter, letter_dates, letter_filename, normalise_code
 from .models import Grant
-from .payments import is_member
 
 
 @require_GET
@@ -22,16 +21,16 @@ def download(request: HttpRequest, grant_id: int) -> HttpResponse:
     grant = get_object_or_404(
         Grant.objects.select_related("proposal", "country_programme"), pk=grant_id
     )
-    if is_member(request.user, grant):
+    if may(request.user, "proposal.act", grant.proposal):
         return _attachment(grant)
-    if not scope_of(request.user).any:
+    if not may(request.user, "partner_pages.open"):
         raise Http404
     return second_factor_redirect(request) or _staff_download(request, grant)
 
 
 def _staff_download(request: HttpRequest, grant: Grant) -> FileResponse:
     """The grant's partner staff (or programme staff): logged as a staff read."""
-    if role_in(request.user, grant.country_programme) is None:
+    if not may(request.user, "programme.review", grant.country_programme):
         raise Http404
     response = _attachment(grant)
     log_staff_read(request, grant)

@@ -23,8 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from events.permissions import get_partner_proposal_for, visible_proposals
 from events.uploads import FileRefused
 from meetandcode.kernel.exceptions import AmountNotAllowed, DomainError
-from organisations.models import PartnerStaff
-from organisations.permissions import partner_required, role_in, scope_of, second_factor_redirect
+from organisations.permissions import may, partner_required, second_factor_redirect
 from organisations.privacy import log_staff_read
 
 from . import payments
@@ -142,8 +141,8 @@ def payment(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the grant's payment (and, for a manager, the form). POST: record the payment."""
     proposal = get_partner_proposal_for(request.user, pk)
     grant = _grant_of(proposal)
-    manager = PartnerStaff.Role.MANAGER
-    can_record = grant is not None and role_in(request.user, grant.country_programme) == manager
+    programme = grant.country_programme if grant else None
+    can_record = grant is not None and may(request.user, "programme.decide", programme)
     form = None
     status = 200
     if grant is not None and grant.payment_status == Grant.PaymentStatus.UNPAID:
@@ -205,7 +204,7 @@ def upload_receipt(request: HttpRequest, grant_id: int) -> HttpResponse:
     grant = get_object_or_404(
         Grant.objects.select_related("proposal", "country_programme"), pk=grant_id
     )
-    if not payments.is_member(request.user, grant):
+    if not may(request.user, "proposal.act", grant.proposal):
         raise Http404
     form = ReceiptForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -232,9 +231,9 @@ def download_receipt(request: HttpRequest, grant_id: int) -> HttpResponse:
     )
     if not grant.donation_receipt:
         raise Http404
-    if payments.is_member(request.user, grant):
+    if may(request.user, "proposal.act", grant.proposal):
         return _attachment(grant)
-    if not scope_of(request.user).any:
+    if not may(request.user, "partner_pages.open"):
         raise Http404
     return second_factor_redirect(request) or _staff_download(request, grant)
 

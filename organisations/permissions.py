@@ -1,23 +1,29 @@
 """The one policy: who a person is in the programme, and what they may do.
 
+- ``may(user, action, obj)`` answers "may this person do this to this object?" for every
+  surface: views (``partner_required`` and ``manager_required`` ask it, with the second factor),
+  services (``require(...)``, the guard at the top of each), templates (``{% may %}``, in
+  ``organisations/templatetags/policy.py``), the admin and downloads. Each app defines the rules
+  about its own objects with ``@rule``: organisations here, proposals in events.permissions,
+  grants in grants.permissions. Who may act is decided here; when (in which state) is decided by
+  the state machine (``events.models.TRANSITIONS``).
 - Roles (``roles_of``): applicant, national partner staff, programme staff, decided once per
   person and request.
 - Scope (``scope_of``, ``role_in``): the countries and partners a member of staff covers, and
-  their role ("reviewer" or "manager") for one country programme. Services guard their actions
-  with ``require_reviewer`` and ``require_manager``; views with ``partner_required`` and
-  ``manager_required``; querysets with ``visible_programmes`` and ``managed_programmes`` (and
-  events.permissions' proposal scopes built on them).
-- The second factor for every staff surface (``second_factor_missing``): the partner dashboard,
+  their role ("reviewer" or "manager") for one country programme; ``visible_programmes`` and
+  ``managed_programmes`` (and events.permissions' proposal scopes) filter querysets by it.
+- The second factor for every staff surface (``second_factor_missing``): the partner pages,
   award letters and the admin all ask here.
 
-Plain functions, used by views, templates (through the context processor), services and the
-admin alike. Each answers with at most one query, remembered for the request.
+Each answer costs at most one query, remembered for the request.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from allauth.account.authentication import get_authentication_records
@@ -30,6 +36,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from programmes.models import CountryProgramme
 
@@ -201,18 +208,97 @@ def managed_programmes(user) -> QuerySet[CountryProgramme]:
     return programmes if q is None else programmes.filter(q)
 
 
-def require_reviewer(user, programme: CountryProgramme) -> str:
-    """Partner staff of the programme (reviewers and managers) may review and comment."""
-    role = role_in(user, programme)
-    if role is None:
-        raise PermissionDenied(_("Only the national partner's staff may review this proposal."))
-    return role
+# --- The one entry point: may and require ------------------------------------------------------
 
 
-def require_manager(user, programme: CountryProgramme) -> None:
-    """Only the national partner's managers (and programme staff) decide."""
-    if role_in(user, programme) != PartnerStaff.Role.MANAGER:
-        raise PermissionDenied(_("Only a manager of the national partner may decide."))
+@dataclass(frozen=True)
+class Rule:
+    test: Callable[[Any, Any], bool]  # (person, object) -> allowed
+    refusal: str  # said to a person refused (lazy, worded in the page's language)
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def rule(action: str, refusal: str) -> Callable:
+    """Register the test deciding ``action`` ("proposal.decide", ...), in the module of the
+    objects it is about (a decorator; each action once)."""
+
+    def register(test: Callable[[Any, Any], bool]) -> Callable:
+        if action in _RULES and _RULES[action].test is not test:
+            raise ValueError(f"The rule {action!r} is defined twice")
+        _RULES[action] = Rule(test, refusal)
+        return test
+
+    return register
+
+
+def may(user, action: str, obj=None) -> bool:
+    """May this person do ``action`` to ``obj``? The one question every view, service,
+    template, admin page and download asks (an unknown action is a programming error)."""
+    return _signed_in(user) and _RULES[action].test(user, obj)
+
+
+def require(user, action: str, obj=None) -> None:
+    """The guard at the top of a service: PermissionDenied, with the rule's words, unless
+    ``may``."""
+    if not may(user, action, obj):
+        raise PermissionDenied(_RULES[action].refusal)
+
+
+def actions() -> list[str]:
+    """Every action a rule decides (for the permission matrix and the docs)."""
+    return sorted(_RULES)
+
+
+@rule("organisation.act", gettext_lazy("Only the organisation's members may do this."))
+def _member(user, organisation) -> bool:
+    return Membership.objects.active(user=user, organisation=organisation).exists()
+
+
+@rule("organisation.own", gettext_lazy("Only an owner of the organisation can do this."))
+def _owner(user, organisation) -> bool:
+    owner = Membership.Role.OWNER
+    return Membership.objects.active(user=user, organisation=organisation, role=owner).exists()
+
+
+@rule(
+    "programme.review", gettext_lazy("Only the national partner's staff may review this proposal.")
+)
+def _reviews(user, programme) -> bool:
+    return role_in(user, programme) is not None
+
+
+@rule("programme.decide", gettext_lazy("Only a manager of the national partner may decide."))
+def _decides(user, programme) -> bool:
+    return role_in(user, programme) == PartnerStaff.Role.MANAGER
+
+
+@rule("programme.configure", gettext_lazy("Only programme staff may change the programme."))
+def _configures(user, _obj) -> bool:
+    return is_programme_staff(user)
+
+
+@rule("partner_pages.open", gettext_lazy("This page is for national partner staff."))
+def _opens_partner_pages(user, _obj) -> bool:
+    return scope_of(user).any
+
+
+@rule(
+    "country_pages.edit_own",
+    gettext_lazy("Only a national partner's staff edit its country pages."),
+)
+def _edits_own_country_pages(user, _obj) -> bool:
+    """Partner staff edit their own countries' pages in the admin (programme staff edit every
+    country's through Django's own permissions)."""
+    scope = scope_of(user)
+    return scope.any and not scope.everywhere
+
+
+@rule("partner_pages.decide", gettext_lazy("This page is for national partner staff."))
+def _decides_somewhere(user, _obj) -> bool:
+    scope = scope_of(user)
+    return scope.everywhere or bool(scope.managed_countries or scope.managed_partner_ids)
 
 
 # --- Two-factor authentication -----------------------------------------------------------------
@@ -269,15 +355,16 @@ def second_factor_redirect(request):
     return _second_factor_redirect(request, missing) if missing else None
 
 
-def _guard(allowed):
+def _guard(action: str):
+    """A view decorator: signed in (else the login page), ``may(user, action)`` (else 403), and
+    the second factor passed in this session (else set it up or enter a code, and come back)."""
+
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            user = request.user
-            if not user.is_authenticated:
+            if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not allowed(user):
-                raise PermissionDenied(_("This page is for national partner staff."))
+            require(request.user, action)
             return second_factor_redirect(request) or view(request, *args, **kwargs)
 
         return wrapper
@@ -285,16 +372,7 @@ def _guard(allowed):
     return decorator
 
 
-def _is_staff(user) -> bool:
-    return scope_of(user).any
-
-
-def _is_manager(user) -> bool:
-    scope = scope_of(user)
-    return scope.everywhere or bool(scope.managed_countries or scope.managed_partner_ids)
-
-
 #: Partner staff (reviewers and managers) and programme staff, with two-factor passed.
-partner_required = _guard(_is_staff)
+partner_required = _guard("partner_pages.open")
 #: Partner managers and programme staff, with two-factor passed.
-manager_required = _guard(_is_manager)
+manager_required = _guard("partner_pages.decide")

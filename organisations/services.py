@@ -26,6 +26,7 @@ from .notifications import (
     notify_join_declined,
     notify_validation,
 )
+from .permissions import may
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud or typed by hand
 VALIDATION_ACTIONS = {
@@ -239,10 +240,8 @@ def check_invitation(invitation: MemberInvitation) -> None:
 
 
 def _require_owner(organisation: Organisation, actor) -> None:
-    is_owner = Membership.objects.active(
-        organisation=organisation, user=actor, role=Membership.Role.OWNER
-    ).exists()
-    if not is_owner:
+    """The policy's "organisation.own", refused as a message the owner's page shows."""
+    if not may(actor, "organisation.own", organisation):
         raise DomainError(_("Only an owner of the organisation can do this."))
 
 

@@ -33,6 +33,7 @@ from organisations.models import (
     PartnerStaff,
     User,
 )
+from organisations.permissions import may
 from programmes.models import CountryProgramme, Edition, ReviewCriterion
 
 LUXEMBOURG = ZoneInfo("Europe/Luxembourg")
@@ -296,8 +297,10 @@ class ReportFactory(factory.django.DjangoModelFactory):
 SUBMIT_MOMENT = dt.datetime(PAST_YEAR, 6, 3, 10, 0, tzinfo=LUXEMBOURG)
 
 
-def submit_in_window(proposal, *, actor):
-    """Submit a factory proposal as an applicant would: validated, budgeted, before the deadline."""
+def submit_in_window(proposal, *, actor=None):
+    """Submit a factory proposal as an applicant would: validated, budgeted, before the deadline,
+    by a member of its organisation (``actor`` when they are one, else the first member, else a
+    new owner): the service refuses anyone else."""
     from events.services import submit_proposal
     from organisations.models import OrganisationValidation
 
@@ -308,7 +311,15 @@ def submit_in_window(proposal, *, actor):
     )
     if not proposal.budget_lines.exists():  # the rules ask for the amount to come from lines
         BudgetLineFactory(proposal=proposal, amount=proposal.requested_amount)
+    if actor is None or not may(actor, "proposal.act", proposal):
+        actor = member_of(proposal.organisation)
     return submit_proposal(proposal, actor=actor, now=SUBMIT_MOMENT)
+
+
+def member_of(organisation):
+    """An active member of the organisation: the first one, or a new owner."""
+    membership = Membership.objects.active(organisation=organisation).order_by("pk").first()
+    return (membership or MembershipFactory(organisation=organisation)).user
 
 
 def with_totp(user):

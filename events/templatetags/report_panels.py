@@ -4,8 +4,7 @@ it: ``{% report_panel proposal request.user as panel %}``."""
 from django import template
 
 from organisations import audit
-from organisations.models import PartnerStaff
-from organisations.permissions import role_in
+from organisations.permissions import may
 
 from ..models import BudgetLine, Report
 from ..reports import report_window
@@ -18,7 +17,7 @@ def report_panel(proposal, user) -> dict:
     report = Report.objects.filter(proposal=proposal).first()
     if report is None:
         return {"report": None, "window": report_window(proposal)}
-    is_manager = role_in(user, proposal.country_programme) == PartnerStaff.Role.MANAGER
+    is_manager = may(user, "proposal.decide", proposal)
     return {
         "report": report,
         "window": report_window(proposal),

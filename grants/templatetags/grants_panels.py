@@ -12,8 +12,7 @@ from events.models import REVIEWABLE, allows
 from grants import services
 from grants.forms import REJECTION_REASONS
 from grants.models import Grant, Review, ReviewScore
-from organisations.models import PartnerStaff
-from organisations.permissions import role_in
+from organisations.permissions import may, role_in
 
 register = template.Library()
 
@@ -38,7 +37,7 @@ def review_panel(proposal, user) -> dict:
         "reviews": reviews,
         "own": own,
         "summary": services.review_summary(proposal),
-        "can_review": role is not None and proposal.status in REVIEWABLE,
+        "can_review": may(user, "proposal.review", proposal) and proposal.status in REVIEWABLE,
         "rows": [(criterion, given.get(criterion.pk)) for criterion in criteria],
         "scale": range(1, 6),
         "comments": list(proposal.comments.select_related("author")),
@@ -48,7 +47,7 @@ def review_panel(proposal, user) -> dict:
 @register.simple_tag
 def decision_panel(proposal, user) -> dict:
     programme = proposal.country_programme
-    is_manager = role_in(user, programme) == PartnerStaff.Role.MANAGER
+    is_manager = may(user, "proposal.decide", proposal)
     status = proposal.status
     # A grant exists once approved; it can be cancelled then (TRANSITIONS decides, not here).
     has_grant = allows(status, "cancel")

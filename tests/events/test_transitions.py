@@ -25,6 +25,7 @@ from tests.factories import (
     PartnerStaffFactory,
     ProposalFactory,
     UserFactory,
+    member_of,
     submit_in_window,
 )
 
@@ -42,6 +43,13 @@ ACTIONS = {
     "reject": lambda p, actor: reject_proposal(p, actor=actor, reason="Not a coding event."),
     "cancel": lambda p, actor: cancel_grant(p, actor=actor, reason="Event called off."),
 }
+# The applicant's own actions; the partner's manager takes the others.
+BY_THE_APPLICANT = {"submit", "withdraw"}
+
+
+def _actor(action, proposal, manager):
+    return member_of(proposal.organisation) if action in BY_THE_APPLICANT else manager
+
 
 PAIRS = [(state, action) for state in S.values for action in TRANSITIONS]
 ALLOWED = [(s, a) for s, a in PAIRS if s in TRANSITIONS[a][0]]
@@ -115,15 +123,16 @@ def test_allowed_action_moves_proposal_and_writes_one_audit_entry(
 ):
     proposal = _put_in_state(ProposalFactory(country_programme=programme), state, manager)
     audit_before = set(AuditEntry.objects.values_list("id", flat=True))
+    actor = _actor(action, proposal, manager)
 
-    ACTIONS[action](proposal, manager)
+    ACTIONS[action](proposal, actor)
 
     target = TRANSITIONS[action][1]
     assert Proposal.objects.get(pk=proposal.pk).status == target
     new_entries = AuditEntry.objects.exclude(id__in=audit_before)
     assert new_entries.count() == 1
     entry = new_entries.get()
-    assert entry.actor == manager
+    assert entry.actor == actor
     assert entry.action == f"proposal.{action}"
     assert (entry.from_state, entry.to_state) == (state, target)
     assert entry.target == proposal
@@ -135,7 +144,7 @@ def test_forbidden_action_raises_and_changes_nothing(state, action, programme, m
     before = _snapshot(proposal)
 
     with pytest.raises(InvalidTransition) as refused:
-        ACTIONS[action](proposal, manager)
+        ACTIONS[action](proposal, _actor(action, proposal, manager))
 
     assert (refused.value.action, refused.value.state) == (action, state)
     assert _snapshot(proposal) == before

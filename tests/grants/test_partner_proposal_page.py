@@ -25,9 +25,9 @@ from tests.factories import (
     PartnerStaffFactory,
     ProposalFactory,
     ReportFactory,
-    UserFactory,
     edition_code,
     log_in_with_second_factor,
+    member_of,
     submit_in_window,
 )
 
@@ -128,8 +128,8 @@ def test_the_page_shows_the_organisations_history(programme, manager):
 
 
 def test_the_page_shows_the_timeline_and_what_a_resubmit_changed(programme, manager):
-    applicant = UserFactory()
     proposal = ProposalFactory(country_programme=programme, title="First title")
+    applicant = member_of(proposal.organisation)
     submit_in_window(proposal, actor=applicant)
     services.request_changes(proposal, actor=manager, message="Please name the venue.")
     proposal.refresh_from_db()
