@@ -266,12 +266,12 @@ def _owner(user, organisation) -> bool:
     "programme.review", gettext_lazy("Only the national partner's staff may review this proposal.")
 )
 def _reviews(user, programme) -> bool:
-    return role_in(user, programme) is not None
+    return programme is not None and role_in(user, programme) is not None
 
 
 @rule("programme.decide", gettext_lazy("Only a manager of the national partner may decide."))
 def _decides(user, programme) -> bool:
-    return role_in(user, programme) == PartnerStaff.Role.MANAGER
+    return programme is not None and role_in(user, programme) == PartnerStaff.Role.MANAGER
 
 
 @rule("programme.configure", gettext_lazy("Only programme staff may change the programme."))

@@ -26,7 +26,7 @@ from .notifications import (
     notify_join_declined,
     notify_validation,
 )
-from .permissions import may
+from .permissions import may, require
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud or typed by hand
 VALIDATION_ACTIONS = {
@@ -52,6 +52,7 @@ def register_organisation(*, owner, **fields) -> Organisation:
 
 def update_organisation(organisation: Organisation, *, actor, **fields) -> Organisation:
     """Change an organisation's details; the audit entry names the fields that changed."""
+    require(actor, "organisation.own", organisation)
     with transaction.atomic():
         locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
         changed = [name for name, value in fields.items() if getattr(locked, name) != value]
@@ -247,6 +248,7 @@ def _require_owner(organisation: Organisation, actor) -> None:
 
 def issue_validation_tokens(country_programme, *, actor, count: int = 1, email: str = ""):
     """Make ``count`` one-time tokens for organisations of this country programme."""
+    require(actor, "programme.decide", country_programme)
     with transaction.atomic():
         tokens = [
             ValidationToken.objects.create(
@@ -281,6 +283,7 @@ def redeem_validation_token(
     With ``edition``, the token must belong to it (the page asks for this year's code). The token
     row is locked, so two people typing the same code at once cannot both use it.
     """
+    require(actor, "organisation.act", organisation)
     with transaction.atomic():
         token = (
             ValidationToken.objects.select_for_update()
@@ -331,6 +334,7 @@ def request_manual_validation(organisation: Organisation, edition, *, actor):
     Asking twice changes nothing; after a refusal (the applicant has fixed what the partner named)
     it asks again.
     """
+    require(actor, "organisation.act", organisation)
     requested = OrganisationValidation.Status.REQUESTED
     if not edition.country_programmes.filter(country=organisation.country).exists():
         raise DomainError(
@@ -386,6 +390,7 @@ def _set_validation(organisation, edition, *, status, method, actor, token=None,
 
 def decide_validation(organisation, edition, *, actor, validated: bool, reason: str = ""):
     """A partner manager validates or refuses an organisation after a manual check."""
+    require(actor, "programme.decide", _programme_of(organisation, edition))
     status = (
         OrganisationValidation.Status.VALIDATED
         if validated
@@ -402,6 +407,11 @@ def decide_validation(organisation, edition, *, actor, validated: bool, reason: 
             actor=actor,
             reason=reason,
         )
+
+
+def _programme_of(organisation: Organisation, edition):
+    """The edition's programme in the organisation's country (None where it does not run)."""
+    return edition.country_programmes.filter(country=organisation.country).first()
 
 
 def is_validated(organisation: Organisation, edition) -> bool:

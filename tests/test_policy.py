@@ -5,9 +5,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from events import reports, services
-from organisations.models import Membership, PartnerStaff
+from organisations import services as organisation_services
+from organisations.models import AuditEntry, Membership, PartnerStaff, ValidationToken
 from organisations.permissions import actions, may, require
 from tests.factories import (
+    CountryProgrammeFactory,
     MembershipFactory,
     PartnerFactory,
     PartnerStaffFactory,
@@ -115,3 +117,31 @@ def test_partner_roles_review_and_decide_only_in_their_countries(proposal):
     assert not may(reviewer, "proposal.decide", proposal)
     assert may(manager, "proposal.decide", proposal)
     assert not may(elsewhere, "proposal.review", proposal)
+
+
+def test_only_an_owner_may_change_the_organisation(proposal):
+    organisation = proposal.organisation
+    owner = MembershipFactory(organisation=organisation, role=Membership.Role.OWNER).user
+    plain = MembershipFactory(organisation=organisation, role=Membership.Role.MEMBER).user
+    city = organisation.city
+
+    with pytest.raises(PermissionDenied, match="Only an owner"):
+        organisation_services.update_organisation(organisation, actor=plain, city="Esch")
+
+    organisation.refresh_from_db()
+    assert organisation.city == city
+    assert not AuditEntry.objects.filter(action="organisation.update").exists()
+    assert may(owner, "organisation.own", organisation)
+
+
+def test_a_manager_of_another_country_may_not_issue_validation_codes():
+    luxembourg = CountryProgrammeFactory(country="LU")
+    elsewhere = PartnerStaffFactory(
+        partner=PartnerFactory(countries=["BE"]), role=PartnerStaff.Role.MANAGER
+    ).user
+
+    with pytest.raises(PermissionDenied, match="Only a manager"):
+        organisation_services.issue_validation_tokens(luxembourg, actor=elsewhere, count=2)
+
+    assert not ValidationToken.objects.exists()
+    assert not AuditEntry.objects.filter(action="token.issue").exists()

@@ -10,8 +10,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from organisations import services
-from organisations.models import Membership, OrganisationValidation
-from tests.factories import PAST_YEAR, CountryProgrammeFactory, EditionFactory, LegalFormFactory
+from organisations.models import Membership, OrganisationValidation, PartnerStaff
+from tests.factories import (
+    PAST_YEAR,
+    CountryProgrammeFactory,
+    EditionFactory,
+    LegalFormFactory,
+    PartnerStaffFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +30,8 @@ def validation_code():
     """The current edition runs in Luxembourg; its partner has issued one validation code."""
     programme = CountryProgrammeFactory(edition=EditionFactory(year=PAST_YEAR))
     LegalFormFactory(country="LU", name="ASBL")
-    return services.issue_validation_tokens(programme, actor=None)[0].code
+    manager = PartnerStaffFactory(partner=programme.partner, role=PartnerStaff.Role.MANAGER).user
+    return services.issue_validation_tokens(programme, actor=manager)[0].code
 
 
 def _sign_up_and_verify(page: Page, mailoutbox) -> None:

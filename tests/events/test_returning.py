@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from events.models import BudgetLine, Proposal
-from organisations.models import AuditEntry, OrganisationValidation
+from organisations.models import AuditEntry, OrganisationValidation, PartnerStaff
 from organisations.services import issue_validation_tokens
 from programmes.models import CountryProgramme
 from tests.factories import (
@@ -23,6 +23,7 @@ from tests.factories import (
     FocusGroupFactory,
     LanguageFactory,
     MembershipFactory,
+    PartnerStaffFactory,
     ProposalFactory,
 )
 
@@ -158,7 +159,8 @@ def test_a_returning_organisation_needs_no_code_and_no_check_where_it_stays_vali
 ):
     keep_returning(current, STAY)
     detail_url = reverse("organisations:detail", args=[member.organisation.pk])
-    code = issue_validation_tokens(current, actor=None)[0].code  # this edition's code
+    manager = PartnerStaffFactory(partner=current.partner, role=PartnerStaff.Role.MANAGER).user
+    code = issue_validation_tokens(current, actor=manager)[0].code  # this edition's code
 
     redeemed = client.post(
         reverse("organisations:redeem_token", args=[member.organisation.pk]), {"code": code}

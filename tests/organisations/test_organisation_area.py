@@ -8,7 +8,13 @@ import pytest
 from django.urls import reverse
 
 from organisations import services
-from organisations.models import AuditEntry, Membership, Organisation, OrganisationValidation
+from organisations.models import (
+    AuditEntry,
+    Membership,
+    Organisation,
+    OrganisationValidation,
+    PartnerStaff,
+)
 from tests.factories import (
     PAST_YEAR,
     CountryProgrammeFactory,
@@ -16,7 +22,9 @@ from tests.factories import (
     LegalFormFactory,
     MembershipFactory,
     OrganisationFactory,
+    PartnerStaffFactory,
     UserFactory,
+    member_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -309,6 +317,11 @@ def member(client, programme):
     return membership
 
 
+def _manager(programme):
+    """A manager of the programme's national partner, who may issue its codes."""
+    return PartnerStaffFactory(partner=programme.partner, role=PartnerStaff.Role.MANAGER).user
+
+
 def _redeem(client, organisation, code):
     return client.post(
         reverse("organisations:redeem_token", args=[organisation.pk]), {"code": code}
@@ -316,7 +329,7 @@ def _redeem(client, organisation, code):
 
 
 def test_a_validation_code_validates_the_organisation_for_the_edition(client, member, programme):
-    token = services.issue_validation_tokens(programme, actor=None)[0]
+    token = services.issue_validation_tokens(programme, actor=_manager(programme))[0]
     organisation = member.organisation
 
     response = _redeem(client, organisation, token.code.lower().replace("-", " "))
@@ -358,9 +371,10 @@ def _code(which: str, programme) -> str:
         programme = programme.edition.country_programmes.get(country="BE")
     if which == "old_edition":
         programme = CountryProgrammeFactory(edition=EditionFactory(year=PAST_YEAR - 1))
-    token = services.issue_validation_tokens(programme, actor=None)[0]
+    token = services.issue_validation_tokens(programme, actor=_manager(programme))[0]
     if which == "used":
-        services.redeem_validation_token(OrganisationFactory(), token.code, actor=None)
+        other = OrganisationFactory()
+        services.redeem_validation_token(other, token.code, actor=member_of(other))
     return token.code
 
 
@@ -455,7 +469,7 @@ def world(programme):
     owner = organisation.memberships.get().user
     stranger = _owned_organisation().memberships.get().user
     waiting = services.request_to_join(organisation, user=UserFactory())
-    token = services.issue_validation_tokens(programme, actor=None)[0]
+    token = services.issue_validation_tokens(programme, actor=_manager(programme))[0]
     return {
         "organisation": organisation,
         "owner": owner,

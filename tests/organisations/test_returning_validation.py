@@ -7,7 +7,7 @@ from django.utils import timezone
 from organisations import services
 from organisations.models import OrganisationValidation
 from programmes.models import CountryProgramme
-from tests.factories import CountryProgrammeFactory, EditionFactory, OrganisationFactory
+from tests.factories import CountryProgrammeFactory, EditionFactory, OrganisationFactory, member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_a_refusal_in_this_edition_wins(editions):
 
     assert not services.is_validated(organisation, current)
     # the applicant may ask again once they fixed what the partner named
-    services.request_manual_validation(organisation, current, actor=None)
+    services.request_manual_validation(organisation, current, actor=member_of(organisation))
     assert organisation.validations.get(edition=current).status == Status.REQUESTED
 
 
@@ -94,7 +94,7 @@ def test_a_returning_organisation_cannot_ask_for_a_check_it_does_not_need(editio
     organisation = validated_in(last)
 
     with pytest.raises(services.DomainError, match="validated already"):
-        services.request_manual_validation(organisation, current, actor=None)
+        services.request_manual_validation(organisation, current, actor=member_of(organisation))
     assert not organisation.validations.filter(edition=current).exists()
 
 

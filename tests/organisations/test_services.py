@@ -19,6 +19,7 @@ from tests.factories import (
     OrganisationFactory,
     PartnerStaffFactory,
     UserFactory,
+    member_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +100,7 @@ def test_register_organisation_refuses_a_wrong_iban_checksum():
 
 
 def test_update_organisation_records_the_changed_fields(organisation):
-    owner = UserFactory()
+    owner = MembershipFactory(organisation=organisation, role="owner").user
 
     updated = services.update_organisation(
         organisation, actor=owner, city="Esch-sur-Alzette", name=organisation.name
@@ -193,18 +194,20 @@ def test_redeeming_a_token_validates_the_organisation_for_its_edition(
 
 def test_a_token_cannot_be_redeemed_twice(programme, partner_manager, organisation):
     token = _token(programme, partner_manager)
-    services.redeem_validation_token(organisation, token.code, actor=None)
+    services.redeem_validation_token(organisation, token.code, actor=member_of(organisation))
     other = OrganisationFactory(country="LU")
 
     with pytest.raises(services.TokenNotValid, match="used already"):
-        services.redeem_validation_token(other, token.code, actor=None)
+        services.redeem_validation_token(other, token.code, actor=member_of(other))
 
     assert not services.is_validated(other, programme.edition)
 
 
 def test_an_unknown_code_is_refused(organisation, programme):
     with pytest.raises(services.TokenNotValid, match="not known"):
-        services.redeem_validation_token(organisation, "AAAA-BBBB-CCCC", actor=None)
+        services.redeem_validation_token(
+            organisation, "AAAA-BBBB-CCCC", actor=member_of(organisation)
+        )
 
 
 def test_a_token_of_another_country_is_refused(programme, partner_manager):
@@ -212,7 +215,7 @@ def test_a_token_of_another_country_is_refused(programme, partner_manager):
     belgian = OrganisationFactory(country="BE")
 
     with pytest.raises(services.TokenNotValid, match="another country"):
-        services.redeem_validation_token(belgian, token.code, actor=None)
+        services.redeem_validation_token(belgian, token.code, actor=member_of(belgian))
 
     token.refresh_from_db()
     assert token.redeemed_at is None
@@ -227,7 +230,7 @@ def test_a_token_of_another_edition_is_refused_when_the_page_asks_for_this_one(
 
     with pytest.raises(services.TokenNotValid, match="this year's code"):
         services.redeem_validation_token(
-            organisation, token.code, actor=None, edition=programme.edition
+            organisation, token.code, actor=member_of(organisation), edition=programme.edition
         )
 
 
@@ -235,10 +238,11 @@ def test_a_validated_organisation_keeps_a_second_token_unused(
     programme, partner_manager, organisation
 ):
     first, second = services.issue_validation_tokens(programme, actor=partner_manager, count=2)
-    services.redeem_validation_token(organisation, first.code, actor=None)
+    person = member_of(organisation)
+    services.redeem_validation_token(organisation, first.code, actor=person)
 
     with pytest.raises(services.TokenNotValid, match="validated already"):
-        services.redeem_validation_token(organisation, second.code, actor=None)
+        services.redeem_validation_token(organisation, second.code, actor=person)
 
     second.refresh_from_db()
     assert second.redeemed_at is None
@@ -248,8 +252,9 @@ def test_a_validated_organisation_keeps_a_second_token_unused(
 @pytest.mark.django_db(transaction=True)
 def test_two_organisations_typing_the_same_code_at_once_only_one_is_validated():
     programme = CountryProgrammeFactory()
-    token = _token(programme, None)
+    token = _token(programme, PartnerStaffFactory(partner=programme.partner).user)
     organisations = [OrganisationFactory(country="LU") for _ in range(2)]
+    people = [member_of(organisation) for organisation in organisations]
     barrier = threading.Barrier(2)
     outcomes: list = [None, None]
 
@@ -257,7 +262,7 @@ def test_two_organisations_typing_the_same_code_at_once_only_one_is_validated():
         try:
             barrier.wait(timeout=JOIN_TIMEOUT_SECONDS)
             outcomes[index] = services.redeem_validation_token(
-                organisations[index], token.code, actor=None
+                organisations[index], token.code, actor=people[index]
             )
         except Exception as exc:  # recorded and asserted on below
             outcomes[index] = exc
@@ -283,7 +288,7 @@ def test_two_organisations_typing_the_same_code_at_once_only_one_is_validated():
 
 
 def test_request_manual_validation_asks_the_partner_once(programme, organisation):
-    person = UserFactory()
+    person = member_of(organisation)
 
     first = services.request_manual_validation(organisation, programme.edition, actor=person)
     again = services.request_manual_validation(organisation, programme.edition, actor=person)
@@ -297,12 +302,13 @@ def test_request_manual_validation_asks_again_after_a_refusal(
     programme, partner_manager, organisation
 ):
     edition = programme.edition
-    services.request_manual_validation(organisation, edition, actor=None)
+    person = member_of(organisation)
+    services.request_manual_validation(organisation, edition, actor=person)
     services.decide_validation(
         organisation, edition, actor=partner_manager, validated=False, reason="No statutes."
     )
 
-    validation = services.request_manual_validation(organisation, edition, actor=None)
+    validation = services.request_manual_validation(organisation, edition, actor=person)
 
     assert (validation.status, validation.decided_by) == ("requested", None)
     entry = AuditEntry.objects.filter(
@@ -314,23 +320,28 @@ def test_request_manual_validation_asks_again_after_a_refusal(
 def test_request_manual_validation_refuses_a_validated_organisation(
     programme, partner_manager, organisation
 ):
-    services.redeem_validation_token(organisation, _token(programme, None).code, actor=None)
+    person = member_of(organisation)
+    services.redeem_validation_token(
+        organisation, _token(programme, partner_manager).code, actor=person
+    )
 
     with pytest.raises(DomainError, match="validated already"):
-        services.request_manual_validation(organisation, programme.edition, actor=None)
+        services.request_manual_validation(organisation, programme.edition, actor=person)
 
 
 def test_request_manual_validation_refuses_a_country_the_edition_does_not_run_in(programme):
     irish = OrganisationFactory(country="IE")
 
     with pytest.raises(DomainError, match="does not run"):
-        services.request_manual_validation(irish, programme.edition, actor=None)
+        services.request_manual_validation(irish, programme.edition, actor=member_of(irish))
 
     assert not OrganisationValidation.objects.exists()
 
 
 def test_decide_validation_refuses_without_a_reason(programme, partner_manager, organisation):
-    services.request_manual_validation(organisation, programme.edition, actor=None)
+    services.request_manual_validation(
+        organisation, programme.edition, actor=member_of(organisation)
+    )
 
     with pytest.raises(DomainError, match="Say why"):
         services.decide_validation(
@@ -341,7 +352,9 @@ def test_decide_validation_refuses_without_a_reason(programme, partner_manager, 
 
 
 def test_decide_validation_validates_after_a_manual_check(programme, partner_manager, organisation):
-    services.request_manual_validation(organisation, programme.edition, actor=None)
+    services.request_manual_validation(
+        organisation, programme.edition, actor=member_of(organisation)
+    )
 
     validation = services.decide_validation(
         organisation, programme.edition, actor=partner_manager, validated=True
@@ -368,8 +381,10 @@ def test_decide_validation_records_the_reason_of_a_refusal(
     assert not services.is_validated(organisation, programme.edition)
 
 
-def test_is_validated_is_per_edition(programme, organisation):
-    services.redeem_validation_token(organisation, _token(programme, None).code, actor=None)
+def test_is_validated_is_per_edition(programme, partner_manager, organisation):
+    services.redeem_validation_token(
+        organisation, _token(programme, partner_manager).code, actor=member_of(organisation)
+    )
 
     assert services.is_validated(organisation, programme.edition)
     assert not services.is_validated(organisation, EditionFactory(year=PAST_YEAR + 1))
