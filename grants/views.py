@@ -12,6 +12,7 @@ from events import changes
 from events.models import Proposal
 from events.permissions import get_partner_proposal_for, visible_proposals
 from organisations import audit
+from organisations.audit import Action
 from organisations.models import OrganisationValidation
 from organisations.permissions import partner_required
 from organisations.privacy import log_staff_read
@@ -138,8 +139,10 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _timeline(proposal) -> list:
-    """The proposal's audit entries, newest first, with their states as people read them."""
-    entries = list(audit.entries_for(proposal))
+    """The proposal's history, newest first, with its states as people read them. Staff reads
+    are left out: they are logged for the applicant (their data export), not history, and one
+    was added with every visit."""
+    entries = list(audit.entries_for(proposal).exclude(action=Action.DATA_READ))
     for entry in entries:
         entry.from_label = LABELS.get(entry.from_state, entry.from_state)
         entry.to_label = LABELS.get(entry.to_state, entry.to_state)

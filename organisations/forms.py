@@ -2,8 +2,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.db.models.functions import Lower
-from django.urls import reverse_lazy
-from django.utils.text import format_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -286,8 +286,8 @@ class PrivacyConsentSignupForm(forms.Form):
         field.label = _("I have read the privacy notice (version %(version)s)") % {
             "version": notice_version()
         }
-        field.help_text = format_lazy(
-            _("The privacy notice is at {url}"), url=reverse_lazy("privacy")
+        field.help_text = format_html(
+            '<a href="{}" target="_blank">{}</a>', reverse("privacy"), _("Read the privacy notice")
         )
 
     def signup(self, request, user) -> None:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from events.models import CostCategory, Proposal
 from grants import services
 from grants.models import Grant
-from organisations.models import OrganisationValidation, PartnerStaff
+from organisations.models import AuditEntry, OrganisationValidation, PartnerStaff
 from tests.factories import (
     PAST_YEAR,
     SUBMIT_MOMENT,
@@ -143,3 +143,17 @@ def test_the_page_shows_the_timeline_and_what_a_resubmit_changed(programme, mana
     assert 'id="timeline"' in page
     assert "What changed in the last resubmission" in page
     assert "First title" in page and "Better title" in page
+
+
+def test_staff_reads_are_logged_but_not_shown_as_history(programme, manager):
+    proposal = ProposalFactory(country_programme=programme)
+    submit_in_window(proposal)
+
+    _page(manager, proposal)
+    page = _page(manager, proposal)
+
+    assert AuditEntry.objects.filter(action="data.read").count() == 2  # kept for the applicant
+    start = page.index('id="timeline"')
+    timeline = page[start : page.index("</ol>", start)]
+    assert "data.read" not in timeline
+    assert timeline.count("<li") == 1  # the submission only

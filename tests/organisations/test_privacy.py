@@ -397,3 +397,12 @@ def test_award_letter_downloads_are_logged_for_staff_only(client, two_factor_log
     assert client.get(url).status_code == 200
     read = AuditEntry.objects.get(action="data.read")
     assert (read.actor, read.target) == (manager, grant)
+
+
+@pytest.mark.parametrize("page", ["home", "account_signup"])
+def test_the_home_and_sign_up_pages_link_to_the_privacy_notice(client, page):
+    html = client.get(reverse(page)).content.decode()
+
+    assert f'href="{reverse("privacy")}"' in html
+    assert "will follow" not in html
+    assert "The privacy notice is at" not in html  # the address was plain text
