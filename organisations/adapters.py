@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.urls import reverse
 
 from . import auth
+from .permissions import may
 
 
 @dataclass(frozen=True)
@@ -31,5 +33,12 @@ def current_site() -> Site:
 
 
 class AccountAdapter(auth.AccountAdapter):
+    def get_login_redirect_url(self, request):
+        """Partner and programme staff start at the review dashboard (the page they work on);
+        everyone else where LOGIN_REDIRECT_URL says. A ``next`` address still wins."""
+        if may(request.user, "partner_pages.open"):
+            return reverse("grants:dashboard")
+        return super().get_login_redirect_url(request)
+
     def send_mail(self, template_prefix, email, context):
         super().send_mail(template_prefix, email, {**context, "current_site": current_site()})

@@ -14,8 +14,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
 from django.urls import reverse
 
-from organisations.models import User
-from tests.factories import PASSWORD, UserFactory
+from organisations.models import PartnerStaff, User
+from tests.factories import PASSWORD, PartnerStaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +205,22 @@ def test_totp_can_be_activated_and_login_then_asks_for_the_code(client, mailoutb
     page = client.get(reverse("mfa_authenticate"))
     assert page.status_code == 200
     assert 'autocomplete="one-time-code"' in page.content.decode()
+
+
+def test_partner_staff_start_at_the_review_dashboard_and_applicants_as_before(client):
+    staff = _verified(UserFactory())
+    PartnerStaffFactory(user=staff, role=PartnerStaff.Role.REVIEWER)
+    applicant = _verified(UserFactory())
+
+    staff_lands = _log_in(client, staff.email)["Location"]
+    client.logout()
+    applicant_lands = _log_in(client, applicant.email)["Location"]
+    client.logout()
+    asked = client.post(
+        reverse("account_login") + "?next=/my/",
+        {"login": staff.email, "password": PASSWORD, "next": "/my/"},
+    )["Location"]
+
+    assert staff_lands == reverse("grants:dashboard")
+    assert applicant_lands == reverse("home")
+    assert asked == "/my/"  # where the person was going wins
