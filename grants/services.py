@@ -193,8 +193,10 @@ def cancel_grant(proposal: Proposal, *, actor, reason: str) -> Proposal:
     if not reason.strip():
         raise DomainError(_("Say why the grant is cancelled; the applicant will read it."))
 
+    released: dict[str, Grant] = {}
+
     def release(locked: Proposal) -> None:
-        grant = Grant.objects.select_for_update().get(proposal=locked)
+        grant = released["grant"] = Grant.objects.select_for_update().get(proposal=locked)
         CountryProgramme.objects.select_for_update().filter(pk=grant.country_programme_id).update(
             reserved=F("reserved") - grant.amount
         )
@@ -209,8 +211,7 @@ def cancel_grant(proposal: Proposal, *, actor, reason: str) -> Proposal:
         locked = transition_proposal(
             proposal, "cancel", actor=actor, message=reason, before_save=release
         )
-        grant = Grant.objects.get(proposal=locked)
-        notify_proposal(locked, "grant_cancelled", reason=reason, **_facts_of(grant))
+        notify_proposal(locked, "grant_cancelled", reason=reason, **_facts_of(released["grant"]))
         return locked
 
 

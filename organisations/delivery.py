@@ -187,8 +187,8 @@ def summary(notification: Notification) -> str:
 
 
 def _readable(context: dict) -> dict:
-    """The context written for the active language: its dates and times ("30 September 2024",
-    "30. September 2024"), and its amount ("EUR 500.00", "500,00 EUR") as ``money``."""
+    """The context written for the active language: its dates and times ("30 September",
+    "30. September", with their year), and its amount ("EUR 500.00", "500,00 EUR") as ``money``."""
     context = _with_dates(context)
     if "amount" not in context:
         return context
@@ -198,6 +198,7 @@ def _readable(context: dict) -> dict:
 # Keys of a context (and of its lists' items, as in the review digest) holding a date or a date
 # and time as ISO text: JSON has no dates, and each recipient reads them in their own language.
 MOMENTS = frozenset({"deadline", "due", "submitted"})
+ISO_DATE_LENGTH = 10
 
 
 def _with_dates(value):
@@ -213,12 +214,12 @@ def _with_dates(value):
 
 def _moment(text):
     """ISO text as the active language writes it: a date in DATE_FORMAT, a date and time in
-    DATETIME_FORMAT in the site's time zone, with its name ("30 September 2024, 23:59 CEST").
+    DATETIME_FORMAT in the site's time zone, with its name ("30 September <year>, 23:59 CEST").
     Other text (a row stored before dates were ISO) stays as it is."""
     if not isinstance(text, str):
         return text
     try:
-        if len(text) == len("2024-09-30"):
+        if len(text) == ISO_DATE_LENGTH:  # YYYY-MM-DD, no time
             return formats.date_format(date.fromisoformat(text), "DATE_FORMAT")
         moment = timezone.localtime(datetime.fromisoformat(text))
     except ValueError:  # not ISO, or without its time zone

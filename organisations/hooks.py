@@ -23,8 +23,7 @@ from collections.abc import Callable, Iterator
 class Hook:
     """Functions added by the apps above, called in the order they were added."""
 
-    def __init__(self, name: str):
-        self.name = name
+    def __init__(self):
         self._functions: list[Callable] = []
 
     def register(self, function: Callable) -> Callable:
@@ -48,8 +47,8 @@ class Hook:
         return [item for function in self._functions for item in function(*args, **kwargs)]
 
 
-export_sections = Hook("export_sections")
-purge_steps = Hook("purge_steps")
-attachments = Hook("attachments")
-organisation_changed = Hook("organisation_changed")
-dashboard_sections = Hook("dashboard_sections")
+export_sections = Hook()
+purge_steps = Hook()
+attachments = Hook()
+organisation_changed = Hook()
+dashboard_sections = Hook()

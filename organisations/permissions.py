@@ -4,8 +4,8 @@
   surface: views (``partner_required`` and ``manager_required`` ask it, with the second factor),
   services (``require(...)``, the guard at the top of each), templates (``{% may %}``, in
   ``organisations/templatetags/policy.py``), the admin and downloads. Each app defines the rules
-  about its own objects with ``@rule``: organisations here, proposals in events.permissions,
-  grants in grants.permissions. Who may act is decided here; when (in which state) is decided by
+  about its own objects with ``@rule``: organisations and programmes here, proposals and the
+  library in events.permissions. Who may act is decided here; when (in which state) is decided by
   the state machine (``events.models.TRANSITIONS``).
 - Roles (``roles_of``): applicant, national partner staff, programme staff, decided once per
   person and request.
@@ -127,6 +127,11 @@ class Scope:
     def any(self) -> bool:
         return self.everywhere or bool(self.countries or self.partner_ids)
 
+    @property
+    def decides(self) -> bool:
+        """Decides somewhere: programme staff, or a manager of some partner."""
+        return self.everywhere or bool(self.managed_countries or self.managed_partner_ids)
+
 
 def scope_of(user) -> Scope:
     """One query (none for programme staff), remembered on the user object for the request."""
@@ -202,7 +207,7 @@ def managed_programmes(user) -> QuerySet[CountryProgramme]:
     """The country programmes in which the person decides (manager role, or programme staff)."""
     scope = scope_of(user)
     programmes = CountryProgramme.objects.all()
-    if not (scope.everywhere or scope.managed_countries or scope.managed_partner_ids):
+    if not scope.decides:
         return programmes.none()
     q = programme_q(scope, managed=True)
     return programmes if q is None else programmes.filter(q)
@@ -297,8 +302,7 @@ def _edits_own_country_pages(user, _obj) -> bool:
 
 @rule("partner_pages.decide", gettext_lazy("This page is for national partner staff."))
 def _decides_somewhere(user, _obj) -> bool:
-    scope = scope_of(user)
-    return scope.everywhere or bool(scope.managed_countries or scope.managed_partner_ids)
+    return scope_of(user).decides
 
 
 # --- Two-factor authentication -----------------------------------------------------------------
