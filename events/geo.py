@@ -1,10 +1,13 @@
-"""Where a map starts: a centre and zoom per programme country, and the tile server to draw it.
+"""Where a map starts: a centre and zoom per programme country, and what it draws: the country
+outlines shipped with the app (Natural Earth, static/vendor/world-atlas/) and, over them, the tiles
+of the tile server, if one is set.
 
 Plain data, no models: settings.py imports ``COUNTRY_CENTRES`` as ``MAP_DEFAULT_CENTRES``, and the
 maps read the setting, so an installation (or a test) can move a centre without a code change.
 """
 
 from django.conf import settings
+from django.templatetags.static import static
 
 # (latitude, longitude, zoom): the country fits a phone-sized map. Keys are ISO 3166-1 alpha-2
 # codes; the programme writes "UK" for the United Kingdom, so that spelling finds it too.
@@ -34,12 +37,29 @@ def country_centre(code) -> tuple[float, float, int]:
     return centres.get(str(code or "").upper(), EUROPE)
 
 
+# Europe's country outlines as TopoJSON, built by .ci/build-world-atlas from the npm package
+# world-atlas; drawn under the tiles, so they are the map wherever the tiles do not load.
+OUTLINES = "vendor/world-atlas/europe-50m.json"
+OUTLINES_ATTRIBUTION = '<a href="https://www.naturalearthdata.com/">Natural Earth</a>'
+
+
+def map_layers() -> dict:
+    """What every map draws: the outlines and their credit, and the tiles with theirs. An empty
+    MAP_TILE_URL switches the tiles off: no tile layer, no tile credit, no request elsewhere."""
+    tile_url = settings.MAP_TILE_URL or ""
+    return {
+        "tile_url": tile_url,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION if tile_url else "",
+        "outlines_url": static(OUTLINES),
+        "outlines_attribution": OUTLINES_ATTRIBUTION,
+    }
+
+
 def venue_map_options(country_code) -> dict:
-    """What the venue map of the proposal form needs: tiles, attribution and the country centre."""
+    """What the venue map of the proposal form needs: its layers and the country centre."""
     latitude, longitude, zoom = country_centre(country_code)
     return {
-        "tile_url": settings.MAP_TILE_URL,
-        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        **map_layers(),
         "latitude": latitude,
         "longitude": longitude,
         "zoom": zoom,

@@ -18,7 +18,8 @@ from meetandcode.kernel.page_cache import for_visitors
 
 from . import feeds
 from .feed_encoding import StoredFeed, accepts_gzip, encoding_key
-from .models import Language, ReportFile
+from .geo import map_layers
+from .models import Language, ReportFile, language_name
 from .public import (
     MAP_DEFAULT,
     UPCOMING,
@@ -50,13 +51,6 @@ FEED_DEFAULTS = {
 }
 
 
-def _map_settings() -> dict:
-    return {
-        "tile_url": getattr(settings, "MAP_TILE_URL", ""),
-        "tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
-    }
-
-
 @require_GET
 @for_visitors
 def event_list(request):
@@ -73,7 +67,7 @@ def event_list(request):
         "query": query,
         "when_toggle": _when_toggle(request.GET),
         "fragment_key": f"{_fragment_key(request)}:{default_token(editions())}",
-        "map": _map_settings(),
+        "map": map_layers(),
         "feeds": [
             (label, f"/events.{fmt}" + (f"?{query}" if query else ""))
             for label, fmt in (
@@ -117,7 +111,7 @@ def event_detail(request, pk, slug):
         "place": feeds.place_line(event),
         "languages": SimpleLazyObject(lambda: _language_names(event.language_codes)),
         "absolute_url": feeds.event_url(event),
-        "map": _map_settings(),
+        "map": map_layers(),
         "site_url": feeds.site_url(),
         "photos": _public_photos(event),
         "fragment_key": _fragment_key(request),
@@ -140,7 +134,7 @@ def _public_photos(event) -> list:
 def _language_names(codes: str) -> list[str]:
     wanted = [code for code in codes.split(",") if code]
     names = dict(Language.objects.filter(code__in=wanted).values_list("code", "name"))
-    return [names.get(code, code) for code in wanted]
+    return [language_name(code, names.get(code, code)) for code in wanted]
 
 
 @require_GET
@@ -211,7 +205,7 @@ def embed_map(request):
         "events": filterset.qs[:PER_PAGE],
         "query": query,
         "when_toggle": _when_toggle(request.GET),
-        "map": _map_settings(),
+        "map": map_layers(),
         "site_url": feeds.site_url(),
     }
     return render(request, "public/embed_map.html", context)

@@ -3,15 +3,25 @@
 (function () {
   "use strict";
 
+  var MAX_ZOOM = 18;
+
   function baseMap(element, options) {
     element.hidden = false;
-    var map = window.L.map(element, Object.assign({ scrollWheelZoom: false }, options || {}));
+    // maxZoom on the map itself: without a tile layer (an empty MAP_TILE_URL) nothing else sets
+    // one, and marker clustering refuses a map without it.
+    var map = window.L.map(
+      element,
+      Object.assign({ scrollWheelZoom: false, maxZoom: MAX_ZOOM }, options || {})
+    );
+    // Country outlines under everything (map-outlines.js): the map when no tiles load.
+    if (window.mapOutlines) window.mapOutlines(map, element);
     var tiles = element.dataset.tileUrl;
     if (tiles) {
-      // Tiles that cannot load leave a blank background; markers and the list still work.
+      // Tiles that cannot load leave the outlines; markers and the list still work. No tile URL
+      // (an empty MAP_TILE_URL): no tile layer, no request elsewhere.
       window.L.tileLayer(tiles, {
         attribution: element.dataset.tileAttribution || "",
-        maxZoom: 18,
+        maxZoom: MAX_ZOOM,
       }).addTo(map);
     }
     return map;

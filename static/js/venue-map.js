@@ -9,6 +9,7 @@
 
   var PLACES = 5; // the model keeps five decimals (about a metre)
   var PIN_ZOOM = 15; // close enough to see the streets around a pinned venue
+  var MAX_ZOOM = 19; // set on the map: without tiles (an empty MAP_TILE_URL) no layer sets one
   var NUDGE_PX = 10;
   var ARROWS = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
 
@@ -100,13 +101,25 @@
     var typed = typedPosition(state);
     var centre = typed || window.L.latLng(Number(el.dataset.lat), Number(el.dataset.lng));
     el.style.height = "18rem"; // Leaflet needs a height; a style attribute would break the CSP
-    state.map = window.L.map(el, { scrollWheelZoom: false }).setView(
+    state.map = window.L.map(el, { scrollWheelZoom: false, maxZoom: MAX_ZOOM }).setView(
       centre,
       typed ? PIN_ZOOM : Number(el.dataset.zoom)
     );
+    // Country outlines under the tiles (map-outlines.js): the map when no tiles load.
+    if (window.mapOutlines) window.mapOutlines(state.map, el);
+    if (el.dataset.tileUrl) addTiles(state); // none when MAP_TILE_URL is empty
+    if (typed) placePin(state, typed);
+    state.map.on("click", function (event) {
+      placePin(state, event.latlng);
+      setFields(state, event.latlng);
+    });
+  }
+
+  function addTiles(state) {
+    var el = state.el;
     var tiles = window.L.tileLayer(el.dataset.tileUrl, {
-      attribution: el.dataset.attribution,
-      maxZoom: 19,
+      attribution: el.dataset.tileAttribution,
+      maxZoom: MAX_ZOOM,
     });
     // Tiles may be blocked or the tile server down: say so once; clicking and typing still work.
     tiles.once("tileerror", function () {
@@ -114,11 +127,6 @@
       if (note) note.hidden = false;
     });
     tiles.addTo(state.map);
-    if (typed) placePin(state, typed);
-    state.map.on("click", function (event) {
-      placePin(state, event.latlng);
-      setFields(state, event.latlng);
-    });
   }
 
   function follow(state) {

@@ -1,6 +1,7 @@
 """The public event map on the demo data, with map tiles unreachable: clustered markers, a
 country filter, and event pages opened from a marker and from the list; axe finds nothing
-serious on the public pages."""
+serious on the public pages. With tiles switched off or unreachable, the country outlines are
+the map, under the markers."""
 
 import re
 
@@ -11,7 +12,13 @@ from playwright.sync_api import Page, expect
 from events.models import Event
 from events.public import map_editions
 from programmes.models import Edition
-from tests.browser.map_helpers import follow_a_marker
+from tests.browser.map_helpers import (
+    DRAWN_PATHS,
+    MARKERS_ON_TOP,
+    expect_outlines_under_the_markers,
+    follow_a_marker,
+    watch_the_page,
+)
 from tests.browser.test_accessibility import _assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -84,3 +91,41 @@ def test_public_pages_have_no_serious_violation(demo, offline_tiles):
         page.goto(path)
         page.wait_for_load_state("networkidle")
         _assert_accessible(page)
+
+
+UNREACHABLE_TILES = "https://tiles.invalid/{z}/{x}/{y}.png"
+
+
+@pytest.mark.parametrize(
+    "tile_url", ["", UNREACHABLE_TILES], ids=["tiles-off", "tiles-unreachable"]
+)
+def test_without_tiles_the_map_shows_country_outlines_under_its_markers(
+    tile_url, demo, settings, page, live_server
+):
+    settings.MAP_TILE_URL = tile_url
+    page.route("**/tiles.invalid/**", lambda route: route.abort())
+    seen = watch_the_page(page, live_server.url)
+
+    page.goto(DEMO_EVENTS)
+
+    the_map = page.locator("#events-map")
+    expect(the_map).to_have_attribute("data-loaded", re.compile(r"^[1-9]"))
+    expect_outlines_under_the_markers(page, "#events-map", at_least=40)
+    assert the_map.evaluate(DRAWN_PATHS) > 20  # Europe's countries in view, not empty paths
+    shown, on_top = the_map.evaluate(MARKERS_ON_TOP)
+    assert shown > 0
+    assert on_top == shown
+    credit = the_map.locator(".leaflet-control-attribution")
+    expect(credit).to_contain_text("Natural Earth")
+    page.wait_for_load_state("networkidle")
+    tiles = [url for url in seen["elsewhere"] if url.startswith("https://tiles.invalid/")]
+    assert seen["elsewhere"] == tiles  # nothing asked of another site but the tiles
+    assert [error for error in seen["errors"] if "tiles.invalid" not in error] == []
+    if tile_url:
+        assert tiles
+        expect(credit).to_contain_text("OpenStreetMap")
+    else:
+        assert tiles == []
+        assert seen["errors"] == []
+        expect(credit).not_to_contain_text("OpenStreetMap")
+        expect(the_map.locator(".leaflet-tile")).to_have_count(0)

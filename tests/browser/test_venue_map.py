@@ -2,7 +2,8 @@
 
 The map (static/js/venue-map.js) fills the latitude and longitude the "Where and when" section
 saves; tiles come from outside, so the test aborts them (``**/*.png``, the marker's picture too)
-and the page must work all the same, without a script error.
+and the page must work all the same, without a script error. With tiles switched off or
+unreachable, the country outlines are the map, and a click still pins the venue.
 """
 
 import re
@@ -13,6 +14,12 @@ from playwright.sync_api import Page, expect
 
 from events.models import Proposal
 from tests.browser import test_proposal_journey as journey
+from tests.browser.map_helpers import (
+    DRAWN_PATHS,
+    MARKERS_ON_TOP,
+    expect_outlines_under_the_markers,
+    watch_the_page,
+)
 from tests.browser.test_proposal_journey import edit_url, status_of
 from tests.waiting import wait_until
 
@@ -137,3 +144,39 @@ def test_an_out_of_range_latitude_shows_its_error_and_the_map_comes_back(
     expect(latitude(page)).to_have_value(COORDINATE)
     wait_until(lambda: stored(draft)[0] is not None, "the corrected pin saved")
     assert script_errors == []
+
+
+@pytest.mark.parametrize(
+    "tile_url",
+    ["", "https://tiles.invalid/{z}/{x}/{y}.png"],
+    ids=["tiles-off", "tiles-unreachable"],
+)
+def test_without_tiles_the_venue_map_shows_country_outlines_and_still_pins(
+    tile_url, applicant, draft, settings, live_server
+):
+    settings.MAP_TILE_URL = tile_url
+    page = applicant
+    page.route("**/tiles.invalid/**", lambda route: route.abort())
+    seen = watch_the_page(page, live_server.url)
+    page.goto(edit_url(draft))
+
+    venue_map = page.get_by_role("region", name="Map to pin the venue")
+    expect_outlines_under_the_markers(page, "#venue-map", at_least=40)
+    assert venue_map.evaluate(DRAWN_PATHS) >= 3  # Luxembourg and its neighbours, in view
+    expect(venue_map.locator(".leaflet-control-attribution")).to_contain_text("Natural Earth")
+    offline_note = page.get_by_text("The map pictures could not be loaded")
+    if tile_url:
+        expect(offline_note).to_be_visible()
+    else:  # no tiles on purpose: nothing failed
+        expect(venue_map.locator(".leaflet-tile")).to_have_count(0)
+        expect(offline_note).to_be_hidden()
+
+    venue_map.click(position={"x": 200, "y": 150})  # the outlines let the click through
+
+    expect(latitude(page)).to_have_value(COORDINATE)
+    wait_until(lambda: stored(draft)[0] is not None, "the pin saved")
+    assert venue_map.evaluate(MARKERS_ON_TOP) == [1, 1]
+    page.wait_for_load_state("networkidle")
+    assert all(url.startswith("https://tiles.invalid/") for url in seen["elsewhere"])
+    assert bool(seen["elsewhere"]) == bool(tile_url)
+    assert [error for error in seen["errors"] if "tiles.invalid" not in error] == []
