@@ -8,7 +8,7 @@ tests/grants/test_partner_access.py asks every URL of this namespace as each kin
 
 from django.urls import path
 
-from . import views, views_decisions, views_figures, views_payments
+from . import views, views_decisions, views_figures, views_notifications, views_payments
 
 app_name = "grants"
 
@@ -26,6 +26,8 @@ urlpatterns = [
     path("figures/", views_figures.figures_page, name="figures"),
     path("figures/export.csv", views_figures.figures_csv, name="figures_csv"),
     path("figures/export.xlsx", views_figures.figures_xlsx, name="figures_xlsx"),
+    # The staff's own notifications (grants/views_notifications.py)
+    path("notifications/", views_notifications.staff_notifications, name="notifications"),
     # ---- Reviews, comments, decisions, tokens, organisation validation --------------------
     # (grants/views_decisions.py): add those paths below this line.
     path("proposals/<int:pk>/review/", views_decisions.review, name="review"),

@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from organisations import views_mfa
 from organisations.views_privacy import privacy_notice
 
 from . import views, views_language
@@ -19,6 +20,14 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("privacy/", privacy_notice, name="privacy"),
+    # Activating an authenticator app returns to the page that asked for it (before allauth's
+    # own views at the same addresses and names; organisations/views_mfa.py says why).
+    path("accounts/2fa/totp/activate/", views_mfa.activate_totp, name="mfa_activate_totp"),
+    path(
+        "accounts/2fa/recovery-codes/",
+        views_mfa.view_recovery_codes,
+        name="mfa_view_recovery_codes",
+    ),
     path("accounts/", include("allauth.urls")),
     path("", include("grants.urls_letters")),  # /letters/verify/<code>/ as printed on letters
     path("my/", include("organisations.urls")),

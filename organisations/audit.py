@@ -11,29 +11,31 @@ from .models import AuditEntry
 class Action(models.TextChoices):
     """Every action the audit log knows, stored as its dotted "thing.verb" value.
 
-    A member with a label is worded in the timelines (grants.templatetags.audit_labels); one
-    without keeps Django's derived label and is shown there as its stored key.
-    AuditEntry.action deliberately has no ``choices``: the values are data, not a schema.
+    Each member has a translated label: the timelines show it (``label_of``, through
+    grants.templatetags.audit_labels), never the stored key. AuditEntry.action deliberately has
+    no ``choices``: the values are data, not a schema.
     """
 
-    ORGANISATION_REGISTER = "organisation.register"
-    ORGANISATION_UPDATE = "organisation.update"
-    MEMBERSHIP_REQUEST = "membership.request"
-    MEMBERSHIP_ACCEPT = "membership.accept"
-    MEMBERSHIP_DECLINE = "membership.decline"
-    INVITATION_CREATE = "invitation.create"
-    INVITATION_REFRESH = "invitation.refresh"
-    INVITATION_ACCEPT = "invitation.accept"
-    INVITATION_REVOKE = "invitation.revoke"
-    TOKEN_ISSUE = "token.issue"  # noqa: S105 (an action name, not a secret)
-    VALIDATION_REQUEST = "validation.request"
-    VALIDATION_VALIDATED = "validation.validated"
-    VALIDATION_REFUSED = "validation.refused"
-    USER_LANGUAGE = "user.language"
-    NOTIFICATION_RESEND = "notification.resend"
-    DATA_READ = "data.read"
-    ACCOUNT_DELETE = "account.delete"
-    CONSENT_ACCEPT = "consent.accept"
+    ORGANISATION_REGISTER = "organisation.register", _("Organisation registered")
+    ORGANISATION_UPDATE = "organisation.update", _("Organisation details changed")
+    MEMBERSHIP_REQUEST = "membership.request", _("Asked to join")
+    MEMBERSHIP_ACCEPT = "membership.accept", _("Member accepted")
+    MEMBERSHIP_DECLINE = "membership.decline", _("Request to join declined")
+    INVITATION_CREATE = "invitation.create", _("Invitation sent")
+    INVITATION_REFRESH = "invitation.refresh", _("Invitation sent again")
+    INVITATION_ACCEPT = "invitation.accept", _("Invitation accepted")
+    INVITATION_REVOKE = "invitation.revoke", _("Invitation withdrawn")
+    # an action name, not a secret (S105)
+    TOKEN_ISSUE = "token.issue", _("Validation codes issued")  # noqa: S105
+    VALIDATION_REQUEST = "validation.request", _("Validation asked for")
+    VALIDATION_VALIDATED = "validation.validated", _("Organisation validated")
+    VALIDATION_REFUSED = "validation.refused", _("Validation refused")
+    USER_LANGUAGE = "user.language", _("Preferred language changed")
+    NOTIFICATION_RESEND = "notification.resend", _("Notification sent again")
+    DATA_READ = "data.read", _("Data viewed by staff")
+    ACCOUNT_UPDATE = "account.update", _("Name or language changed")
+    ACCOUNT_DELETE = "account.delete", _("Account deleted")
+    CONSENT_ACCEPT = "consent.accept", _("Privacy notice accepted")
 
     PROPOSAL_CREATE = "proposal.create", _("Draft started")
     PROPOSAL_SUBMIT = "proposal.submit", _("Proposal submitted")
@@ -47,7 +49,7 @@ class Action(models.TextChoices):
     REVIEW_CONFLICT = "review.conflict", _("Conflict of interest declared")
     COMMENT_TO_APPLICANT = "comment.to_applicant", _("Comment sent to the applicant")
     COMMENT_INTERNAL = "comment.internal", _("Internal comment")
-    EDITION_OPEN_NEXT = "edition.open_next"
+    EDITION_OPEN_NEXT = "edition.open_next", _("Next edition opened")
     REMINDER_REPORT_DUE = "reminder.report_due", _("Reminder: report due")
     REMINDER_REPORT_OVERDUE = "reminder.report_overdue", _("Reminder: report overdue")
     REMINDER_DRAFT_DEADLINE = "reminder.draft_deadline", _("Reminder: application deadline near")
@@ -70,6 +72,19 @@ class Action(models.TextChoices):
     def worded(self) -> bool:
         """Whether the action has a label of its own (a translated one), not a derived one."""
         return isinstance(self.label, Promise)
+
+
+# What a timeline shows for a stored key that is no longer (or not yet) an Action: an entry
+# written by an older version of the site. Never the key itself, which people cannot read.
+UNKNOWN_ACTION_LABEL = _("Other change")
+
+
+def label_of(action: str) -> str:
+    """The action as people read it in a timeline, in the active language."""
+    try:
+        return str(Action(action).label)
+    except ValueError:
+        return str(UNKNOWN_ACTION_LABEL)
 
 
 def record(

@@ -1,9 +1,12 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.db.models.functions import Lower
 from django.urls import reverse, reverse_lazy
 from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -17,6 +20,14 @@ from .services import normalise_code
 def programme_countries() -> set[str]:
     """The countries the programme knows legal forms for (empty before any is configured)."""
     return set(LegalForm.objects.order_by().values_list("country", flat=True).distinct())
+
+
+def letter_language_choices_for(country: str) -> list[tuple[str, str]]:
+    """The choices of the award letters' language for a country code ('' before one is chosen):
+    the country's languages after a first option that says what an empty choice means."""
+    if not country:
+        return [("", _("Choose the country first"))]
+    return [("", _("The first language of your country")), *letter_language_choices(country)]
 
 
 class OrganisationForm(forms.ModelForm):
@@ -107,6 +118,17 @@ class OrganisationForm(forms.ModelForm):
                     "hx-trigger": "change",
                 }
             )
+            # The letter languages follow the country as well: the select asks for its own
+            # options when the country changes (sending the country and its current choice).
+            self.fields["letter_language"].widget.attrs.update(
+                {
+                    "hx-get": reverse_lazy("organisations:letter_languages"),
+                    "hx-trigger": f"change from:#{self['country'].auto_id}",
+                    "hx-include": f"#{self['country'].auto_id}",
+                    "hx-target": "this",
+                    "hx-swap": "innerHTML",
+                }
+            )
         country = self.chosen_country()
         legal_form = self.fields["legal_form"]
         legal_form.queryset = (
@@ -132,11 +154,7 @@ class OrganisationForm(forms.ModelForm):
 
     def _limit_letter_languages(self, country: str) -> None:
         """Offer the country's languages only (a Luxembourg organisation: French or German)."""
-        choices = letter_language_choices(country) if country else []
-        default = (
-            _("The first language of your country") if country else _("Choose the country first")
-        )
-        self.fields["letter_language"].choices = [("", default), *choices]
+        self.fields["letter_language"].choices = letter_language_choices_for(country)
 
     @staticmethod
     def _programme_countries(choices) -> list:
@@ -323,3 +341,65 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("This is not your password. Type it again."))
         return password
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The site's languages, each named in itself ("Deutsch", "Français"), as the switcher."""
+    return [
+        (code, capfirst(get_language_info(code)["name_local"]))
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+class AccountForm(forms.Form):
+    """The person's name and preferred language, on their account page."""
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        help_text=_("Your national partner and your colleagues see your name."),
+        error_messages={
+            "required": _("Enter your first name."),
+            "max_length": _("Shorten your first name to %(limit_value)d characters or fewer."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        required=False,
+        help_text=_("Optional, if you use only one name."),
+        error_messages={
+            "max_length": _("Shorten your last name to %(limit_value)d characters or fewer."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        help_text=_(
+            "The site opens in this language after you log in; your e-mails are written in it."
+        ),
+        error_messages={
+            "required": _("Choose the language you want to read the site and your e-mails in."),
+            "invalid_choice": _("Choose one of the languages in the list."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices()
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the template writes the <form> with its button
+        self.helper.disable_csrf = True  # and its CSRF token
+
+    def _clean_name(self, name: str) -> str:
+        value = " ".join(self.cleaned_data[name].split())
+        if "<" in value or ">" in value:
+            raise forms.ValidationError(_("A name cannot contain < or >. Type it without them."))
+        return value
+
+    def clean_first_name(self) -> str:
+        return self._clean_name("first_name")
+
+    def clean_last_name(self) -> str:
+        return self._clean_name("last_name")

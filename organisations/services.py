@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -440,3 +441,43 @@ def set_preferred_language(user: User, *, language: str, actor) -> User:
             locked.save(update_fields=["language"])
     user.language = language
     return locked
+
+
+def update_account(
+    user: User, *, actor, first_name: str, last_name: str, language: str
+) -> tuple[User, list[str]]:
+    """Change the person's name and preferred language (their account page). Only the person
+    themselves does this here. Returns the user and the names of the fields that changed; an
+    unchanged account writes no audit entry."""
+    if actor is None or actor.pk != user.pk:
+        raise PermissionDenied(_("Only the person themselves changes their name and language."))
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise DomainError(_("Choose one of the languages the site offers."))
+    fields = {
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "language": language,
+    }
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        before = {name: getattr(locked, name) for name in fields}
+        changed = [name for name, value in fields.items() if before[name] != value]
+        if changed:
+            for name in changed:
+                setattr(locked, name, fields[name])
+            # Only what changed: a field an older version left odd must not block a new name.
+            locked.clean_fields(
+                exclude=[f.name for f in User._meta.fields if f.name not in changed]
+            )
+            locked.save(update_fields=changed)
+            audit.record(
+                locked,
+                actor=actor,
+                action=Action.ACCOUNT_UPDATE,
+                from_state=before["language"],
+                to_state=locked.language,
+                data={"fields": changed},
+            )
+    for name, value in fields.items():
+        setattr(user, name, value)
+    return locked, changed

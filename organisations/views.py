@@ -4,28 +4,35 @@ Views stay thin: a fetch helper from selectors answers 404 for what the person m
 form checks the input, a service does the change, and the person is redirected with a message.
 """
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meetandcode.kernel.exceptions import DomainError
+from meetandcode.kernel.languages import set_language_cookie
 from meetandcode.kernel.ratelimit import ratelimit
 
 from . import hooks, notifications, selectors, services
 from .forms import (
+    AccountForm,
     DeclineMemberForm,
     InviteMemberForm,
     JoinSearchForm,
     OrganisationForm,
     ValidationTokenForm,
+    letter_language_choices_for,
+    programme_countries,
 )
-from .models import MemberInvitation, Membership, Organisation, active_member_q
+from .models import MemberInvitation, Membership, Organisation, User, active_member_q
 
 
 @login_required
@@ -80,6 +87,24 @@ def legal_form_options(request: HttpRequest) -> HttpResponse:
         request,
         "organisations/organisation_form.html#legal_form_options",
         {"choices": form.fields["legal_form"].choices},
+    )
+
+
+@login_required
+@require_GET
+def letter_language_options(request: HttpRequest) -> HttpResponse:
+    """Just the <option>s of the award letters' language for ?country=, for htmx to swap into
+    the select when the country changes; the choice sent along stays chosen if the country
+    speaks it. An unknown country gets the "choose the country first" option only."""
+    country = request.GET.get("country", "")[:2].upper()
+    if country not in programme_countries():
+        country = ""
+    choices = letter_language_choices_for(country)
+    selected = request.GET.get("letter_language", "")
+    return render(
+        request,
+        "organisations/organisation_form.html#letter_language_options",
+        {"choices": choices, "selected": selected if selected in dict(choices) else ""},
     )
 
 
@@ -377,3 +402,47 @@ def _safe_next(request: HttpRequest) -> str | None:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return target if target and allowed else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    """The person's account: name and preferred language here; e-mail, password, two-factor,
+    their data and deleting the account one link away."""
+    user = request.user
+    form = AccountForm(request.POST or None, initial=_account_initial(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_account(user, actor=user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error("language", str(exc))
+        else:
+            return _account_saved(request, form.cleaned_data["language"])
+    context = {"form": form, **_account_security(user)}
+    # Shown again with what was typed and each problem next to its field.
+    return render(
+        request, "organisations/account.html", context, status=400 if form.errors else 200
+    )
+
+
+def _account_initial(user: User) -> dict:
+    return {"first_name": user.first_name, "last_name": user.last_name, "language": user.language}
+
+
+def _account_security(user: User) -> dict:
+    """What the account page says of the sign-in: is the address verified, is two-factor on."""
+    return {
+        "email_verified": EmailAddress.objects.filter(
+            user=user, email__iexact=user.email, verified=True
+        ).exists(),
+        "has_totp": Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
+    }
+
+
+def _account_saved(request: HttpRequest, language: str) -> HttpResponse:
+    """Back to the account page in the chosen language, which the interface keeps from now on."""
+    with translation.override(language):
+        messages.success(request, _("Your name and language are saved."))
+        response = redirect(reverse("organisations:account"))
+    set_language_cookie(response, language)
+    return response
