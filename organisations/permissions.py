@@ -256,6 +256,11 @@ def actions() -> list[str]:
     return sorted(_RULES)
 
 
+@rule("account.own", gettext_lazy("Only the person themselves changes their account."))
+def _own_account(user, account) -> bool:
+    return account is not None and account.pk == user.pk
+
+
 @rule("organisation.act", gettext_lazy("Only the organisation's members may do this."))
 def _member(user, organisation) -> bool:
     return Membership.objects.active(user=user, organisation=organisation).exists()

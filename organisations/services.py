@@ -3,7 +3,6 @@
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -449,8 +448,7 @@ def update_account(
     """Change the person's name and preferred language (their account page). Only the person
     themselves does this here. Returns the user and the names of the fields that changed; an
     unchanged account writes no audit entry."""
-    if actor is None or actor.pk != user.pk:
-        raise PermissionDenied(_("Only the person themselves changes their name and language."))
+    require(actor, "account.own", user)
     if language not in {code for code, _name in settings.LANGUAGES}:
         raise DomainError(_("Choose one of the languages the site offers."))
     fields = {

@@ -39,6 +39,7 @@ def stranger():
 
 def test_each_app_defines_the_rules_about_its_own_objects():
     assert {
+        "account.own",
         "organisation.act",
         "organisation.own",
         "programme.review",
@@ -52,6 +53,14 @@ def test_each_app_defines_the_rules_about_its_own_objects():
         "proposal.decide",
         "library.edit",
     } <= set(actions())
+
+
+def test_a_person_owns_their_own_account_and_nobody_else_does(member, stranger):
+    assert may(member, "account.own", member)
+    assert not may(stranger, "account.own", member)
+    assert not may(None, "account.own", member)
+    with pytest.raises(PermissionDenied, match="Only the person themselves"):
+        require(stranger, "account.own", member)
 
 
 def test_an_unknown_action_is_a_programming_error(member):
