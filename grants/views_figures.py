@@ -94,7 +94,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "editions": editions,
-        "columns": figures.columns(),
+        "column_groups": figures.column_groups(),
         "ages": figures.breakdown(totals, figures.AGE_BANDS),
         "genders": figures.breakdown(totals, figures.GENDERS),
         "focus": figures.breakdown(totals, figures.FOCUS_GROUPS),
