@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from meetandcode.kernel.admin_kit import TranslatedAdmin, country_filter
 from organisations.permissions import may
 
 from .models import (
@@ -25,14 +26,17 @@ from .models import (
 
 
 @admin.register(FocusGroup)
-class FocusGroupAdmin(admin.ModelAdmin):
-    list_display = ("name", "code")
+class FocusGroupAdmin(TranslatedAdmin):
+    list_display = ("name", "code", "missing_translations")
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}
 
 
 @admin.register(Language)
 class LanguageAdmin(admin.ModelAdmin):
+    """The stored name is English; pages show Django's name of the language in the reader's
+    language (``events.models.language_name``)."""
+
     list_display = ("name", "code")
     search_fields = ("name", "code")
 
@@ -57,7 +61,7 @@ class ProposalAdmin(admin.ModelAdmin):
     list_filter = (
         "status",
         "country_programme__edition",
-        "country_programme__country",
+        country_filter("country_programme__country"),
         "format",
         "delivery",
     )
@@ -118,7 +122,7 @@ class BudgetLineAdmin(admin.ModelAdmin):
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = ("title", "organisation_name", "country", "city", "starts_at", "status")
-    list_filter = ("status", "country", "format", "delivery")
+    list_filter = ("status", country_filter("country"), "format", "delivery")
     search_fields = ("title", "organisation_name", "city")
     raw_id_fields = ("proposal",)
     show_full_result_count = False
@@ -218,12 +222,13 @@ class ReportFileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(TranslatedAdmin):
     """The inspiration library. Programme staff and national partner staff both add and edit
     resources: partner staff get this one model (once programme staff give their account
     ``is_staff`` so the admin lets them in), without any other admin permission."""
 
-    list_display = ("title", "kind", "format", "age_band", "language", "published", "created_at")
+    list_display = ("title", "kind", "format", "age_band", "language", "published",
+                    "missing_translations", "created_at")  # fmt: skip
     list_filter = ("published", "kind", "format", "age_band", "language")
     search_fields = ("title", "summary")
     list_editable = ("published",)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -58,8 +59,18 @@ class FocusGroup(models.Model):
         return self.name
 
 
+def language_name(code: str, default: str = "") -> str:
+    """A language's name in the active language: Django's own translated name (it knows every
+    code the demo and the programme's countries use), else ``default`` (the stored English name)."""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return default or code
+
+
 class Language(models.Model):
-    """A language an event is held in (ISO 639-1 code)."""
+    """A language an event is held in (ISO 639-1 code); shown by its name in the active
+    language (``language_name``), the stored ``name`` when Django does not know the code."""
 
     code = models.CharField(_("code"), max_length=8, unique=True)
     name = models.CharField(_("name"), max_length=60)
@@ -70,7 +81,7 @@ class Language(models.Model):
         verbose_name_plural = _("languages")
 
     def __str__(self):
-        return self.name
+        return language_name(self.code, self.name)
 
 
 class ProposalQuerySet(models.QuerySet):

@@ -8,13 +8,17 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
+
+from meetandcode.kernel.languages import LANGUAGE_CODES
 
 from .models import Format, Resource
 
@@ -24,6 +28,12 @@ PER_PAGE = 12
 def language_name(code: str) -> str:
     """The language's own name (Deutsch, français), or its code when Django does not know it."""
     return LANG_INFO.get(code, {}).get("name_local", code)
+
+
+def _texts_in() -> list[str]:
+    """The languages of the titles and summaries a visitor reads: theirs, then English."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return [code for code in (language, settings.LANGUAGE_CODE) if code in LANGUAGE_CODES]
 
 
 def _language_choices():
@@ -63,8 +73,14 @@ class ResourceFilter(django_filters.FilterSet):
     )
 
     def search(self, queryset, name, value):
+        # The words as the visitor reads them: in their language's text and in the English
+        # text a missing translation shows.
+        columns = [f"{field}_{code}" for field in ("title", "summary") for code in _texts_in()]
         for word in value.split()[:8]:
-            queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+            matches = Q()
+            for column in columns:
+                matches |= Q(**{f"{column}__icontains": word})
+            queryset = queryset.filter(matches)
         return queryset
 
     def filter_age(self, queryset, name, value):
@@ -84,8 +100,11 @@ def library(request: HttpRequest) -> HttpResponse:
     query = urlencode(
         sorted((name, value) for name in filterset.filters for value in data.getlist(name) if value)
     )
+    language = _texts_in()[0]
     for resource in page.object_list:
         resource.language_name = language_name(resource.language)
+        # The language of the title and summary shown: the visitor's, or English in its place.
+        resource.text_language = language if getattr(resource, f"title_{language}") else "en"
         resource.file_type = resource.file.name.rsplit(".", 1)[-1].upper() if resource.file else ""
     context = {"filterset": filterset, "page": page, "query": query}
     return render(request, "public/library.html", context)

@@ -14,6 +14,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from meetandcode.kernel.admin_kit import (
+    LanguagesField,
+    TranslatedAdmin,
+    TranslatedTabularInline,
+    country_filter,
+)
 from organisations.admin import ViewOnlyAdmin
 from organisations.permissions import (
     is_programme_staff,
@@ -28,7 +34,20 @@ from .models import AwardLetter, FaqEntry, Grant, ProposalComment, Review, Revie
 
 
 class CountryProgrammeForm(forms.ModelForm):
-    """The admin's form (the ModelAdmin supplies model and fields), with the budget's floor."""
+    """The admin's form (the ModelAdmin supplies model and fields), with the budget's floor and
+    the country's languages ticked among the site's (stored as a JSON list of codes)."""
+
+    languages = LanguagesField(
+        label=_("languages"),
+        required=False,
+        help_text=_(
+            "The languages of the country's pages and letters. The first one kept is the "
+            "country's main language; English is used when none is ticked."
+        ),
+    )
+
+    def clean_languages(self):
+        return LanguagesField.ordered(self.cleaned_data["languages"], self.instance.languages)
 
     def clean_budget(self):
         # Say it in words here instead of letting the database's CHECK answer with an error page.
@@ -51,10 +70,11 @@ class CountryProgrammeInline(admin.TabularInline):
     show_change_link = True
 
 
-class ReviewCriterionInline(admin.TabularInline):
+class ReviewCriterionInline(TranslatedTabularInline):
     model = ReviewCriterion
     extra = 0
-    fields = ("position", "name", "description")
+    fields = ("position", "name", "description", "missing_translations")
+    readonly_fields = ("missing_translations",)
 
 
 @admin.register(Edition)
@@ -127,7 +147,7 @@ class CountryProgrammeAdmin(admin.ModelAdmin):
         "currency",
         "payment_timing",
     )
-    list_filter = ("edition", "country", "partner", "payment_timing")
+    list_filter = ("edition", country_filter("country"), "partner", "payment_timing")
     search_fields = ("country", "edition__code", "edition__name", "partner__name")
     list_select_related = ("edition", "partner")
     autocomplete_fields = ("partner",)
@@ -155,8 +175,8 @@ class CountryProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewCriterion)
-class ReviewCriterionAdmin(admin.ModelAdmin):
-    list_display = ("name", "edition", "position")
+class ReviewCriterionAdmin(TranslatedAdmin):
+    list_display = ("name", "edition", "position", "missing_translations")
     list_filter = ("edition",)
     search_fields = ("name",)
     list_select_related = ("edition",)
@@ -361,7 +381,7 @@ class OwnCountriesOnly:
 @admin.register(CountryInfo)
 class CountryInfoAdmin(OwnCountriesOnly, admin.ModelAdmin):
     list_display = ("__str__", "updated_at")
-    list_filter = ("country_programme__edition", "country_programme__country")
+    list_filter = ("country_programme__edition", country_filter("country_programme__country"))
     list_select_related = ("country_programme__edition",)
     fields = ("country_programme", "conditions", "extra_notes")
     inlines = [CountryTextInline]
@@ -378,7 +398,7 @@ class CountryTextAdmin(OwnCountriesOnly, admin.ModelAdmin):
 
     programme_path = "info__country_programme"
     list_display = ("__str__", "language", "updated_at")
-    list_filter = ("info__country_programme__country", "language")
+    list_filter = (country_filter("info__country_programme__country"), "language")
     list_select_related = ("info__country_programme__edition",)
     fields = ("info", "language", "conditions", "extra_notes", "letter_text", "partner_contact")
 
@@ -393,8 +413,11 @@ class CountryTextAdmin(OwnCountriesOnly, admin.ModelAdmin):
 
 
 @admin.register(FaqEntry)
-class FaqEntryAdmin(admin.ModelAdmin):
-    list_display = ("question", "language", "order", "published")
+class FaqEntryAdmin(TranslatedAdmin):
+    """One entry per question, its text in every language side by side; a language left empty
+    shows the English text on the FAQ page."""
+
+    list_display = ("question", "order", "published", "missing_translations")
     list_editable = ("order", "published")
-    list_filter = ("language", "published")
+    list_filter = ("published",)
     search_fields = ("question", "answer")

@@ -243,18 +243,13 @@ class FaqEntryQuerySet(models.QuerySet):
 
 
 class FaqEntry(models.Model):
-    """One question and answer of the public FAQ, in one language."""
+    """One question and answer of the public FAQ, in every language of the site (a column per
+    language, grants/translation.py); a missing translation shows the English text."""
 
     question = models.CharField(_("question"), max_length=240)
     answer = models.TextField(_("answer"))
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Lower numbers come first.")
-    )
-    language = models.CharField(
-        _("language"),
-        max_length=8,
-        default="en",
-        help_text=_("Language code of the question and answer, e.g. en, de, fr."),
     )
     published = models.BooleanField(_("published"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -262,7 +257,7 @@ class FaqEntry(models.Model):
     objects = FaqEntryQuerySet.as_manager()
 
     class Meta:
-        ordering = ["language", "order", "id"]
+        ordering = ["order", "id"]
         verbose_name = _("FAQ entry")
         verbose_name_plural = _("FAQ entries")
 

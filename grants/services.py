@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from modeltranslation.utils import get_translation_fields
 
 from events.gazetteer import locate_town
 from events.models import REVIEWABLE, Delivery, Event, Proposal
@@ -495,10 +496,9 @@ def open_next_edition(edition: Edition, *, actor) -> Edition:
         Edition.objects.select_for_update().get(pk=edition.pk)
         new = Edition.objects.create(**check_next_edition_free(edition))
         programmes = _copy_programmes(edition, new)
+        texts = get_translation_fields("name", "description")  # every language's text
         criteria = ReviewCriterion.objects.bulk_create(
-            ReviewCriterion(
-                edition=new, name=c.name, description=c.description, position=c.position
-            )
+            ReviewCriterion(edition=new, position=c.position, **{f: getattr(c, f) for f in texts})
             for c in edition.criteria.all()
         )
         data = {"from": edition.code, "programmes": len(programmes), "criteria": len(criteria)}

@@ -5,6 +5,7 @@ No login, no personal data: partners appear with their public contact only, figu
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
@@ -13,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_countries import countries
 
-from events.models import Language
+from events.models import Language, language_name
+from meetandcode.kernel.languages import LANGUAGE_CODES
 from meetandcode.kernel.page_cache import for_visitors
 from organisations.models import LegalForm
 from programmes.country_content import info_of, text_for
@@ -137,7 +139,7 @@ def country_page(request: HttpRequest, code: str) -> HttpResponse:
 
 def _language_names(codes: list[str]) -> list[str]:
     names = dict(Language.objects.filter(code__in=codes).values_list("code", "name"))
-    return [names.get(code, code) for code in codes]
+    return [language_name(code, names.get(code, code)) for code in codes]
 
 
 def _other_countries(programme: CountryProgramme) -> list[tuple[str, str]]:
@@ -150,9 +152,14 @@ def _other_countries(programme: CountryProgramme) -> list[tuple[str, str]]:
 
 @require_GET
 def faq(request: HttpRequest) -> HttpResponse:
-    """The published questions in the visitor's language, else in the site's default one."""
+    """The published questions in the visitor's language; one not yet translated shows its
+    English text (an entry with neither is left out)."""
     language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    entries = list(FaqEntry.objects.published().filter(language=language))
-    if not entries and language != settings.LANGUAGE_CODE:
-        entries = list(FaqEntry.objects.published().filter(language=settings.LANGUAGE_CODE))
+    shown = {language, settings.LANGUAGE_CODE} & set(LANGUAGE_CODES)
+    written = Q()
+    for code in shown:
+        written |= Q(**{f"question_{code}__gt": ""})
+    entries = list(FaqEntry.objects.published().filter(written))
+    for entry in entries:  # the language of the text shown, for the page's lang attribute
+        entry.shown_language = language if getattr(entry, f"question_{language}", "") else "en"
     return render(request, "public/faq.html", {"entries": entries})

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "organisations",
     "grants",
     "events",
+    "modeltranslation",  # before the admin, as its documentation asks
     "meetandcode.apps.AdminConfig",  # django.contrib.admin with the guarded site
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -358,6 +359,10 @@ LANGUAGES = [
     ("uk", _("Ukrainian")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Staff-edited texts (FAQ, library, criteria, focus groups) in every language of the site
+# (django-modeltranslation, */translation.py); a missing translation shows the English text.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
@@ -430,6 +435,9 @@ if not DEBUG and not TESTING:
 # site under its usage policy; a bigger one sets its provider's URL and the attribution it asks
 # for). Leaflet itself is vendored (static/vendor/leaflet/). MAP_DEFAULT_CENTRES: where a country's
 # map starts, (latitude, longitude, zoom) per country code (events/geo.py).
+# Under the tiles the maps draw the vendored country outlines (static/vendor/world-atlas/). An
+# empty value (`MAP_TILE_URL=`: set but empty gives "", not the default) switches tiles off: the
+# outlines alone, no tile host in the CSP, no request to another site.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 # Content-Security-Policy, enforced everywhere (development and tests too, so the browser tests
 # see a violation): our own files only, scripts also with the per-request nonce
@@ -451,6 +459,7 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
+# Shown only with tiles (events.geo.map_layers); the outlines carry their own credit.
 MAP_TILE_ATTRIBUTION = env.str(
     "MAP_TILE_ATTRIBUTION",
     default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'

@@ -12,6 +12,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from meetandcode.kernel.admin_kit import country_filter
 from meetandcode.kernel.exceptions import DomainError
 
 from .models import (
@@ -118,7 +119,7 @@ class UserAdmin(DjangoUserAdmin):
 @admin.register(LegalForm)
 class LegalFormAdmin(admin.ModelAdmin):
     list_display = ("name", "country")
-    list_filter = ("country",)
+    list_filter = (country_filter("country"),)
     search_fields = ("name",)
 
 
@@ -134,7 +135,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("name", "country", "legal_form", "city", "contact_email", "created_at")
-    list_filter = ("country",)
+    list_filter = (country_filter("country"),)
     search_fields = ("name", "registration_number", "city", "contact_email")
     list_select_related = ("legal_form",)
     autocomplete_fields = ("legal_form",)
@@ -209,7 +210,7 @@ class ValidationTokenAdmin(admin.ModelAdmin):
         "redeemed_by",
         "redeemed_at",
     )
-    list_filter = ("country_programme__edition", "country_programme__country")
+    list_filter = ("country_programme__edition", country_filter("country_programme__country"))
     search_fields = ("code", "issued_to_email", "redeemed_by__name")
     list_select_related = ("country_programme__edition", "redeemed_by")
     autocomplete_fields = ("country_programme", "issued_by")

@@ -1,5 +1,6 @@
 """The Django admin: every model's pages open, and state owned by services stays read-only."""
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -237,7 +238,7 @@ def test_budget_below_the_granted_sum_is_refused_in_words(superuser_client, ever
         "edition": programme.edition_id,
         "country": "LU",
         "partner": programme.partner_id,
-        "languages": '["fr"]',
+        "languages": ["fr"],
         "currency": "EUR",
         "budget": "100",
         "max_grant": "500",
@@ -253,3 +254,161 @@ def test_budget_below_the_granted_sum_is_refused_in_words(superuser_client, ever
     assert "cannot be less than the 300" in response.content.decode()
     programme.refresh_from_db()
     assert programme.budget == Decimal("5000")
+
+
+# --- Staff-edited texts in every language, side by side -------------------------------------
+
+
+def _missing_note(page: str) -> str:
+    """The languages the change form's note names as missing."""
+    note = page[page.index('class="help missing-translations"') :].split("</p>")[0]
+    return note.split("Missing translations: ")[1].split(". ")[0]
+
+
+def test_the_faq_change_form_shows_every_language_and_which_are_missing(superuser_client):
+    from grants.models import FaqEntry
+
+    entry = FaqEntry.objects.create(
+        question_en="Who can apply?",
+        answer_en="Non-profits.",
+        question_de="Wer kann sich bewerben?",
+        answer_de="Vereine.",
+    )
+
+    page = superuser_client.get(admin_url(FaqEntry, "change", entry.pk)).content.decode()
+    listing = superuser_client.get(admin_url(FaqEntry, "changelist")).content.decode()
+
+    for code in ("en", "de", "fr", "nl", "it", "pl", "ro", "es", "uk"):
+        assert f'name="question_{code}"' in page and f'name="answer_{code}"' in page
+    assert 'value="Wer kann sich bewerben?"' in page
+    assert _missing_note(page) == "French, Dutch, Italian, Polish, Romanian, Spanish, Ukrainian"
+    assert "Missing translations" in listing
+    assert "French, Dutch, Italian, Polish, Romanian, Spanish, Ukrainian" in listing
+
+
+def test_staff_write_a_translation_in_the_admin_and_the_note_forgets_it(superuser_client):
+    from grants.models import FaqEntry
+
+    entry = FaqEntry.objects.create(question_en="Is it free?", answer_en="Yes.", order=1)
+    data = {"question_en": "Is it free?", "answer_en": "Yes.", "order": 1, "published": "on"}
+    data |= {"question_fr": "Est-ce gratuit ?", "answer_fr": "Oui."}
+
+    response = superuser_client.post(admin_url(FaqEntry, "change", entry.pk), data)
+
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.question_fr, entry.answer_fr, entry.question_en) == (
+        "Est-ce gratuit ?",
+        "Oui.",
+        "Is it free?",
+    )
+    page = superuser_client.get(admin_url(FaqEntry, "change", entry.pk)).content.decode()
+    assert "German" in _missing_note(page) and "French" not in _missing_note(page)
+
+
+def test_staff_find_an_faq_entry_by_its_text_in_any_language(superuser_client):
+    from grants.models import FaqEntry
+
+    FaqEntry.objects.create(question_en="Who can apply?", question_de="Wer kann sich bewerben?")
+    FaqEntry.objects.create(question_en="Is it free?")
+    url = admin_url(FaqEntry, "changelist")
+
+    found = superuser_client.get(url, {"q": "bewerben"}).content.decode()
+
+    assert "Who can apply?" in found and "Is it free?" not in found
+
+
+def test_the_editions_criteria_are_edited_in_every_language(superuser_client, proposal):
+    from programmes.models import Edition, ReviewCriterion
+
+    edition = proposal.country_programme.edition
+    ReviewCriterion.objects.create(edition=edition, name_en="Relevance", name_de="Relevanz")
+
+    page = superuser_client.get(admin_url(Edition, "change", edition.pk)).content.decode()
+
+    assert 'name="criteria-0-name_de"' in page and 'name="criteria-0-description_uk"' in page
+    assert 'value="Relevanz"' in page
+    assert "French, Dutch" in page  # the criterion's missing languages, in its row
+
+
+# --- A country's languages: ticked among the site's ------------------------------------------
+
+
+def _programme_form(programme, languages) -> dict:
+    return {
+        "edition": programme.edition_id,
+        "country": programme.country.code,
+        "partner": programme.partner_id,
+        "languages": languages,
+        "currency": programme.currency,
+        "budget": programme.budget,
+        "max_grant": programme.max_grant,
+        "min_participants": programme.min_participants,
+        "min_duration_minutes": programme.min_duration_minutes,
+        "payment_timing": programme.payment_timing,
+        "report_deadline_hours": programme.report_deadline_hours,
+        "returning_organisations": programme.returning_organisations,
+    }
+
+
+def test_a_countrys_languages_are_ticked_among_the_sites_languages(superuser_client, proposal):
+    programme = proposal.country_programme  # languages ["fr", "de"]
+
+    page = superuser_client.get(admin_url(CountryProgramme, "change", programme.pk))
+
+    html = page.content.decode()
+    boxes = dict(re.findall(r'<input type="checkbox" name="languages" value="(\w+)"([^>]*)>', html))
+    assert list(boxes) == ["en", "de", "fr", "nl", "it", "pl", "ro", "es", "uk"]
+    assert [code for code, attrs in boxes.items() if "checked" in attrs] == ["de", "fr"]
+
+
+def test_ticking_languages_keeps_the_stored_order_and_format(superuser_client, proposal):
+    programme = proposal.country_programme
+    CountryProgramme.objects.filter(pk=programme.pk).update(languages=["nl", "fr"])
+    url = admin_url(CountryProgramme, "change", programme.pk)
+
+    response = superuser_client.post(url, _programme_form(programme, ["de", "fr", "nl"]))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    programme.refresh_from_db()
+    assert programme.languages == ["nl", "fr", "de"]  # the main language stays first
+
+
+def test_a_language_the_site_does_not_speak_is_refused(superuser_client, proposal):
+    programme = proposal.country_programme
+    url = admin_url(CountryProgramme, "change", programme.pk)
+
+    response = superuser_client.post(url, _programme_form(programme, ["fr", "xx"]))
+
+    assert response.status_code == 200
+    assert "languages" in response.context["adminform"].form.errors
+    programme.refresh_from_db()
+    assert programme.languages == ["fr", "de"]
+
+
+# --- Country filters: the countries in use, not 250 ------------------------------------------
+
+
+def test_country_filters_list_only_the_countries_that_have_rows(superuser_client):
+    from organisations.models import LegalForm, Organisation
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory(country="LU", name="Code Club Luxembourg")
+    OrganisationFactory(country="DE", name="Code Club Berlin")
+
+    listing = superuser_client.get(admin_url(Organisation, "changelist")).content.decode()
+    only_de = superuser_client.get(admin_url(Organisation, "changelist") + "?country=DE")
+    forms = superuser_client.get(admin_url(LegalForm, "changelist")).content.decode()
+
+    assert "?country=LU" in listing and "?country=DE" in listing
+    assert "?country=FR" not in listing and "Afghanistan" not in listing
+    assert "Code Club Berlin" in only_de.content.decode()
+    assert "Code Club Luxembourg" not in only_de.content.decode()
+    assert "?country=DE" in forms and "?country=FR" not in forms
+
+
+def test_a_country_filter_through_the_programme_lists_its_countries(superuser_client, proposal):
+    listing = superuser_client.get(admin_url(Proposal, "changelist")).content.decode()
+
+    assert "?country_programme__country=LU" in listing
+    assert "Afghanistan" not in listing and "country_programme__country=FR" not in listing

@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from modeltranslation.utils import get_translation_fields
 
 from events.models import BudgetLine, Event, FocusGroup, Language, Proposal, Report
 from events.services import AUDIT_ACTIONS
@@ -37,7 +38,7 @@ from organisations.models import (
 )
 from programmes.models import CountryProgramme, Edition, ReviewCriterion
 
-from . import content, data
+from . import content, data, translations
 from .planner import EditionPlan, OrgPlan, Person, Plan, ProposalPlan, ValidationPlan
 
 BATCH = 2000
@@ -189,9 +190,18 @@ class DemoBuilder:
     def _reference_data(self) -> None:
         with self.progress.step(_("reference data")) as counter:
             rows = [Language(code=code, name=name) for code, name in data.LANGUAGES.items()]
-            rows += [FocusGroup(code=code, name=name) for code, name in data.FOCUS_GROUPS.items()]
-            Language.objects.bulk_create(rows[: len(data.LANGUAGES)], ignore_conflicts=True)
-            FocusGroup.objects.bulk_create(rows[len(data.LANGUAGES) :], ignore_conflicts=True)
+            Language.objects.bulk_create(rows, ignore_conflicts=True)
+            groups = [
+                FocusGroup(code=code, **translations.columns("name", {"en": name, **names}))
+                for code, name in data.FOCUS_GROUPS.items()
+                for names in [translations.FOCUS_GROUPS.get(code, {})]
+            ]
+            # An earlier build's groups get their translations too.
+            names = get_translation_fields("name")
+            FocusGroup.objects.bulk_create(
+                groups, update_conflicts=True, unique_fields=["code"], update_fields=names
+            )
+            rows += groups
             forms = [
                 LegalForm(country=spec.code, name=form.name)
                 for spec in data.COUNTRIES
@@ -211,8 +221,21 @@ class DemoBuilder:
         with self.progress.step(label) as counter:
             self.edition = Edition.objects.create(**edition.fields)
             criteria = ReviewCriterion.objects.bulk_create(
-                ReviewCriterion(edition=self.edition, name=name, description=text, position=i)
-                for i, (name, text) in enumerate(data.CRITERIA, start=1)
+                ReviewCriterion(
+                    edition=self.edition,
+                    position=i,
+                    **translations.columns("name", {"en": name, **names}),
+                    **translations.columns("description", {"en": text, **descriptions}),
+                )
+                for i, ((name, text), names, descriptions) in enumerate(
+                    zip(
+                        data.CRITERIA,
+                        translations.CRITERIA_NAMES,
+                        translations.CRITERIA_DESCRIPTIONS,
+                        strict=True,
+                    ),
+                    start=1,
+                )
             )
             self.criteria = [c.pk for c in criteria]
             counter["rows"] = 1 + len(criteria)

@@ -1,13 +1,17 @@
 """The demo's public content: library resources, FAQ entries and the country pages (their texts
 in each country's languages: grants.demo.country_texts).
 
-Content an editor keeps in the admin, so stored as data (not gettext strings). Writing it is
-idempotent: rows are matched by their title, question or country programme and updated, so a
-second build (or --reset) leaves one of each. --reset keeps resources and FAQ entries: they
+Content an editor keeps in the admin, so stored as data (not gettext strings), English here and
+the other languages in grants.demo.translations. Writing it is idempotent: rows are matched by
+their link, English question or country programme and updated, so a second build (or --reset)
+leaves one of each. --reset keeps resources and FAQ entries: they
 belong to no edition; the country pages go with their edition.
 """
 
+from django.db.models import Q
+
 from events.models import Resource
+from grants.demo import translations
 from grants.demo.country_texts import write_country_texts, write_legal_form_names
 from grants.models import FaqEntry
 from programmes.models import CountryInfo, CountryProgramme
@@ -64,7 +68,7 @@ RESOURCES = [
      "demos: use it to promote your own event."),
 ]  # fmt: skip
 
-# (question, answer): English; a few in German and French show the language switch at work.
+# (question, answer) in English; most also in German and French (grants.demo.translations).
 FAQ = {
     "en": [
         ("Who can apply?",
@@ -85,20 +89,6 @@ FAQ = {
         ("What must we report after the event?",
          "How many took part, their ages and genders, whether participants belonged to focus "
          "groups, and a few words on how it went. Photos only with consent."),
-    ],
-    "de": [
-        ("Wer kann sich bewerben?",
-         "Gemeinnützige Organisationen aus einem der Länder des Programms, mit einer dort "
-         "anerkannten Rechtsform."),
-        ("Muss die Veranstaltung kostenlos sein?",
-         "Ja, die Teilnahme muss für alle Kinder und Jugendlichen kostenlos sein."),
-    ],
-    "fr": [
-        ("Qui peut poser sa candidature ?",
-         "Les organisations à but non lucratif d'un des pays du programme, sous une forme "
-         "juridique reconnue dans ce pays."),
-        ("L'événement doit-il être gratuit ?",
-         "Oui, la participation doit être gratuite pour tous les enfants et jeunes."),
     ],
 }  # fmt: skip
 
@@ -123,20 +113,14 @@ def write_public_content(programmes: dict[str, CountryProgramme]) -> int:
     """Create or update the demo's library, FAQ and country pages; returns the rows written."""
     rows = 0
     for title, kind, fmt, age, language, url, summary in RESOURCES:
+        texts = {"en": (title, summary), **translations.RESOURCES.get(url, {})}
         Resource.objects.update_or_create(
-            title=title,
+            url=url,
             defaults={"kind": kind, "format": fmt, "age_band": age, "language": language,
-                      "url": url, "summary": summary, "published": True},
+                      "published": True, **_texts(("title", "summary"), texts)},
         )  # fmt: skip
         rows += 1
-    for language, entries in FAQ.items():
-        for order, (question, answer) in enumerate(entries, start=1):
-            FaqEntry.objects.update_or_create(
-                question=question,
-                language=language,
-                defaults={"answer": answer, "order": order * 10, "published": True},
-            )
-            rows += 1
+    rows += _write_faq()
     for code, programme in programmes.items():
         conditions = COMMON_CONDITIONS + COUNTRY_CONDITIONS.get(code, [])
         info, _created = CountryInfo.objects.update_or_create(
@@ -148,3 +132,32 @@ def write_public_content(programmes: dict[str, CountryProgramme]) -> int:
         )
         rows += 1 + write_country_texts(info, programme)
     return rows + write_legal_form_names()
+
+
+def _texts(fields: tuple[str, ...], texts: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Each field's column per language: ``{"title_en": ..., "summary_de": ...}``."""
+    return {
+        f"{field}_{language}": value
+        for language, values in texts.items()
+        for field, value in zip(fields, values, strict=True)
+    }
+
+
+def _write_faq() -> int:
+    """One entry per question, its text in each language it has; the one-language rows of
+    earlier builds (before an entry held every language) go."""
+    for language in ("de", "fr"):
+        questions = [texts[language][0] for texts in translations.FAQ.values() if language in texts]
+        without_english = Q(question_en__isnull=True) | Q(question_en="")
+        FaqEntry.objects.filter(without_english, **{f"question_{language}__in": questions}).delete()
+    for order, (question, answer) in enumerate(FAQ["en"], start=1):
+        texts = {"en": (question, answer), **translations.FAQ.get(question, {})}
+        FaqEntry.objects.update_or_create(
+            question_en=question,
+            defaults={
+                "order": order * 10,
+                "published": True,
+                **_texts(("question", "answer"), texts),
+            },
+        )
+    return len(FAQ["en"])

@@ -300,7 +300,7 @@ def _change_form(programme, **changes) -> dict:
         "edition": programme.edition_id,
         "country": programme.country.code,
         "partner": programme.partner_id,
-        "languages": '["fr", "de"]',
+        "languages": ["fr", "de"],
         "currency": programme.currency,
         "budget": programme.budget,
         "max_grant": programme.max_grant,

@@ -77,6 +77,32 @@ def test_the_build_reports_progress_and_prints_the_logins(demo):
         assert email in demo
 
 
+def test_the_demo_texts_staff_edit_read_in_the_visitors_language(demo):
+    from django.utils import translation
+
+    from events.models import FocusGroup, Resource
+    from grants.models import FaqEntry
+    from meetandcode.kernel.admin_kit import missing_languages
+    from programmes.models import ReviewCriterion
+
+    groups, criteria = list(FocusGroup.objects.all()), list(ReviewCriterion.objects.all())
+    assert [g.code for g in groups if missing_languages(g)] == []  # all nine languages
+    assert {str(c) for c in criteria if missing_languages(c)} == set()
+    with translation.override("de"):
+        assert FocusGroup.objects.get(code="girls").name == "Mädchen und junge Frauen"
+        assert "Relevanz für die Zielgruppe" in {c.name for c in criteria}
+        assert FaqEntry.objects.get(question_en="Who can apply?").question == (
+            "Wer kann sich bewerben?"
+        )
+    with translation.override("fr"):
+        faq = {entry.question for entry in FaqEntry.objects.all()}
+        titles = {resource.title for resource in Resource.objects.all()}
+    assert "L'événement doit-il être gratuit ?" in faq
+    assert "What must we report after the event?" in faq  # no French yet: the English
+    assert "Idées Scratch pour un premier atelier" in titles
+    assert FaqEntry.objects.count() == len(FaqEntry.objects.values("question_en").distinct())
+
+
 def test_every_proposal_state_is_present(demo):
     assert set(Proposal.objects.values_list("status", flat=True)) == STATES
     assert Proposal.objects.count() == PROPOSALS

@@ -150,10 +150,15 @@ def test_a_country_outside_the_programme_is_not_found(client, luxembourg):
 
 
 def test_the_faq_shows_published_entries_in_order_and_in_the_visitors_language(client):
-    FaqEntry.objects.create(question="Who can apply?", answer="Non-profits.", order=2)
-    FaqEntry.objects.create(question="Is it free?", answer="Yes, always.", order=1)
-    FaqEntry.objects.create(question="Hidden draft?", answer="No.", published=False)
-    FaqEntry.objects.create(question="Wer kann sich bewerben?", answer="Vereine.", language="de")
+    FaqEntry.objects.create(
+        question_en="Who can apply?",
+        answer_en="Non-profits.",
+        question_de="Wer kann sich bewerben?",
+        answer_de="Vereine.",
+        order=2,
+    )
+    FaqEntry.objects.create(question_en="Is it free?", answer_en="Yes, always.", order=1)
+    FaqEntry.objects.create(question_en="Hidden draft?", answer_en="No.", published=False)
 
     faq = reverse("public:faq")  # a request to /de/ leaves German active in this thread
     english = client.get(faq).content.decode()
@@ -162,8 +167,9 @@ def test_the_faq_shows_published_entries_in_order_and_in_the_visitors_language(c
 
     assert english.index("Is it free?") < english.index("Who can apply?")
     assert "Hidden draft?" not in english and "Wer kann" not in english
-    assert "Wer kann sich bewerben?" in german and "Is it free?" not in german
-    assert "Is it free?" in italian  # no Italian entries: the English ones
+    assert "Wer kann sich bewerben?" in german and "Who can apply?" not in german
+    assert "Is it free?" in german  # not translated yet: the English text
+    assert "Is it free?" in italian and "Who can apply?" in italian  # no Italian: English
 
 
 # The admin's country page carries its texts per language as an inline (none here).

@@ -103,8 +103,8 @@ def admin_client_(client, two_factor_login):
 
 def _add(client, upload):
     data = {
-        "title": "Unplugged games",
-        "summary": "Card games about binary numbers.",
+        "title_en": "Unplugged games",
+        "summary_en": "Card games about binary numbers.",
         "kind": "lesson_plan",
         "format": "",
         "age_band": "8-12",
