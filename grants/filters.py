@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
-from events.models import FocusGroup, Format, Proposal
+from events.models import REVIEWABLE, TRANSITIONS, FocusGroup, Format, Proposal
 from organisations.permissions import visible_programmes
 from programmes.models import Edition, current_of
 
-from .models import Grant
+from .models import Grant, Review
 
 STATUS_CHOICES = [(value, label) for value, label in Proposal.Status.choices if value != "draft"]
 
@@ -33,6 +33,17 @@ SORT_LABELS = {
     "amount": _("Requested amount"),
 }
 DEFAULT_SORT = "submitted"  # oldest submissions first: the ones waiting longest
+
+# What the queue shows first (``todo``): the proposals waiting for the person's own review, those
+# ready for a manager's decision, or everything.
+TODO_REVIEW, TODO_DECIDE, TODO_ALL = "review", "decide", "all"
+TODO_CHOICES = [
+    (TODO_REVIEW, _("Awaiting my review")),
+    (TODO_DECIDE, _("Ready to decide")),
+    (TODO_ALL, _("All proposals")),
+]
+#: the states a manager can approve a proposal in (events.TRANSITIONS)
+DECIDABLE: frozenset[str] = TRANSITIONS["approve"][0]
 
 
 class QueueOrdering(django_filters.OrderingFilter):
@@ -112,6 +123,11 @@ class DashboardFilter(django_filters.FilterSet):
 ALL_EDITIONS = "all"
 
 
+def reviews_of_row():
+    """The reviews of the outer query's proposal, for ``Exists``."""
+    return Review.objects.filter(proposal=OuterRef("pk"))
+
+
 class QueueFilter(DashboardFilter):
     """The review queue's filters. The edition is the current one (``Edition.objects.current``)
     unless the query string names another, or all of them: last year's proposals stay readable
@@ -119,6 +135,9 @@ class QueueFilter(DashboardFilter):
 
     edition = django_filters.ChoiceFilter(
         label=_("Edition"), choices=[], empty_label=None, method="by_edition"
+    )
+    todo = django_filters.ChoiceFilter(
+        label=_("Show"), choices=TODO_CHOICES, empty_label=None, method="by_todo"
     )
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -172,6 +191,9 @@ class QueueFilter(DashboardFilter):
         if data is not None and not data.get("edition") and self.current_edition:
             data = data.copy()
             data["edition"] = str(self.current_edition.year)
+        if data is not None and data.get("todo") == TODO_DECIDE and not data.get("sort"):
+            data = data.copy()
+            data["sort"] = "-score"  # the best first: decided while the budget lasts
         super().__init__(data, *args, **kwargs)
         # Set on the form's field: DashboardFilter has built the form already.
         self.form.fields["edition"].choices = [
@@ -182,6 +204,17 @@ class QueueFilter(DashboardFilter):
     def by_edition(self, queryset, name, value):
         chosen = self.chosen_edition
         return queryset.filter(country_programme__edition=chosen) if chosen else queryset
+
+    def by_todo(self, queryset, name, value):
+        if value == TODO_REVIEW:
+            # not yet reviewed by the person (a declared conflict is a review of theirs too)
+            return queryset.filter(status__in=REVIEWABLE).exclude(
+                Exists(reviews_of_row().filter(reviewer=self.request.user))
+            )
+        if value == TODO_DECIDE:
+            reviewed = reviews_of_row().filter(conflict_of_interest=False)
+            return queryset.filter(status__in=DECIDABLE).filter(Exists(reviewed))
+        return queryset
 
     @property
     def chosen_edition(self) -> Edition | None:

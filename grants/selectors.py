@@ -23,8 +23,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from events.models import Format, Proposal
+from events.models import Format, Proposal, Report
 from events.permissions import visible_proposals
+from events.reports import report_window
 from organisations.permissions import visible_programmes
 from programmes.models import CountryProgramme, Edition
 
@@ -225,3 +226,39 @@ def grants_for(user) -> QuerySet[Grant]:
         "proposal__organisation", "proposal__report", "country_programme__edition"
     )
     return grants.order_by("-approved_at", "-pk")
+
+
+@dataclass
+class EditionRecord:
+    """An organisation's proposals in one edition, at a glance (the proposal page)."""
+
+    edition: Edition
+    submitted: int = 0
+    funded: int = 0
+    reports_accepted: int = 0
+    reports_overdue: int = 0
+
+
+def track_record(proposals: list[Proposal], now) -> list[EditionRecord]:
+    """Per edition, newest first: how many of ``proposals`` (not drafts; with ``grant``,
+    ``report`` and ``country_programme__edition`` loaded) were submitted, funded, and whose
+    reports were accepted or are overdue. No query."""
+    records: dict[int, EditionRecord] = {}
+    for proposal in proposals:
+        edition = proposal.country_programme.edition
+        record = records.setdefault(edition.pk, EditionRecord(edition))
+        record.submitted += 1
+        grant = getattr(proposal, "grant", None)
+        if grant is None or grant.status != Grant.Status.ACTIVE:
+            continue
+        record.funded += 1
+        report = getattr(proposal, "report", None)
+        if report is not None and report.status == Report.Status.ACCEPTED:
+            record.reports_accepted += 1
+        elif not _report_handed_in(report) and report_window(proposal).is_overdue(now):
+            record.reports_overdue += 1
+    return sorted(records.values(), key=lambda record: record.edition.year, reverse=True)
+
+
+def _report_handed_in(report) -> bool:
+    return report is not None and report.status != Report.Status.DRAFT

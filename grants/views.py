@@ -5,8 +5,11 @@ Reviews, comments, decisions and validation live in grants/views_decisions.py.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Sum
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 
 from events import changes
 from events.models import Proposal
@@ -19,9 +22,17 @@ from organisations.privacy import log_staff_read
 from organisations.selectors import RETURNING, validation_facts
 from programmes.models import Edition
 
-from . import exports
-from .filters import SORT_LABELS, SORTS, QueueFilter
-from .selectors import bars_for, queue_for, queue_programmes, rows_in_order, status_listing
+from . import exports, workbench
+from .filters import DECIDABLE, SORT_LABELS, SORTS, TODO_CHOICES, QueueFilter
+from .selectors import (
+    BudgetBar,
+    bars_for,
+    queue_for,
+    queue_programmes,
+    rows_in_order,
+    status_listing,
+    track_record,
+)
 
 PAGE_SIZE = 50
 LABELS = dict(Proposal.Status.choices)
@@ -68,17 +79,30 @@ def _listing_filter(
 
 @partner_required
 def queue(request: HttpRequest) -> HttpResponse:
+    """The review queue. Without a query string it opens on what the person chose last, or on
+    what needs them (grants.workbench); a choice made here is remembered."""
+    chosen_here = bool(request.GET)
+    if not chosen_here:  # the filter form, the tabs and the links read the choice from here
+        request.GET = QueryDict(workbench.queue_query(request.user))
     programmes = queue_programmes(request.user)
     programme_ids = [programme.pk for programme in programmes]
     codes = sorted({programme.country.code for programme in programmes})
     editions = list(Edition.objects.all())
     filterset, without_status = _listing_filter(request, programme_ids, codes, editions)
     valid = filterset.form.is_valid()
+    if valid and chosen_here:
+        workbench.remember(request.user, request.GET, filterset.current_edition)
     status = filterset.form.cleaned_data.get("status") if valid else None
     country = filterset.form.cleaned_data.get("country") if valid else None
     listing = status_listing(
         without_status.qs, status, request.GET.get("page"), PAGE_SIZE, scan=filterset.scans
     )
+    bars = bars_for(
+        programmes,
+        filterset.chosen_edition or filterset.current_edition,
+        [country] if country else None,
+    )
+    bulk_budgets = _bulk_budgets(without_status.qs, status, bars)
     context = {
         "filter": filterset,
         "page": listing.page,
@@ -88,16 +112,52 @@ def queue(request: HttpRequest) -> HttpResponse:
         "status_tabs": [(code, LABELS[code], n) for code, n in listing.counts.items()],
         "status_filter": status or "",
         # The chosen edition's budgets (the current one's with all editions chosen).
-        "bars": bars_for(
-            programmes,
-            filterset.chosen_edition or filterset.current_edition,
-            [country] if country else None,
-        ),
+        "bars": bars,
+        "todo": filterset.form.cleaned_data.get("todo") if valid else "",
+        "todo_choices": TODO_CHOICES,
+        "bulk_budgets": bulk_budgets,
+        "matching_decidable": sum(budget["matching_count"] for budget in bulk_budgets),
+        "queue_query": _without_page(request),
         "sort": filterset.sort_param,
         "sorts": [(param, SORT_LABELS[param]) for param in SORTS],
         "total": listing.total,
     }
     return render(request, "grants/queue.html", context)
+
+
+def _bulk_budgets(queue, status: str | None, bars: list[BudgetBar]) -> list[dict]:
+    """For each budget bar's programme, how many of the filtered proposals can be decided and
+    what they request together, against what is left (one query): the bulk selection's
+    running total, and "select all that match the filters"."""
+    decidable = queue.filter(status__in=DECIDABLE)
+    if status:
+        decidable = decidable.filter(status=status)
+    sums = {
+        row["country_programme"]: row
+        for row in decidable.order_by()
+        .values("country_programme")
+        .annotate(n=Count("pk"), total=Sum("requested_amount"))
+    }
+    budgets = []
+    for bar in bars:
+        found = sums.get(bar.programme.pk, {})
+        budgets.append(
+            {
+                "country": bar.country.code,
+                "name": bar.country.name,
+                "currency": bar.currency,
+                "remaining": bar.remaining,
+                "matching_count": found.get("n", 0),
+                "matching_total": found.get("total") or 0,
+            }
+        )
+    return budgets
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @partner_required
@@ -113,7 +173,12 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("country_programme__edition", "grant", "report")
         .order_by("-submitted_at", "-pk")
     )
+    history = list(history)
     context = {
+        "pager": workbench.pager(
+            request.user, proposal.pk, queue_for(request.user), list(Edition.objects.all())
+        ),
+        "queue_url": reverse("grants:dashboard"),
         "proposal": proposal,
         "organisation": organisation,
         "programme": proposal.country_programme,
@@ -124,7 +189,8 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             organisation=organisation, edition=edition
         ).first(),
         "grant": getattr(proposal, "grant", None),
-        "history": list(history),
+        "history": history,
+        "history_by_edition": track_record(history, timezone.now()),
         "timeline": _timeline(proposal),
         # what the latest resubmission changed, for a reviewer who saw the earlier version
         "changes": changes.changes_in_last_resubmission(proposal),

@@ -6,12 +6,13 @@ form is checked, one service call does the work (and checks the role again), the
 the proposal page, or the form again with its errors and everything typed (status 400).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,9 +30,10 @@ from organisations.permissions import (
     partner_required,
     visible_programmes,
 )
-from programmes.models import CountryProgramme
+from programmes.models import CountryProgramme, Edition
 
-from . import services
+from . import services, workbench
+from .filters import DECIDABLE, QueueFilter
 from .forms import (
     ApproveForm,
     BulkDecisionForm,
@@ -44,6 +46,7 @@ from .forms import (
     ReviewForm,
     TokenForm,
 )
+from .selectors import queue_for
 
 PROPOSAL_PAGE = "grants:proposal"
 
@@ -79,6 +82,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         form = ReviewForm(criteria=criteria, initial=initial)
         return _render_review(request, proposal, form, own)
     form = ReviewForm(request.POST, criteria=criteria)
+    # "Save review and next": the next one in the person's list, found before this review takes
+    # the proposal out of it (grants.workbench.pager keeps its place either way).
+    and_next = "and_next" in request.POST
+    following = _next_in_queue(request, proposal) if and_next else None
     if form.is_valid():
         try:
             services.submit_review(
@@ -93,12 +100,23 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your review is saved."))
-            return _back(proposal, "reviews")
-    return _render_review(request, proposal, form, own, status=400)
+            if not and_next:
+                return _back(proposal, "reviews")
+            if following is None:
+                messages.info(request, _("That was the last proposal in your list."))
+                return redirect("grants:dashboard")
+            return redirect(PROPOSAL_PAGE, following)
+    return _render_review(request, proposal, form, own, status=400, and_next=and_next)
 
 
-def _render_review(request, proposal, form, own, status=200) -> HttpResponse:
+def _next_in_queue(request, proposal) -> int | None:
+    editions = list(Edition.objects.all())
+    return workbench.pager(request.user, proposal.pk, queue_for(request.user), editions).next_id
+
+
+def _render_review(request, proposal, form, own, status=200, and_next=False) -> HttpResponse:
     context = {
+        "and_next": and_next,
         "proposal": proposal,
         "form": form,
         "own_review": own,
@@ -268,8 +286,28 @@ def cancel_grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _selected(request) -> list[str]:
-    """The queue's checkboxes (named ``proposals``)."""
-    return request.POST.getlist("proposals")
+    """The queue's checkboxes (named ``proposals``), or, with "all that match the filters"
+    chosen, every proposal of the queue's filters (``queue_query``) that can be decided."""
+    if request.POST.get("all_matching") != "1":
+        return request.POST.getlist("proposals")
+    filterset = QueueFilter(
+        QueryDict(request.POST.get("queue_query", "")),
+        queryset=queue_for(request.user),
+        request=request,
+    )
+    if not filterset.is_valid():
+        return []
+    matching = filterset.qs.filter(status__in=DECIDABLE).values_list("pk", flat=True)
+    return [str(pk) for pk in matching]
+
+
+def by_score(proposals) -> list:
+    """Best average score first (none last), then the longest waiting: the order a bulk
+    approval takes, so the proposals the budget runs out on are the weakest."""
+    return sorted(
+        proposals,
+        key=lambda p: (p.avg_score is None, -(p.avg_score or 0), p.submitted_at, p.pk),
+    )
 
 
 @require_POST
@@ -278,21 +316,19 @@ def bulk_decide(request: HttpRequest) -> HttpResponse:
     """From the queue: first a confirmation page (with the reason for a rejection), then the
     decisions, one service call per proposal, and a page with each proposal's result."""
     scope = visible_proposals(request.user)
+    selected = _selected(request)
     data = request.POST.copy()
-    data.setlist("proposals", _selected(request))
+    data.setlist("proposals", selected)
     form = BulkDecisionForm(data, proposals=scope)
     if not (form.is_valid() and request.POST.get("confirm") == "yes"):
         status = 400 if request.POST.get("confirm") == "yes" else 200
-        return _render_bulk_confirm(request, form, scope, status)
-    proposals = list(
-        form.cleaned_data["proposals"]
-        .select_related("organisation", "country_programme__edition")
-        .order_by("submitted_at", "pk")
-    )
+        return _render_bulk_confirm(request, form, selected, status)
+    chosen = queue_for(request.user).filter(pk__in=form.cleaned_data["proposals"])
+    proposals = by_score(chosen.select_related("country_programme__partner"))
     approving = form.cleaned_data["decision"] == "approve"
     if approving and _late_ones(proposals) and not _late_confirmed(request):
         # Not confirmed on the page that lists them (or an event ended since): ask again.
-        return _render_bulk_confirm(request, form, scope, 200)
+        return _render_bulk_confirm(request, form, selected, 200)
     results = services.bulk_decide(
         proposals,
         actor=request.user,
@@ -318,24 +354,49 @@ def _late_ones(proposals) -> list[tuple]:
     return [(p, late) for p, late in pairs if late]
 
 
-def _render_bulk_confirm(request, form, scope, status) -> HttpResponse:
-    ids = [pk for pk in _selected(request) if pk.isdigit()]
-    chosen = list(
-        scope.filter(pk__in=ids).select_related("organisation", "country_programme__edition")
-    )
-    total = sum((p.requested_amount for p in chosen), 0)
+def _render_bulk_confirm(request, form, selected, status) -> HttpResponse:
+    ids = [pk for pk in selected if pk.isdigit()]
+    chosen = by_score(queue_for(request.user).filter(pk__in=ids))
     decision = request.POST.get("decision", "")
+    programmes = visible_programmes(request.user).filter(
+        pk__in={p.country_programme_id for p in chosen}
+    )
     context = {
         "form": form,
         "chosen": chosen,
-        "total": total,
+        "total": sum((p.requested_amount for p in chosen), 0),
         "decision": decision,
         "late_ones": _late_ones(chosen) if decision == "approve" else [],
-        "programmes": visible_programmes(request.user).filter(
-            pk__in={p.country_programme_id for p in chosen}
-        ),
+        "groups": budget_groups(chosen, programmes.select_related("edition")),
     }
     return render(request, "grants/bulk_confirm.html", context, status=status)
+
+
+@dataclass
+class BudgetGroup:
+    """The selection of one country programme, best first, and where its budget runs out."""
+
+    programme: CountryProgramme
+    rows: list = field(default_factory=list)  # (proposal, running total, within the budget)
+    total: Decimal = Decimal(0)
+
+    @property
+    def over(self) -> int:
+        return sum(1 for _proposal, _running, fits in self.rows if not fits)
+
+
+def budget_groups(chosen: list, programmes) -> list[BudgetGroup]:
+    """``chosen`` (in approval order) per programme, each row with the running total of the
+    requests and whether it still fits the remaining budget: the confirm page draws the line
+    where the first one does not."""
+    groups = {programme.pk: BudgetGroup(programme) for programme in programmes}
+    for proposal in chosen:
+        group = groups.get(proposal.country_programme_id)
+        if group is None:
+            continue
+        group.total += proposal.requested_amount
+        group.rows.append((proposal, group.total, group.total <= group.programme.remaining))
+    return [group for group in groups.values() if group.rows]
 
 
 # --- Organisation validation: tokens and manual checks ----------------------------------------

@@ -58,6 +58,10 @@ class User(AbstractUser):
         default=False,
         help_text=_("A fixed demo login: refused when DEBUG is off."),
     )
+    # What the person last chose where a page remembers it (the review queue's filters), as
+    # plain values: {"queue": "status=submitted&sort=-score"}. Not audited: a way of looking at
+    # the data, not a change of it (organisations.services.remember_choice).
+    choices_remembered = models.JSONField(_("remembered choices"), default=dict, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -479,3 +479,20 @@ def update_account(
     for name, value in fields.items():
         setattr(user, name, value)
     return locked, changed
+
+
+REMEMBERED_CHOICE_LENGTH = 1000  # characters: a query string of filters, not a document
+
+
+def remember_choice(user: User, *, key: str, value: str) -> None:
+    """Keep what the person last chose on a page that remembers it (the review queue's filters
+    and order), for their next visit from any browser. Not audited: a way of looking at the
+    data, not a change of it. Writes only when the choice differs from the kept one."""
+    value = value[:REMEMBERED_CHOICE_LENGTH]
+    if user.choices_remembered.get(key) == value:
+        return
+    with transaction.atomic():
+        locked = User.objects.select_for_update().only("pk", "choices_remembered").get(pk=user.pk)
+        locked.choices_remembered = {**locked.choices_remembered, key: value}
+        locked.save(update_fields=["choices_remembered"])
+    user.choices_remembered = locked.choices_remembered

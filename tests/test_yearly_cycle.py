@@ -115,7 +115,7 @@ def geojson_titles(client: Client) -> set[str]:
 
 
 def queue_titles(client: Client, **params) -> list[str]:
-    page = text(client.get(reverse("grants:dashboard"), params))
+    page = text(client.get(reverse("grants:dashboard"), params or {"todo": "all"}))
     return [title for title in (LAST_SUMMER, "Robots this summer", "Robots next summer")
             if title in page]  # fmt: skip
 

@@ -63,7 +63,7 @@ def partner_page(page, live_server):
 
 def test_the_queue_has_no_serious_violation(partner_page):
     page, _proposals = partner_page
-    page.goto("/partner/")
+    page.goto("/partner/?todo=all")
     expect(page.locator(".queue-table tbody tr")).to_have_count(3)
     expect(page.locator(".budget-bar")).to_have_count(1)
     _assert_accessible(page)
@@ -86,7 +86,7 @@ def test_the_proposal_page_has_no_serious_violation(partner_page):
 
 def test_the_queue_works_with_the_keyboard_alone(partner_page):
     page, proposals = partner_page
-    page.goto("/partner/")
+    page.goto("/partner/?todo=all")
     # Filter: type a search, submit with Enter.
     page.locator("#id_q").focus()
     page.keyboard.type("python")

@@ -55,6 +55,9 @@ def manager_page(page, live_server, programme, two_factor_login):
 def test_a_manager_filters_scores_and_approves_and_the_budget_follows(manager_page, programme):
     page = manager_page
     page.goto("/partner/")
+    # the queue opens on what is ready to decide: nothing reviewed yet; the manager shows all
+    expect(page.locator("#queue-total")).to_contain_text("0 proposals")
+    page.locator(".queue-todo").get_by_role("link", name="All proposals").click()
     bar = page.locator(f'.budget-bar[data-country="{programme.country.code}"]')
     expect(bar.locator(".budget-remaining")).to_have_text("EUR 1,000.00")
 
@@ -78,7 +81,7 @@ def test_a_manager_filters_scores_and_approves_and_the_budget_follows(manager_pa
 
     expect(page.locator("#proposal-status")).to_have_text("Approved")
     expect(page.locator("#decision-budget")).to_contain_text("600.00")
-    page.locator(".breadcrumb").get_by_role("link", name="Review queue").click()
+    page.locator("#proposal-pager").get_by_role("link", name="Review queue").click()
     expect(bar.locator(".budget-remaining")).to_have_text("EUR 600.00")
     programme.refresh_from_db()
     assert programme.reserved == Decimal("400.00")
