@@ -36,6 +36,24 @@ def edition_year() -> int:
     return timezone.localdate().year - 2
 
 
+def proposal_pages(client, queue: str) -> list[tuple[str, dict]]:
+    """A proposal in the middle of the queue, whose page finds its previous and next in the
+    queue as the manager left it (grants.workbench.pager): in the order of submission, and by
+    average score (computed for every proposal of the queue to order them)."""
+    from django.urls import reverse
+
+    from bench.timing import time_page
+    from events.models import Proposal
+
+    ids = Proposal.objects.filter(country_programme__country="LU").order_by("pk")
+    middle = reverse("grants:proposal", args=[ids.values_list("pk", flat=True)[PROPOSALS // 2]])
+    rows = []
+    for name, query in [("submitted", "todo=all"), ("score", "todo=all&sort=-score")]:
+        client.get(f"{queue}?{query}")  # the choice the proposal page walks through
+        rows.append((f"proposal page, queue by {name}", time_page(client, middle, RUNS)))
+    return rows
+
+
 def populate():
     """10,000 proposals in Luxembourg and 2,000 in Belgium, reviews, focus groups."""
     import datetime as dt
@@ -197,7 +215,9 @@ def main() -> int:
         queue = reverse("grants:dashboard")
         year = edition_year()
         pages = [
-            ("queue (default: oldest first)", queue),
+            ("queue default (ready to decide)", queue),
+            ("queue, all, oldest first", f"{queue}?todo=all"),
+            ("queue awaiting my review", f"{queue}?todo=review"),
             ("queue sorted by score", f"{queue}?sort=-score"),
             ("queue sorted by amount, page 100", f"{queue}?sort=-amount&page=100"),
             ("queue filtered (status, min score)", f"{queue}?status=submitted&min_score=3"),
@@ -208,6 +228,7 @@ def main() -> int:
             ),
         ]
         rows = [(name, time_page(client, page, RUNS)) for name, page in pages]
+        rows += proposal_pages(client, queue)
         ok = report(rows, BUDGET_MS)
         queries = {result["queries"] for _name, result in rows}
         print(f"queries per queue page: {sorted(queries)}")
