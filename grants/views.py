@@ -103,10 +103,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         [country] if country else None,
     )
     bulk_budgets = _bulk_budgets(without_status.qs, status, bars)
+    rows = rows_in_order(request.user, list(listing.page.object_list))
     context = {
         "filter": filterset,
         "page": listing.page,
-        "proposals": rows_in_order(request.user, list(listing.page.object_list)),
+        "proposals": rows,
         "counts": listing.counts,
         "count_all": sum(listing.counts.values()),
         "status_tabs": [(code, LABELS[code], n) for code, n in listing.counts.items()],
@@ -117,6 +118,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "todo_choices": TODO_CHOICES,
         "bulk_budgets": bulk_budgets,
         "matching_decidable": sum(budget["matching_count"] for budget in bulk_budgets),
+        "decidable_on_page": sum(1 for row in rows if row.status in DECIDABLE),
         "queue_query": _without_page(request),
         "sort": filterset.sort_param,
         "sorts": [(param, SORT_LABELS[param]) for param in SORTS],

@@ -306,7 +306,13 @@ def by_score(proposals) -> list:
     approval takes, so the proposals the budget runs out on are the weakest."""
     return sorted(
         proposals,
-        key=lambda p: (p.avg_score is None, -(p.avg_score or 0), p.submitted_at, p.pk),
+        key=lambda p: (
+            p.avg_score is None,
+            -(p.avg_score or 0),
+            p.submitted_at is None,
+            p.submitted_at or 0,
+            p.pk,
+        ),
     )
 
 
