@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from meetandcode.kernel.exceptions import DomainError, InvalidTransition
-from organisations import audit
+from organisations import audit, hooks
 from organisations.audit import Action
 from organisations.models import Organisation
 from organisations.notifications import notify_proposal
@@ -236,4 +236,10 @@ def submit_proposal(proposal: Proposal, *, actor, now=None) -> Proposal:
     with transaction.atomic():
         locked = transition_proposal(proposal, "submit", actor=actor, data=data, before_save=check)
         notify_proposal(locked, "proposal_submitted")
+        transaction.on_commit(lambda: _submitted(locked.pk))
         return locked
+
+
+def _submitted(proposal_id: int) -> None:
+    for function in hooks.proposal_submitted:
+        function(proposal_id)

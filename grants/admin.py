@@ -171,6 +171,10 @@ class CountryProgrammeAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (
+            _("Integrity signals"),
+            {"fields": ("max_proposals_per_organisation", "max_funded_per_organisation")},
+        ),
     )
 
 

@@ -15,3 +15,5 @@ class GrantsConfig(AppConfig):
         hooks.attachments.register(letters.award_letter_attachments)
         hooks.organisation_changed.register(tasks.reissue_letters_of)
         hooks.dashboard_sections.register(dashboard.dashboard_section)
+        hooks.proposal_submitted.register(tasks.signals_after_submit)
+        hooks.organisation_changed.register(tasks.signals_after_organisation_change)

@@ -13,6 +13,7 @@ from events.models import REVIEWABLE, TRANSITIONS, FocusGroup, Format, Proposal
 from organisations.permissions import visible_programmes
 from programmes.models import Edition, current_of
 
+from . import integrity
 from .models import Grant, Review
 
 STATUS_CHOICES = [(value, label) for value, label in Proposal.Status.choices if value != "draft"]
@@ -169,6 +170,12 @@ class QueueFilter(DashboardFilter):
         queryset=FocusGroup.objects.all(),
         empty_label=_("Any focus group"),
     )
+    signals = django_filters.ChoiceFilter(
+        label=_("Integrity signals"),
+        choices=[("open", _("With signals not checked yet")), ("any", _("With any signal"))],
+        empty_label=_("Any"),
+        method="by_signals",
+    )
     sort = QueueOrdering(
         label=_("Sort by"),
         fields=[(field, param) for param, field in SORTS.items()],
@@ -204,6 +211,9 @@ class QueueFilter(DashboardFilter):
     def by_edition(self, queryset, name, value):
         chosen = self.chosen_edition
         return queryset.filter(country_programme__edition=chosen) if chosen else queryset
+
+    def by_signals(self, queryset, name, value):
+        return queryset.filter(integrity.unchecked() if value == "open" else integrity.any_signal())
 
     def by_todo(self, queryset, name, value):
         if value == TODO_REVIEW:

@@ -273,3 +273,15 @@ class ReceiptForm(forms.Form):
             }
         ),
     )
+
+
+class SignalCheckForm(forms.Form):
+    """A reviewer found an integrity signal fine: what they checked (grants.integrity)."""
+
+    note = forms.CharField(
+        label=_("What you checked"),
+        min_length=3,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept with the proposal's history, for the other reviewers."),
+    )

@@ -263,3 +263,75 @@ class FaqEntry(models.Model):
 
     def __str__(self):
         return self.question
+
+
+class IntegritySignal(models.Model):
+    """Something a careful reader would catch across proposals, found in the database
+    (grants.integrity): never blocking, shown to partner staff only. At most one per proposal
+    and kind, replaced whenever the proposal's signals are computed again."""
+
+    class Kind(models.TextChoices):
+        BANK_ACCOUNT = "bank_account", _("Same bank account")
+        CONTACT = "contact", _("Same contact")
+        SIMILAR_TEXT = "similar_text", _("Nearly identical text")
+        VENUE_OVERLAP = "venue_overlap", _("Same venue, same time")
+        OVER_LIMIT = "over_limit", _("Over the country's limit")
+
+    proposal = models.ForeignKey(
+        "events.Proposal",
+        on_delete=models.CASCADE,
+        related_name="signals",
+        verbose_name=_("proposal"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    # What was found, at most a few items: {"proposal": id, "organisation": id, "what": [...]}
+    related = models.JSONField(_("what was found"), default=list)
+    related_count = models.PositiveIntegerField(_("how many were found"), default=0)
+    # Figures the explanation gives (the limits: how many proposals, how many allowed)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # A digest of everything found: a check holds while it is the same (SignalCheck)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("integrity signal")
+        verbose_name_plural = _("integrity signals")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "kind"], name="signal_one_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.proposal_id}: {self.kind}"
+
+
+class SignalCheck(models.Model):
+    """A reviewer looked into a signal and found it fine, with a note. It holds for what was
+    found then (``fingerprint``): something new found later opens the signal again."""
+
+    proposal = models.ForeignKey(
+        "events.Proposal",
+        on_delete=models.CASCADE,
+        related_name="signal_checks",
+        verbose_name=_("proposal"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=IntegritySignal.Kind)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    note = models.TextField(_("note"), max_length=1000)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    checked_at = models.DateTimeField(_("checked at"))
+
+    class Meta:
+        verbose_name = _("integrity signal check")
+        verbose_name_plural = _("integrity signal checks")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "kind"], name="signal_check_one_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.proposal_id}: {self.kind} checked"

@@ -15,7 +15,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from meetandcode.kernel import redis_outage
 
-from . import letters, reminders
+from . import integrity, letters, reminders
 from .models import Grant
 
 log = logging.getLogger(__name__)
@@ -103,3 +103,42 @@ def send_draft_deadline_reminders() -> int:
 def send_partner_digests() -> int:
     """Daily: each partner staff member's proposals waiting for their review."""
     return reminders.send_partner_digests(timezone.now())
+
+
+# Integrity signals (grants.integrity): computed again after a proposal is handed in or its
+# organisation's bank account or contact changes. They never block anything: a broker that does
+# not answer means computing them here and now, a few queries.
+
+SIGNAL_FIELDS = frozenset({"iban", "contact_name", "contact_email", "phone"})
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def refresh_signals_task(proposal_ids: list[int]) -> int:
+    return integrity.refresh(proposal_ids)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def refresh_organisation_signals_task(organisation_id: int) -> int:
+    return integrity.refresh_organisation(organisation_id)
+
+
+def _queue_or_run(task, *args) -> None:
+    if not task.app.conf.task_always_eager and redis_outage.is_down():
+        task(*args)
+        return
+    try:
+        task.apply_async(args, retry=False)
+    except (BrokerError, OSError) as error:
+        redis_outage.mark_down(error)
+        task(*args)
+
+
+def signals_after_submit(proposal_id: int) -> None:
+    """Added to ``organisations.hooks.proposal_submitted`` in grants.apps."""
+    _queue_or_run(refresh_signals_task, [proposal_id])
+
+
+def signals_after_organisation_change(organisation_id: int, fields: list[str]) -> None:
+    """Added to ``organisations.hooks.organisation_changed`` in grants.apps."""
+    if SIGNAL_FIELDS.intersection(fields):
+        _queue_or_run(refresh_organisation_signals_task, organisation_id)

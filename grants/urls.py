@@ -8,7 +8,14 @@ tests/grants/test_partner_access.py asks every URL of this namespace as each kin
 
 from django.urls import path
 
-from . import views, views_decisions, views_figures, views_notifications, views_payments
+from . import (
+    views,
+    views_decisions,
+    views_figures,
+    views_notifications,
+    views_payments,
+    views_signals,
+)
 
 app_name = "grants"
 
@@ -42,6 +49,11 @@ urlpatterns = [
     path("proposals/<int:pk>/reject/", views_decisions.reject, name="reject"),
     path("proposals/<int:pk>/cancel/", views_decisions.cancel_grant, name="cancel_grant"),
     path("bulk/", views_decisions.bulk_decide, name="bulk_decide"),
+    path(
+        "proposals/<int:pk>/signals/<str:kind>/check/",
+        views_signals.check_signal,
+        name="check_signal",
+    ),
     path("tokens/", views_decisions.tokens, name="tokens"),
     path("validations/", views_decisions.validations, name="validations"),
     path(

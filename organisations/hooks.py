@@ -15,6 +15,8 @@ that owns the rest adds its function in its ``AppConfig.ready()``:
   organisation's details (grants: award letters reissued when the letter language changed).
 - ``dashboard_sections(user) -> dict``: more of the "My organisation" page (events: the
   proposals with their next step).
+- ``proposal_submitted(proposal_id)``: after commit of a proposal handed in (grants: its
+  integrity signals computed again).
 """
 
 from collections.abc import Callable, Iterator
@@ -52,3 +54,4 @@ purge_steps = Hook()
 attachments = Hook()
 organisation_changed = Hook()
 dashboard_sections = Hook()
+proposal_submitted = Hook()

@@ -165,6 +165,26 @@ class CountryProgramme(models.Model):
         ),
     )
     conditions = models.TextField(_("conditions of participation"), blank=True)
+    # Limits the reviewers are told about (an integrity signal), never enforced: a partner may
+    # fund a sixth event of a club on purpose.
+    max_proposals_per_organisation = models.PositiveSmallIntegerField(
+        _("proposals per organisation"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Reviewers are told when an organisation hands in more proposals than this in the "
+            "edition. Empty: no limit."
+        ),
+    )
+    max_funded_per_organisation = models.PositiveSmallIntegerField(
+        _("funded events per organisation"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Reviewers are told when an organisation has more funded events than this in the "
+            "edition. Empty: no limit."
+        ),
+    )
 
     class Meta:
         db_table = "grants_countryprogramme"

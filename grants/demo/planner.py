@@ -157,6 +157,26 @@ def edition_sizes(today: date, proposals: int | None) -> list[int]:
     return [counts[str(offset)] for offset in sorted(weights)]
 
 
+def _integrity_examples(proposals: list[ProposalPlan]) -> None:
+    """What the integrity signals are for (grants.integrity), in the latest edition: two
+    organisations with the same bank account, and a description sent again by a third one,
+    in the demo partner's country (Luxembourg) when it has three organisations with a proposal
+    handed in, submitted ones first (they are in the reviewers' queue)."""
+    handed_in = [p for p in proposals if p.status not in ("draft", "withdrawn")]
+    handed_in.sort(key=lambda p: p.status != "submitted")
+    by_country: dict[str, list[ProposalPlan]] = {}
+    for proposal in handed_in:
+        chosen = by_country.setdefault(proposal.org.country.code, [])
+        if proposal.org.registration not in {p.org.registration for p in chosen}:
+            chosen.append(proposal)
+    enough = [code for code, chosen in sorted(by_country.items()) if len(chosen) >= 3]
+    if not enough:
+        return
+    first, second, third = by_country["LU" if "LU" in enough else enough[0]][:3]
+    second.org.iban = first.org.iban
+    third.description = first.description
+
+
 class Planner:
     """Plans the demo editions around ``today`` for ``proposals`` proposals in all (default: their
     full sizes), deterministically from ``seed``."""
@@ -183,6 +203,7 @@ class Planner:
             self._edition(fields, size, organisations)
             for fields, size in zip(self.editions, self.sizes, strict=True)
         ]
+        _integrity_examples(editions[-1].proposals)
         return Plan(self.today, staff, programme, organisations, editions)
 
     def _edition(self, fields: dict, size: int, organisations: list[OrgPlan]) -> EditionPlan:

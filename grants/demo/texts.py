@@ -28,7 +28,11 @@ def _lang(formats, topics, audience, focus, intro, middle, closing, well, badly,
     }
 
 
-TITLES = ["{format}: {topic} {audience}", "{topic} {audience} – {city}", "{format} {city}: {topic}"]
+TITLES = [
+    "{format}: {topic} {audience} ({city})",
+    "{topic} {audience} – {city}",
+    "{format} {city}: {topic}",
+]
 
 TEXTS = {
     "en": _lang(

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from events.models import Proposal
+from grants import integrity
 from grants.demo import data
 from grants.demo.builder import (
     DemoBuilder,
@@ -75,9 +77,19 @@ class Command(BaseCommand):
             self._check_years(plan)
             self.stdout.write(_("Writing..."))
             DemoBuilder(plan, progress).build()
+            with progress.step(_("integrity signals")) as counter:
+                counter["rows"] = self._signals()
             self._check()
         self._summary(time.monotonic() - started)
         self._print_logins()
+
+    def _signals(self) -> int:
+        """The integrity signals of the current edition's proposals (grants.integrity)."""
+        current = Edition.objects.current()
+        proposals = Proposal.objects.exclude(status=Proposal.Status.DRAFT)
+        if current is not None:
+            proposals = proposals.filter(country_programme__edition=current)
+        return integrity.refresh(list(proposals.values_list("pk", flat=True)))
 
     def _plan(self, proposals: int | None, today: date, progress: Progress):
         planner = Planner(proposals, today)
