@@ -183,7 +183,31 @@ def populate():
         ),
         batch_size=5000,
     )
+    signals(rng)
     return manager
+
+
+def signals(rng) -> None:
+    """Integrity signals on one proposal in ten, half of them checked: what the queue's
+    signal filter reads (computing them for real would flag every bench proposal, whose
+    organisations all have the same contact name)."""
+    from django.utils import timezone
+
+    from events.models import Proposal
+    from grants.models import IntegritySignal, SignalCheck
+
+    ids = list(Proposal.objects.values_list("pk", flat=True)[::10])
+    kind = IntegritySignal.Kind.SIMILAR_TEXT
+    IntegritySignal.objects.bulk_create(
+        IntegritySignal(proposal_id=pk, kind=kind, related=[], related_count=1, fingerprint="f")
+        for pk in ids
+    )
+    SignalCheck.objects.bulk_create(
+        SignalCheck(
+            proposal_id=pk, kind=kind, fingerprint="f", note="fine", checked_at=timezone.now()
+        )
+        for pk in rng.sample(ids, len(ids) // 2)
+    )
 
 
 def main() -> int:
@@ -222,6 +246,7 @@ def main() -> int:
             ("queue sorted by amount, page 100", f"{queue}?sort=-amount&page=100"),
             ("queue filtered (status, min score)", f"{queue}?status=submitted&min_score=3"),
             ("queue text search", f"{queue}?q=robots+python"),
+            ("queue, unchecked signals", f"{queue}?todo=all&signals=open"),
             (
                 "queue town, dates, focus group",
                 f"{queue}?town=esch&date_from={year}-07-01&date_to={year}-09-30&focus_group=girls",
