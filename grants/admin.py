@@ -30,7 +30,16 @@ from organisations.permissions import (
 from programmes.models import CountryInfo, CountryProgramme, CountryText, Edition, ReviewCriterion
 
 from . import services
-from .models import AwardLetter, FaqEntry, Grant, ProposalComment, Review, ReviewScore
+from .models import (
+    AwardLetter,
+    FaqEntry,
+    Grant,
+    IntegritySignal,
+    ProposalComment,
+    Review,
+    ReviewScore,
+    SignalCheck,
+)
 
 
 class CountryProgrammeForm(forms.ModelForm):
@@ -268,6 +277,29 @@ class GrantAdmin(ViewOnlyAdmin):
         "donation_receipt_uploaded_at",
     )
     readonly_fields = fields
+
+
+@admin.register(IntegritySignal)
+class IntegritySignalAdmin(ViewOnlyAdmin):
+    """Found by grants.integrity (computed again by ``manage.py refresh_signals``); view only.
+    Partner staff read them, with their explanations, on the proposal page."""
+
+    list_display = ("proposal", "kind", "related_count", "computed_at")
+    list_filter = ("kind",)
+    search_fields = ("proposal__title", "proposal__organisation__name")
+    list_select_related = ("proposal",)
+    fields = ("proposal", "kind", "related", "related_count", "detail", "fingerprint")
+
+
+@admin.register(SignalCheck)
+class SignalCheckAdmin(ViewOnlyAdmin):
+    """A reviewer's "checked, fine" on a signal (grants.integrity.mark_checked); view only."""
+
+    list_display = ("proposal", "kind", "checked_by", "checked_at")
+    list_filter = ("kind",)
+    search_fields = ("proposal__title", "note")
+    list_select_related = ("proposal", "checked_by")
+    fields = ("proposal", "kind", "note", "checked_by", "checked_at", "fingerprint")
 
 
 @admin.register(AwardLetter)

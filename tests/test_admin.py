@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Proposal, Reminder, ReportFile
-from grants.models import AwardLetter, Grant
+from grants.models import AwardLetter, Grant, IntegritySignal, SignalCheck
 from organisations.models import AuditEntry, Consent, MemberInvitation, User
 from programmes.models import CountryProgramme
 from tests.factories import PAST_YEAR, ProposalFactory, submit_in_window
@@ -19,7 +19,17 @@ from tests.factories import PAST_YEAR, ProposalFactory, submit_in_window
 pytestmark = pytest.mark.django_db
 
 # Made only by services (budget reservation, audit log): the admin must refuse to add them.
-NO_ADD = {AuditEntry, Consent, Grant, AwardLetter, MemberInvitation, Reminder, ReportFile}
+NO_ADD = {
+    AuditEntry,
+    Consent,
+    Grant,
+    AwardLetter,
+    MemberInvitation,
+    Reminder,
+    ReportFile,
+    IntegritySignal,
+    SignalCheck,
+}
 
 OUR_APPS = {"organisations", "grants", "events"}
 
@@ -95,6 +105,16 @@ def every_kind_of_row(proposal):
     info = CountryInfo.objects.create(country_programme=programme, conditions="Free events only.")
     CountryText.objects.create(info=info, language="fr", letter_text="Merci de votre engagement.")
     FaqEntry.objects.create(question="Who can apply?", answer="Non-profits.")
+    IntegritySignal.objects.create(
+        proposal=proposal, kind="bank_account", related=[], related_count=1, fingerprint="f"
+    )
+    SignalCheck.objects.create(
+        proposal=proposal,
+        kind="bank_account",
+        fingerprint="f",
+        note="Fine",
+        checked_at=timezone.now(),
+    )
     assert OrganisationValidation.objects.filter(organisation=proposal.organisation).exists()
     return proposal
 

@@ -72,7 +72,7 @@ def test_a_manager_filters_scores_and_approves_and_the_budget_follows(manager_pa
     review.get_by_role("group", name="Relevance").get_by_label("4").check()
     review.get_by_role("group", name="Feasibility").get_by_label("5").check()
     review.get_by_label("Comment").fill("Clear plan, reaches beginners.")
-    review.get_by_role("button", name="Save review").click()
+    review.get_by_role("button", name="Save review", exact=True).click()
     expect(page.locator("#review-summary")).to_contain_text("4.50")
 
     approve = page.locator("#approve-form")
