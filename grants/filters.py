@@ -6,6 +6,8 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
@@ -47,8 +49,22 @@ TODO_CHOICES = [
 DECIDABLE: frozenset[str] = TRANSITIONS["approve"][0]
 
 
+def _descending(label) -> str:
+    return gettext("%(label)s (descending)") % {"label": label}
+
+
+#: "Average score (descending)" in the language of the request, not of the import: django-filter
+#: formats its own descending labels once, when the filter set's class is built.
+descending_label = lazy(_descending, str)
+
+
 class QueueOrdering(django_filters.OrderingFilter):
     """Sorts with empty values (no score yet, no date) last, whichever the direction."""
+
+    def build_choices(self, fields, labels):
+        ascending = [(param, labels.get(field, param)) for field, param in fields.items()]
+        descending = [(f"-{param}", descending_label(label)) for param, label in ascending]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
 
     def filter(self, qs, value):
         params = [param for param in (value or []) if param.lstrip("-") in SORTS]

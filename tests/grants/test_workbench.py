@@ -407,3 +407,22 @@ def test_earlier_proposals_at_a_glance_per_edition(manager, lu, partner):
         (earlier.edition.code, "5", "3", "1", "2"),
     ]
     assert "<details>" in table and f'href="/partner/proposals/{sibling.pk}/"' in table
+
+
+def test_the_descending_orders_read_in_the_language_of_the_request_not_of_the_import():
+    """django-filter words its descending labels once, when the filter set's class is built
+    (the queue's default order for a manager is descending: "Average score (descending)" was
+    shown on German pages)."""
+    from django.utils import translation
+
+    from grants.filters import SORT_LABELS, SORTS, QueueOrdering
+
+    with translation.override("en"):  # the class is built while importing, in English
+        ordering = QueueOrdering(
+            fields=[(field, param) for param, field in SORTS.items()],
+            field_labels={field: SORT_LABELS[param] for param, field in SORTS.items()},
+        )
+    with translation.override("de"):
+        labels = {value: str(label) for value, label in ordering.field.choices}
+    assert labels["-score"] == "Durchschnittliche Bewertung (absteigend)"
+    assert labels["score"] == "Durchschnittliche Bewertung"
