@@ -99,7 +99,8 @@ def test_over_the_remaining_budget_is_marked_before_continuing(manager_page, par
     expect(lu).to_have_class(re.compile(r"\btext-danger\b"))
 
 
-def test_select_all_that_match_the_filters_reaches_every_page(manager_page, partner):
+def _two_pages_in_belgium(partner) -> None:
+    """55 more proposals of 100 EUR in Belgium: 56 there, more than a page of the queue."""
     programme = partner.country_programmes.get(country="BE")
     for n in range(55):
         ProposalFactory(
@@ -108,6 +109,10 @@ def test_select_all_that_match_the_filters_reaches_every_page(manager_page, part
             title=f"Robots extra {n}",
             requested_amount=Decimal("100.00"),
         )
+
+
+def test_select_all_that_match_the_filters_reaches_every_page(manager_page, partner):
+    _two_pages_in_belgium(partner)
     page = manager_page
     page.goto("/partner/?todo=all&country=BE")
     expect(page.locator("#queue-total")).to_contain_text("56 proposals")
@@ -122,13 +127,7 @@ def test_select_all_that_match_the_filters_reaches_every_page(manager_page, part
 
 
 def test_unticking_one_row_drops_the_whole_match(manager_page, partner):
-    programme = partner.country_programmes.get(country="BE")
-    for n in range(55):
-        ProposalFactory(
-            country_programme=programme,
-            status=Proposal.Status.SUBMITTED,
-            title=f"Robots extra {n}",
-        )
+    _two_pages_in_belgium(partner)
     page = manager_page
     page.goto("/partner/?todo=all&country=BE")
     page.get_by_role("button", name="Select all 56 proposals that match the filters").click()
