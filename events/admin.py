@@ -13,6 +13,7 @@ from meetandcode.kernel.admin_kit import TranslatedAdmin, country_filter
 from organisations.permissions import may
 
 from .models import (
+    Answer,
     BudgetLine,
     Event,
     FocusGroup,
@@ -179,6 +180,29 @@ class ReminderAdmin(admin.ModelAdmin):
     raw_id_fields = ("proposal",)
     show_full_result_count = False
     date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    """The answers to the editions' extra questions: the applicant's words, read here, changed
+    only through their form."""
+
+    list_display = ("proposal", "question", "updated_at")
+    list_filter = ("question__edition",)
+    search_fields = ("proposal__title", "question__text")
+    list_select_related = ("proposal", "question")
+    raw_id_fields = ("proposal",)
+    fields = ("proposal", "question", "value", "file_name", "updated_at")
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False

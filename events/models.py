@@ -634,3 +634,36 @@ class ReportFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class Answer(models.Model):
+    """A proposal's answer to one of its edition's extra questions (programmes.Question), the
+    application's or the report's. ``value`` holds it as plain JSON: text, a number as a string,
+    an ISO date, a yes/no, or the ids of the chosen QuestionChoice rows; a file answer is
+    ``file``. The question is protected: once answered it cannot be deleted."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="answers", verbose_name=_("proposal")
+    )
+    question = models.ForeignKey(
+        "programmes.Question",
+        on_delete=models.PROTECT,
+        related_name="answers",
+        verbose_name=_("question"),
+    )
+    value = models.JSONField(_("answer"), null=True, blank=True)
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to="answers/%Y/", max_length=200, blank=True
+    )
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "question"], name="answer_one_per_question")
+        ]
+
+    def __str__(self):
+        return f"{self.proposal_id}: {self.question_id}"

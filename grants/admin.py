@@ -27,7 +27,15 @@ from organisations.permissions import (
     second_factor_redirect,
     visible_programmes,
 )
-from programmes.models import CountryInfo, CountryProgramme, CountryText, Edition, ReviewCriterion
+from programmes.models import (
+    CountryInfo,
+    CountryProgramme,
+    CountryText,
+    Edition,
+    Question,
+    QuestionChoice,
+    ReviewCriterion,
+)
 
 from . import services
 from .models import (
@@ -193,6 +201,42 @@ class ReviewCriterionAdmin(TranslatedAdmin):
     list_filter = ("edition",)
     search_fields = ("name",)
     list_select_related = ("edition",)
+
+
+class QuestionChoiceInline(TranslatedTabularInline):
+    model = QuestionChoice
+    extra = 0
+    fields = ("position", "label", "missing_translations")
+    readonly_fields = ("missing_translations",)
+
+
+@admin.register(Question)
+class QuestionAdmin(TranslatedAdmin):
+    """An edition's extra questions (issue 18): one that proposals answered cannot be deleted
+    (its answers protect it) nor change its kind (``Question.clean``); hide it instead."""
+
+    list_display = (
+        "text",
+        "edition",
+        "country",
+        "form",
+        "section",
+        "kind",
+        "required",
+        "hidden",
+        "position",
+        "missing_translations",
+    )
+    list_filter = ("edition", "form", "kind", "hidden", country_filter("country"))
+    search_fields = ("text",)
+    list_select_related = ("edition",)
+    inlines = [QuestionChoiceInline]
+    fieldsets = (
+        (None, {"fields": ("edition", "country", "form", "section", "position")}),
+        (_("The question"), {"fields": ("text", "help_text", "kind", "required")}),
+        (_("Numbers"), {"fields": ("min_value", "max_value")}),
+        (None, {"fields": ("hidden",)}),
+    )
 
 
 class ReviewScoreInline(admin.TabularInline):

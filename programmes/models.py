@@ -338,3 +338,122 @@ class CountryText(models.Model):
                         % {"languages": ", ".join(allowed)}
                     }
                 )
+
+
+class Question(models.Model):
+    """An extra question of an edition's application form (or of its post-event report), for
+    every country or for one (issue 18). Its texts exist in every language of the site
+    (programmes/translation.py; English required). Once answered it cannot be deleted (the
+    answers protect it) nor change its kind (``clean``): it can only be hidden for new
+    proposals, so that the old answers stay readable."""
+
+    class Form(models.TextChoices):
+        PROPOSAL = "proposal", _("Application form")
+        REPORT = "report", _("Report")
+
+    class Section(models.TextChoices):
+        # The application form's sections (events.forms.SECTIONS), then the report's.
+        EVENT = "event", _("The event")
+        AUDIENCE = "audience", _("Who it is for")
+        PLACE = "place", _("Where and when")
+        BUDGET = "budget", _("Budget")
+        DECLARATIONS = "declarations", _("Declarations")
+        REPORT = "report", _("The report")
+
+    class Kind(models.TextChoices):
+        SHORT_TEXT = "short_text", _("Short text")
+        LONG_TEXT = "long_text", _("Long text")
+        NUMBER = "number", _("Number")
+        DATE = "date", _("Date")
+        SINGLE_CHOICE = "single_choice", _("One choice")
+        MULTIPLE_CHOICE = "multiple_choice", _("Several choices")
+        YES_NO = "yes_no", _("Yes or no")
+        FILE = "file", _("File")
+
+    CHOICE_KINDS = frozenset({Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE})
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="questions", verbose_name=_("edition")
+    )
+    country = CountryField(
+        _("country"), blank=True, help_text=_("Empty: the question is asked in every country.")
+    )
+    form = models.CharField(_("form"), max_length=10, choices=Form, default=Form.PROPOSAL)
+    section = models.CharField(_("section"), max_length=20, choices=Section)
+    kind = models.CharField(_("kind of answer"), max_length=20, choices=Kind)
+    text = models.CharField(_("question"), max_length=300)
+    help_text = models.TextField(_("help text"), max_length=1000, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    min_value = models.IntegerField(
+        _("smallest number"), null=True, blank=True, help_text=_("Numbers only.")
+    )
+    max_value = models.IntegerField(
+        _("largest number"), null=True, blank=True, help_text=_("Numbers only.")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Lower numbers come first in their section.")
+    )
+    hidden = models.BooleanField(
+        _("hidden for new proposals"),
+        default=False,
+        help_text=_("The answers given so far stay readable; new proposals no longer ask it."),
+    )
+
+    class Meta:
+        ordering = ["edition", "form", "section", "position", "pk"]
+        verbose_name = _("extra question")
+        verbose_name_plural = _("extra questions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=F("max_value")),
+                name="question_min_within_max",
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind != self.Kind.NUMBER and (
+            self.min_value is not None or self.max_value is not None
+        ):
+            errors["min_value"] = _("Only a number has a smallest and a largest value.")
+        elif (
+            self.min_value is not None
+            and self.max_value is not None
+            and self.min_value > self.max_value
+        ):
+            errors["max_value"] = _("The largest number cannot be below the smallest.")
+        if self.pk and self._kind_changed() and self.answers.exists():
+            errors["kind"] = _(
+                "Proposals have answered this question: its kind cannot change. Hide it and "
+                "add a new question instead."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def _kind_changed(self) -> bool:
+        stored = Question.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
+        return stored is not None and stored != self.kind
+
+
+class QuestionChoice(models.Model):
+    """One of the answers a choice question offers, in every language of the site."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")
+    )
+    label = models.CharField(_("choice"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["question", "position", "pk"]
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+
+    def __str__(self):
+        return self.label

@@ -10,16 +10,17 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Proposal, Reminder, ReportFile
+from events.models import Answer, Proposal, Reminder, ReportFile
 from grants.models import AwardLetter, Grant, IntegritySignal, SignalCheck
 from organisations.models import AuditEntry, Consent, MemberInvitation, User
-from programmes.models import CountryProgramme
+from programmes.models import CountryProgramme, Question, QuestionChoice
 from tests.factories import PAST_YEAR, ProposalFactory, submit_in_window
 
 pytestmark = pytest.mark.django_db
 
 # Made only by services (budget reservation, audit log): the admin must refuse to add them.
 NO_ADD = {
+    Answer,
     AuditEntry,
     Consent,
     Grant,
@@ -105,6 +106,11 @@ def every_kind_of_row(proposal):
     info = CountryInfo.objects.create(country_programme=programme, conditions="Free events only.")
     CountryText.objects.create(info=info, language="fr", letter_text="Merci de votre engagement.")
     FaqEntry.objects.create(question="Who can apply?", answer="Non-profits.")
+    question = Question.objects.create(
+        edition=programme.edition, section="event", kind="single_choice", text="Girls?"
+    )
+    choice = QuestionChoice.objects.create(question=question, label="Yes")
+    Answer.objects.create(proposal=proposal, question=question, value=[choice.pk])
     IntegritySignal.objects.create(
         proposal=proposal, kind="bank_account", related=[], related_count=1, fingerprint="f"
     )
