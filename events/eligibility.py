@@ -13,6 +13,7 @@ from meetandcode.kernel.formatting import format_money
 from organisations.services import is_validated
 from programmes.models import CountryProgramme
 
+from . import questions
 from .models import Delivery, Proposal
 
 NON_FIELD = "__all__"
@@ -45,6 +46,9 @@ def check_eligibility(proposal: Proposal, *, now=None, budget_lines=None) -> dic
         add("free_for_participants", _("Events must be free for participants; confirm it here."))
     if not proposal.accepts_conditions:
         add("accepts_conditions", _("Read and accept the conditions to submit."))
+    for name, messages in questions.missing(proposal).items():
+        for message in messages:
+            add(name, message)
     if not is_validated(proposal.organisation, edition):
         add(
             NON_FIELD,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from meetandcode.kernel.formatting import format_money
 from programmes.models import CountryProgramme
 
+from . import questions
 from .eligibility import LIMIT_FIELDS
 from .geo import venue_map_options
 from .models import CostCategory, Proposal
@@ -65,11 +66,14 @@ class SectionForm(forms.ModelForm):
     puts the limits the draft breaks in ``warnings``."""
 
     bound_field_class = WarnedBoundField
+    #: the section's key in SECTIONS: the edition's extra questions of that section are added
+    section = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.warnings: dict[str, list[str]] = {}
         self._add_limits()
+        questions.add_fields(self, self.instance, self.section)
         for field in self.fields.values():
             field.required = False
             widget = field.widget
@@ -95,6 +99,8 @@ class SectionForm(forms.ModelForm):
 
 
 class EventForm(SectionForm):
+    section = "event"
+
     class Meta:
         model = Proposal
         fields = ["title", "description", "format", "delivery"]
@@ -118,6 +124,8 @@ class EventForm(SectionForm):
 
 
 class AudienceForm(SectionForm):
+    section = "audience"
+
     class Meta:
         model = Proposal
         fields = ["age_min", "age_max", "expected_participants", "focus_groups", "languages"]
@@ -151,6 +159,8 @@ def _coordinate(label, limit, help_text, error):
 
 
 class PlaceTimeForm(SectionForm):
+    section = "place"
+
     latitude = _coordinate(
         _("Latitude"),
         90,
@@ -218,6 +228,8 @@ class PlaceTimeForm(SectionForm):
 
 
 class DeclarationsForm(SectionForm):
+    section = "declarations"
+
     class Meta:
         model = Proposal
         fields = ["free_for_participants", "accepts_conditions"]

@@ -13,6 +13,7 @@ from organisations.models import Organisation
 from organisations.notifications import notify_proposal
 from organisations.permissions import require
 
+from . import questions
 from .changes import proposal_snapshot
 from .eligibility import check_eligibility
 from .models import EDITABLE, TRANSITIONS, BudgetLine, Proposal
@@ -201,6 +202,8 @@ def save_draft_section(proposal: Proposal, *, actor, section: str, data) -> Prop
             locked.requested_amount = sum((line.amount for line in lines), Decimal("0"))
             locked.save(update_fields=["requested_amount", "updated_at"])
         else:
+            data, answers = questions.split(data)
+            questions.save_answers(locked, answers)
             m2m = {}
             for name, value in data.items():
                 if name in {"focus_groups", "languages"}:

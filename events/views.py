@@ -16,7 +16,7 @@ from meetandcode.kernel.ratelimit import ratelimit
 from organisations import audit
 from organisations.audit import Action
 
-from . import changes, selectors, services
+from . import changes, questions, selectors, services
 from .call_status import call_status
 from .eligibility import LIMIT_FIELDS, NON_FIELD, check_eligibility, limit_problems
 from .forms import FIELD_SECTION, SECTIONS, budget_lines_from, section_form
@@ -206,8 +206,8 @@ def _summary(proposal, errors):
     problems = [
         {
             "field": field,
-            "section": FIELD_SECTION.get(field),
-            "label": _field_label(field),
+            "section": _section_of(proposal, field),
+            "label": _field_label(proposal, field),
             "messages": msgs,
         }
         for field, msgs in errors.items()
@@ -223,7 +223,15 @@ def _summary(proposal, errors):
     }
 
 
-def _field_label(field):
+def _section_of(proposal, field):
+    question = questions.question_of(proposal, field)
+    return question.section if question else FIELD_SECTION.get(field)
+
+
+def _field_label(proposal, field):
+    question = questions.question_of(proposal, field)
+    if question is not None:
+        return question.text
     if field == NON_FIELD:
         return _("General")
     if field == "budget":

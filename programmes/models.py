@@ -352,11 +352,11 @@ class Question(models.Model):
         REPORT = "report", _("Report")
 
     class Section(models.TextChoices):
-        # The application form's sections (events.forms.SECTIONS), then the report's.
+        # The application form's sections (events.forms.SECTIONS; not yet the budget's lines),
+        # then the report's.
         EVENT = "event", _("The event")
         AUDIENCE = "audience", _("Who it is for")
         PLACE = "place", _("Where and when")
-        BUDGET = "budget", _("Budget")
         DECLARATIONS = "declarations", _("Declarations")
         REPORT = "report", _("The report")
 

@@ -1,0 +1,198 @@
+"""The edition's extra questions on the applicant's form (programmes.Question, issue 18).
+
+Each question the proposal is asked becomes a field ``q_<id>`` of its section's form
+(events.forms), saved with the section (``save_answers``, from events.services) and asked for on
+submit when required (``missing``). A hidden question is still shown to a proposal that answered
+it, so that its answer stays readable and editable. File questions are not asked yet: their
+upload comes with the next part of the issue.
+
+The answer is kept as plain JSON (events.Answer.value): the text, the number, the date as ISO
+text, True or False, the id of the chosen choice, or a list of ids.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from programmes.models import Question
+
+from .models import Answer, Proposal
+
+PREFIX = "q_"
+SHORT_TEXT_LENGTH = 300
+LONG_TEXT_LENGTH = 3000
+YES, NO = "yes", "no"
+Kind = Question.Kind
+
+
+def field_name(question: Question) -> str:
+    return f"{PREFIX}{question.pk}"
+
+
+def asked(proposal: Proposal, form: str = Question.Form.PROPOSAL) -> list[Question]:
+    """The questions of the proposal's edition and country on ``form``, in their order; kept on
+    the proposal for the request (every section's form asks)."""
+    kept = getattr(proposal, "_asked_questions", None)
+    if kept is not None and kept[0] == form:
+        return kept[1]
+    programme = proposal.country_programme
+    answered = Answer.objects.filter(proposal_id=proposal.pk).values("question_id")
+    questions = list(
+        Question.objects.filter(edition_id=programme.edition_id, form=form)
+        .filter(Q(country="") | Q(country=programme.country))
+        .filter(Q(hidden=False) | Q(pk__in=answered))
+        .exclude(kind=Kind.FILE)
+        .prefetch_related("choices")
+    )
+    proposal._asked_questions = (form, questions)
+    return questions
+
+
+def answers_of(proposal: Proposal) -> dict[int, object]:
+    """Question id -> the stored answer, read once per request."""
+    kept = getattr(proposal, "_answers", None)
+    if kept is None:
+        kept = dict(
+            Answer.objects.filter(proposal_id=proposal.pk).values_list("question_id", "value")
+        )
+        proposal._answers = kept
+    return kept
+
+
+def form_field(question: Question) -> forms.Field:
+    """The form field that asks ``question`` (never required in a draft: see ``missing``)."""
+    common = {"label": question.text, "help_text": question.help_text, "required": False}
+    if question.kind == Kind.SHORT_TEXT:
+        return forms.CharField(max_length=SHORT_TEXT_LENGTH, **common)
+    if question.kind == Kind.LONG_TEXT:
+        widget = forms.Textarea(attrs={"rows": 4})
+        return forms.CharField(max_length=LONG_TEXT_LENGTH, widget=widget, **common)
+    if question.kind == Kind.NUMBER:
+        bounds = {"min_value": question.min_value, "max_value": question.max_value}
+        return forms.IntegerField(**bounds, **common)
+    if question.kind == Kind.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if question.kind == Kind.YES_NO:
+        choices = [(YES, gettext_lazy("Yes")), (NO, gettext_lazy("No"))]
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    choices = [(str(choice.pk), choice.label) for choice in question.choices.all()]
+    if question.kind == Kind.MULTIPLE_CHOICE:
+        widget = forms.CheckboxSelectMultiple
+        return forms.MultipleChoiceField(choices=choices, widget=widget, **common)
+    return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+
+
+def add_fields(form: forms.BaseForm, proposal: Proposal, section: str) -> None:
+    """The section's questions as fields of ``form``, filled in with the answers given."""
+    answers = answers_of(proposal)
+    for question in asked(proposal):
+        if question.section != section:
+            continue
+        name = field_name(question)
+        form.fields[name] = form_field(question)
+        if question.pk in answers:
+            form.initial[name] = _initial(question, answers[question.pk])
+
+
+def _initial(question: Question, value):
+    if value is None:
+        return None
+    if question.kind == Kind.DATE:
+        return date.fromisoformat(value)
+    if question.kind == Kind.YES_NO:
+        return YES if value else NO
+    if question.kind == Kind.MULTIPLE_CHOICE:
+        return [str(pk) for pk in value]
+    if question.kind == Kind.SINGLE_CHOICE:
+        return str(value)
+    return value
+
+
+def split(data: dict) -> tuple[dict, dict[int, object]]:
+    """A section's cleaned data: the proposal's own fields, and the answers by question id."""
+    fields = {name: value for name, value in data.items() if not name.startswith(PREFIX)}
+    answers = {
+        int(name.removeprefix(PREFIX)): value
+        for name, value in data.items()
+        if name.startswith(PREFIX)
+    }
+    return fields, answers
+
+
+def save_answers(proposal: Proposal, answers: dict[int, object]) -> None:
+    """Store the section's answers (call inside the section's transaction). An emptied answer
+    is deleted; only questions the proposal is asked are kept."""
+    questions = {question.pk: question for question in asked(proposal)}
+    for question_id, value in answers.items():
+        question = questions.get(question_id)
+        if question is None:
+            continue
+        stored = _stored(question, value)
+        if stored is None:
+            Answer.objects.filter(proposal=proposal, question=question).delete()
+        else:
+            Answer.objects.update_or_create(
+                proposal=proposal, question=question, defaults={"value": stored}
+            )
+    proposal.__dict__.pop("_answers", None)
+
+
+def _stored(question: Question, value):
+    if value in (None, "", []):
+        return None
+    if question.kind == Kind.DATE:
+        return value.isoformat()
+    if question.kind == Kind.YES_NO:
+        return value == YES
+    if question.kind == Kind.SINGLE_CHOICE:
+        return int(value)
+    if question.kind == Kind.MULTIPLE_CHOICE:
+        return sorted(int(pk) for pk in value)
+    return value
+
+
+def missing(proposal: Proposal) -> dict[str, list[str]]:
+    """The required questions (not hidden) the proposal has not answered: asked for on submit."""
+    answers = answers_of(proposal)
+    return {
+        field_name(question): [_("Answer this question to submit.")]
+        for question in asked(proposal)
+        if question.required and not question.hidden and answers.get(question.pk) is None
+    }
+
+
+def question_of(proposal: Proposal, name: str) -> Question | None:
+    """The question behind a field name ``q_<id>`` of the proposal's form."""
+    if not name.startswith(PREFIX):
+        return None
+    wanted = name.removeprefix(PREFIX)
+    return next((q for q in asked(proposal) if str(q.pk) == wanted), None)
+
+
+def shown(proposal: Proposal, form: str = Question.Form.PROPOSAL) -> list[tuple[Question, str]]:
+    """The questions asked and their answers as people read them ("—" when not answered)."""
+    answers = answers_of(proposal)
+    return [
+        (question, display(question, answers.get(question.pk)))
+        for question in asked(proposal, form)
+    ]
+
+
+def display(question: Question, value) -> str:
+    if value is None:
+        return "—"
+    if question.kind == Kind.YES_NO:
+        return _("Yes") if value else _("No")
+    if question.kind == Kind.DATE:
+        return date_format(date.fromisoformat(value), "DATE_FORMAT")
+    if question.kind in Question.CHOICE_KINDS:
+        chosen = value if isinstance(value, list) else [value]
+        labels = {choice.pk: choice.label for choice in question.choices.all()}
+        return ", ".join(labels.get(pk, "?") for pk in chosen)
+    return str(value)

@@ -1,0 +1,178 @@
+"""The edition's extra questions on the applicant's form (issue 18): asked in their section,
+saved with it, required on submit, shown on the applicant's summary and the partner's page."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from events.forms import section_form
+from events.models import Answer, Proposal
+from organisations.models import OrganisationValidation, PartnerStaff
+from programmes.models import Question, QuestionChoice
+from tests.factories import (
+    BudgetLineFactory,
+    CountryProgrammeFactory,
+    MembershipFactory,
+    PartnerStaffFactory,
+    ProposalFactory,
+    log_in_with_second_factor,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def programme():
+    programme = CountryProgrammeFactory()  # Luxembourg
+    programme.application_deadline = timezone.now() + dt.timedelta(days=30)
+    programme.save()
+    return programme
+
+
+@pytest.fixture
+def member(client):
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    return membership
+
+
+@pytest.fixture
+def draft(member, programme):
+    proposal = ProposalFactory(organisation=member.organisation, country_programme=programme)
+    BudgetLineFactory(proposal=proposal, amount=Decimal("400.00"))
+    OrganisationValidation.objects.create(
+        organisation=member.organisation,
+        edition=programme.edition,
+        status=OrganisationValidation.Status.VALIDATED,
+    )
+    return proposal
+
+
+def _question(programme, **fields) -> Question:
+    fields.setdefault("section", Question.Section.AUDIENCE)
+    fields.setdefault("kind", Question.Kind.NUMBER)
+    fields.setdefault("text", "How many girls do you expect?")
+    return Question.objects.create(edition=programme.edition, **fields)
+
+
+def _edit(client, proposal) -> str:
+    response = client.get(reverse("events:edit", args=[proposal.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _save(client, proposal, section, answers):
+    """Save a section as the form sends it: its fields as they are, with ``answers``."""
+    form = section_form(section, proposal)
+    data = {}
+    for name, value in form.initial.items():
+        if value is None or value is False or name not in form.fields:
+            continue
+        if value is True:
+            value = "on"
+        elif hasattr(value, "__iter__") and not isinstance(value, str):
+            value = [getattr(item, "pk", item) for item in value]
+        data[f"{section}-{name}"] = value
+    data.update(answers)
+    return client.post(reverse("events:save_section", args=[proposal.pk, section]), data)
+
+
+def test_the_applicant_answers_in_the_section_and_sees_it_on_the_summary(client, draft, programme):
+    girls = _question(programme, min_value=0, max_value=500, required=True)
+    robots = _question(
+        programme, section=Question.Section.EVENT, kind=Question.Kind.MULTIPLE_CHOICE,
+        text="Which robots will you use?", text_de="Welche Roboter nutzen Sie?",
+    )  # fmt: skip
+    thymio = QuestionChoice.objects.create(question=robots, label="Thymio", position=1)
+    QuestionChoice.objects.create(question=robots, label="LEGO Spike", position=2)
+    page = _edit(client, draft)
+    assert f'name="audience-q_{girls.pk}"' in page
+    assert "Which robots will you use?" in page
+
+    response = _save(client, draft, "audience", {f"audience-q_{girls.pk}": "12"})
+    assert response.status_code == 302
+    _save(client, draft, "event", {f"event-q_{robots.pk}": [thymio.pk]})
+    assert Answer.objects.get(question=girls).value == 12
+    assert Answer.objects.get(question=robots).value == [thymio.pk]
+    page = _edit(client, draft)
+    assert 'value="12"' in page  # what was saved comes back into the form
+
+    summary = client.get(reverse("events:submit", args=[draft.pk])).content.decode()
+    assert "How many girls do you expect?" in summary and ">12<" in summary
+    assert "Thymio" in summary and "LEGO Spike" not in summary
+
+
+def test_a_number_out_of_bounds_is_refused_next_to_the_field_keeping_the_rest(
+    client, draft, programme
+):
+    girls = _question(programme, min_value=0, max_value=50)
+    response = _save(
+        client, draft, "audience",
+        {f"audience-q_{girls.pk}": "80", "audience-expected_participants": "24"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Ensure this value is less than or equal to 50." in body
+    assert 'value="80"' in body and 'value="24"' in body
+    assert not Answer.objects.exists()
+
+
+def test_a_required_question_is_asked_for_on_submit(client, draft, programme):
+    girls = _question(programme, required=True)
+    response = client.post(reverse("events:submit", args=[draft.pk]))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f'data-field="q_{girls.pk}"' in body
+    assert "Answer this question to submit." in body
+    assert f"#field-audience-q_{girls.pk}" in body or f"#field-q_{girls.pk}" in body
+    draft.refresh_from_db()
+    assert draft.status == Proposal.Status.DRAFT
+
+    _save(client, draft, "audience", {f"audience-q_{girls.pk}": "7"})
+    done = client.post(reverse("events:submit", args=[draft.pk]))
+    assert done.status_code == 302, [
+        line for line in done.content.decode().splitlines() if "data-field" in line
+    ]
+    draft.refresh_from_db()
+    assert draft.status == Proposal.Status.SUBMITTED
+
+
+def test_only_the_edition_s_and_the_country_s_questions_are_asked(client, draft, programme):
+    belgian = _question(programme, country="BE", text="Question for Belgium only")
+    ours = _question(programme, country="LU", text="Question for Luxembourg")
+    hidden = _question(programme, hidden=True, text="A question no longer asked")
+    other_edition = CountryProgrammeFactory(
+        edition__year=programme.edition.year + 1, country="LU"
+    ).edition
+    Question.objects.create(
+        edition=other_edition, section="event", kind="short_text", text="Next year's question"
+    )
+    page = _edit(client, draft)
+    assert ours.text in page
+    assert belgian.text not in page and hidden.text not in page and "Next year" not in page
+
+
+def test_a_hidden_question_keeps_showing_its_answer_to_those_who_gave_it(client, draft, programme):
+    question = _question(programme, kind=Question.Kind.YES_NO, text="Do you reach refugees?")
+    _save(client, draft, "audience", {f"audience-q_{question.pk}": "yes"})
+    question.hidden = True
+    question.save()
+    assert "Do you reach refugees?" in _edit(client, draft)
+    summary = client.get(reverse("events:submit", args=[draft.pk])).content.decode()
+    assert "Do you reach refugees?" in summary
+
+
+def test_the_partner_sees_the_answers_on_the_proposal_page(client, draft, programme):
+    question = _question(programme, kind=Question.Kind.LONG_TEXT, text="Who helps you?")
+    _save(client, draft, "audience", {f"audience-q_{question.pk}": "The town's library"})
+    client.post(reverse("events:submit", args=[draft.pk]))
+    manager = PartnerStaffFactory(partner=programme.partner, role=PartnerStaff.Role.MANAGER).user
+    page = log_in_with_second_factor(Client(), manager).get(
+        reverse("grants:proposal", args=[draft.pk])
+    )
+    html = page.content.decode()
+    assert "Who helps you?" in html and "The town&#x27;s library" in html
