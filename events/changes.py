@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from meetandcode.kernel.formatting import format_money
 from organisations.audit import Action
 from organisations.models import AuditEntry
+from programmes.models import Question
 
+from . import questions
 from .forms import SECTIONS
 from .models import CostCategory, Proposal
 
@@ -49,7 +51,8 @@ class Change:
 def proposal_snapshot(proposal: Proposal) -> dict:
     """The applicant-entered content of the proposal, JSON-ready.
 
-    Three queries (budget lines and the two many-to-many), fewer when they are prefetched.
+    Four queries (budget lines, the two many-to-many and the answers to the extra questions),
+    fewer when they are prefetched.
     """
     snapshot: dict = {"version": VERSION, "currency": proposal.currency}
     for name, _key in FIELDS:
@@ -68,6 +71,8 @@ def proposal_snapshot(proposal: Proposal) -> dict:
         for line in proposal.budget_lines.all()
     ]
     snapshot["requested_amount"] = _money(proposal.requested_amount)
+    # the extra questions' answers as stored (events.questions), by question id
+    snapshot["answers"] = {str(pk): value for pk, value in questions.answers_of(proposal).items()}
     return snapshot
 
 
@@ -106,6 +111,25 @@ def diff_snapshots(before: dict, after: dict) -> list[Change]:
             shown = (_show(name, old), _show(name, new))
         changes.append(Change(name, _label(key, name), key, *shown))
     changes.extend(_budget_changes(before, after))
+    changes.extend(_answer_changes(before.get("answers", {}), after.get("answers", {})))
+    return changes
+
+
+def _answer_changes(before: dict, after: dict) -> list[Change]:
+    """The extra questions whose answers differ (a question answered is never deleted, so
+    each one is still there to name)."""
+    differing = [pk for pk in {*before, *after} if before.get(pk) != after.get(pk)]
+    if not differing:
+        return []
+    asked = Question.objects.filter(pk__in=[int(pk) for pk in differing])
+    changes = []
+    for question in asked.prefetch_related("choices").order_by("section", "position", "pk"):
+        pk = str(question.pk)
+        shown = (
+            questions.display(question, before.get(pk)),
+            questions.display(question, after.get(pk)),
+        )
+        changes.append(Change(f"q_{pk}", question.text, question.section, *shown))
     return changes
 
 

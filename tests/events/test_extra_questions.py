@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from events.forms import section_form
 from events.models import Answer, Proposal
+from grants.services import request_changes
 from organisations.models import OrganisationValidation, PartnerStaff
 from programmes.models import Question, QuestionChoice
 from tests.factories import (
@@ -176,3 +177,21 @@ def test_the_partner_sees_the_answers_on_the_proposal_page(client, draft, progra
     )
     html = page.content.decode()
     assert "Who helps you?" in html and "The town&#x27;s library" in html
+
+
+def test_what_changed_on_a_resubmission_names_the_answer(client, draft, programme):
+    question = _question(programme, kind=Question.Kind.YES_NO, text="Do you reach refugees?")
+    _save(client, draft, "audience", {f"audience-q_{question.pk}": "no"})
+    assert client.post(reverse("events:submit", args=[draft.pk])).status_code == 302
+    manager = PartnerStaffFactory(partner=programme.partner, role=PartnerStaff.Role.MANAGER).user
+    request_changes(draft, actor=manager, message="Tell us more about who comes.")
+
+    _save(client, draft, "audience", {f"audience-q_{question.pk}": "yes"})
+    assert client.post(reverse("events:submit", args=[draft.pk])).status_code == 302
+
+    page = log_in_with_second_factor(Client(), manager).get(
+        reverse("grants:proposal", args=[draft.pk])
+    )
+    changes = page.content.decode().split('id="changes-title"')[1].split("</section>")[0]
+    assert "Do you reach refugees?" in changes
+    assert "No" in changes and "Yes" in changes
