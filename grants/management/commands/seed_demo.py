@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from events.models import Proposal
 from grants import integrity
 from grants.demo import data
+from grants.demo import questions as demo_questions
 from grants.demo.builder import (
     DemoBuilder,
     Progress,
@@ -77,6 +78,9 @@ class Command(BaseCommand):
             self._check_years(plan)
             self.stdout.write(_("Writing..."))
             DemoBuilder(plan, progress).build()
+            with progress.step(_("extra questions and answers")) as counter:
+                current = Edition.objects.current()
+                counter["rows"] = demo_questions.build(current) if current else 0
             with progress.step(_("integrity signals")) as counter:
                 counter["rows"] = self._signals()
             self._check()
