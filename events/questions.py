@@ -12,6 +12,7 @@ text, True or False, the id of the chosen choice, or a list of ids.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django import forms
@@ -196,3 +197,40 @@ def display(question: Question, value) -> str:
         labels = {choice.pk: choice.label for choice in question.choices.all()}
         return ", ".join(labels.get(pk, "?") for pk in chosen)
     return str(value)
+
+
+def export_value(question: Question, value):
+    """An answer as a spreadsheet cell: numbers and dates as such, the rest as text."""
+    if value is None:
+        return None
+    if question.kind == Kind.NUMBER:
+        return value
+    if question.kind == Kind.DATE:
+        return date.fromisoformat(value)
+    return display(question, value)
+
+
+def exported(proposals) -> tuple[list[Question], Callable[[list[int]], dict]]:
+    """The application's questions of the editions of ``proposals`` (one query), and a function
+    giving, for a batch of proposal ids, their answers by (proposal id, question id)."""
+    questions = list(
+        Question.objects.filter(
+            edition__in=proposals.values("country_programme__edition"),
+            form=Question.Form.PROPOSAL,
+        )
+        .exclude(kind=Kind.FILE)
+        .select_related("edition")
+        .prefetch_related("choices")
+        .order_by("edition__year", "section", "position", "pk")
+    )
+
+    def answers(proposal_ids: list[int]) -> dict[tuple[int, int], object]:
+        found = Answer.objects.filter(proposal_id__in=proposal_ids, question__in=questions)
+        return {
+            (proposal_id, question_id): value
+            for proposal_id, question_id, value in found.values_list(
+                "proposal_id", "question_id", "value"
+            )
+        }
+
+    return questions, answers

@@ -14,12 +14,14 @@ import datetime as dt
 import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from itertools import batched
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from events import questions as extra_questions
 from meetandcode.kernel.spreadsheet import defuse
 
 CHUNK = 2000
@@ -47,37 +49,57 @@ def _local(moment):
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def rows(proposals) -> Iterator[list]:
-    """One list of plain values per proposal (dates as naive local date-times)."""
-    for proposal in proposals.iterator(chunk_size=CHUNK):
-        score = proposal.avg_score
-        yield [
-            proposal.pk,
-            proposal.title,
-            proposal.organisation.name,
-            proposal.country_programme.country.code,
-            proposal.city,
-            proposal.get_format_display() if proposal.format else "",
-            _local(proposal.starts_at),
-            proposal.requested_amount,
-            proposal.currency,
-            str(proposal.get_status_display()),
-            None if score is None else round(Decimal(str(score)), 2),
-            proposal.review_count,
-            _local(proposal.submitted_at),
-        ]
+def rows(proposals, questions=(), answers_of=None) -> Iterator[list]:
+    """One list of plain values per proposal (dates as naive local date-times), then its answers
+    to ``questions`` (the edition's extra questions, events.questions.exported), read a chunk
+    of proposals at a time."""
+    for chunk in batched(proposals.iterator(chunk_size=CHUNK), CHUNK):
+        answers = answers_of([proposal.pk for proposal in chunk]) if questions else {}
+        for proposal in chunk:
+            yield _row(proposal) + [
+                extra_questions.export_value(q, answers.get((proposal.pk, q.pk))) for q in questions
+            ]
+
+
+def _row(proposal) -> list:
+    score = proposal.avg_score
+    return [
+        proposal.pk,
+        proposal.title,
+        proposal.organisation.name,
+        proposal.country_programme.country.code,
+        proposal.city,
+        proposal.get_format_display() if proposal.format else "",
+        _local(proposal.starts_at),
+        proposal.requested_amount,
+        proposal.currency,
+        str(proposal.get_status_display()),
+        None if score is None else round(Decimal(str(score)), 2),
+        proposal.review_count,
+        _local(proposal.submitted_at),
+    ]
 
 
 def _filename(extension: str) -> str:
     return f"proposals-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
+def _table(proposals) -> tuple[list[str], Iterator[list]]:
+    questions, answers_of = extra_questions.exported(proposals)
+    several = len({question.edition_id for question in questions}) > 1
+    header = columns() + [
+        f"{question.edition.code}: {question.text}" if several else question.text
+        for question in questions
+    ]
+    return header, rows(proposals, questions, answers_of)
+
+
 def csv_response(proposals) -> StreamingHttpResponse:
-    return table_csv_response(_filename("csv"), columns(), rows(proposals))
+    return table_csv_response(_filename("csv"), *_table(proposals))
 
 
 def xlsx_response(proposals) -> FileResponse:
-    return table_xlsx_response(_filename("xlsx"), columns(), rows(proposals), sheet=_("Proposals"))
+    return table_xlsx_response(_filename("xlsx"), *_table(proposals), sheet=_("Proposals"))
 
 
 # --- Any table ---------------------------------------------------------------------------------

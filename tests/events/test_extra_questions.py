@@ -1,18 +1,21 @@
 """The edition's extra questions on the applicant's form (issue 18): asked in their section,
 saved with it, required on submit, shown on the applicant's summary and the partner's page."""
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from events.forms import section_form
 from events.models import Answer, Proposal
 from grants.services import request_changes
-from organisations.models import OrganisationValidation, PartnerStaff
+from organisations.models import OrganisationValidation, PartnerStaff, User
 from programmes.models import Question, QuestionChoice
 from tests.factories import (
     BudgetLineFactory,
@@ -195,3 +198,48 @@ def test_what_changed_on_a_resubmission_names_the_answer(client, draft, programm
     changes = page.content.decode().split('id="changes-title"')[1].split("</section>")[0]
     assert "Do you reach refugees?" in changes
     assert "No" in changes and "Yes" in changes
+
+
+def _export(client, name) -> list[list]:
+    response = client.get(reverse(name), {"todo": "all"})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    if name == "grants:export_csv":
+        return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    sheet = load_workbook(io.BytesIO(body), read_only=True).active
+    return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def test_staff_add_a_question_the_applicant_answers_it_the_partner_exports_it(
+    client, draft, programme
+):
+    staff = log_in_with_second_factor(
+        Client(), User.objects.create_superuser("programme@example.org", "x")
+    )
+    added = staff.post(
+        reverse("admin:programmes_question_add"),
+        {
+            "edition": programme.edition.pk, "form": "proposal", "section": "audience",
+            "position": "1", "text_en": "How many girls do you expect?",
+            "text_de": "Wie viele Mädchen erwarten Sie?", "kind": "number", "min_value": "0",
+            "choices-TOTAL_FORMS": "0", "choices-INITIAL_FORMS": "0",
+            "choices-MIN_NUM_FORMS": "0", "choices-MAX_NUM_FORMS": "1000",
+        },
+    )  # fmt: skip
+    assert added.status_code == 302
+    question = Question.objects.get()
+
+    assert "How many girls do you expect?" in _edit(client, draft)
+    _save(client, draft, "audience", {f"audience-q_{question.pk}": "11"})
+    assert client.post(reverse("events:submit", args=[draft.pk])).status_code == 302
+
+    manager = PartnerStaffFactory(partner=programme.partner, role=PartnerStaff.Role.MANAGER).user
+    partner = log_in_with_second_factor(Client(), manager)
+    assert (
+        "How many girls do you expect?"
+        in partner.get(reverse("grants:proposal", args=[draft.pk])).content.decode()
+    )
+    for name in ("grants:export_csv", "grants:export_xlsx"):
+        header, *rows = _export(partner, name)
+        assert header[-1] == "How many girls do you expect?"
+        assert [str(row[-1]) for row in rows] == ["11"]
