@@ -8,7 +8,8 @@ from django.db.models import Q
 from organisations.models import AuditEntry
 from organisations.privacy import exported_fields
 
-from .models import Proposal
+from . import questions
+from .models import Answer, Proposal
 
 
 def export_proposals(user, organisation_ids: list[int]) -> dict:
@@ -19,7 +20,20 @@ def export_proposals(user, organisation_ids: list[int]) -> dict:
     proposals = Proposal.objects.filter(organisation_id__in=organisation_ids).filter(
         Q(created_by=user) | Q(pk__in=edited)
     )
-    return {"proposals": [exported_fields(p) for p in proposals.order_by("pk")]}
+    proposals = list(proposals.order_by("pk"))
+    answers: dict[int, list[dict]] = {}
+    chosen = Answer.objects.filter(proposal__in=proposals).select_related("question")
+    for answer in chosen.prefetch_related("question__choices").order_by("question__position"):
+        answers.setdefault(answer.proposal_id, []).append(
+            {
+                "question": answer.question.text,
+                "answer": questions.display(answer.question, answer.value),
+                "file_name": answer.file_name,
+            }
+        )
+    return {
+        "proposals": [{**exported_fields(p), "answers": answers.get(p.pk, [])} for p in proposals]
+    }
 
 
 def purge_old_proposals(cutoff: datetime) -> dict[str, int]:

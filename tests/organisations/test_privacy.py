@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models.functions import Cast
 from django.urls import reverse
 
-from events.models import Proposal, ReportFile
+from events.models import Answer, Proposal, ReportFile
 from grants.models import AwardLetter, Grant
 from organisations import audit
 from organisations.models import (
@@ -25,6 +25,7 @@ from organisations.models import (
     User,
 )
 from organisations.privacy import delete_account, purge_old_data
+from programmes.models import Question
 from tests.factories import (
     PASSWORD,
     PAST_YEAR,
@@ -63,6 +64,11 @@ def _download(client, user) -> dict:
 def test_download_holds_the_persons_data_and_nothing_of_another(client):
     ada, organisation = _owner()
     proposal = ProposalFactory(organisation=organisation, created_by=ada, title="Robots at 10")
+    question = Question.objects.create(
+        edition=proposal.country_programme.edition, section="audience", kind="number",
+        text="How many girls do you expect?",
+    )  # fmt: skip
+    Answer.objects.create(proposal=proposal, question=question, value=9)
     Notification.objects.create(recipient=ada, kind="proposal.approved")
     audit.record(proposal, actor=ada, action="proposal.create")
     Consent.objects.create(user=ada, version="v2", ip="192.0.2.1")
@@ -77,6 +83,9 @@ def test_download_holds_the_persons_data_and_nothing_of_another(client):
     assert [m["organisation"] for m in data["memberships"]] == [organisation.pk]
     assert data["organisations"][0]["registration_number"] == organisation.registration_number
     assert [p["title"] for p in data["proposals"]] == ["Robots at 10"]
+    assert data["proposals"][0]["answers"] == [
+        {"question": "How many girls do you expect?", "answer": "9", "file_name": ""}
+    ]
     assert [n["kind"] for n in data["notifications"]] == ["proposal.approved"]
     assert [e["action"] for e in data["audit_entries"]] == ["proposal.create"]
     assert [c["version"] for c in data["consents"]] == ["v2"]
