@@ -90,6 +90,7 @@ def _tell_members(proposal: Proposal, kind: str, page: str, **extra: str) -> Non
         "proposal": str(proposal),
         "organisation": proposal.organisation.name,
         "edition": str(proposal.country_programme.edition),
+        "country": str(proposal.country_programme.country),
         **extra,
     }
     url = _link(page, proposal.pk) or _link("events:detail", proposal.pk)

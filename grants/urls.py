@@ -12,6 +12,7 @@ from . import (
     views,
     views_decisions,
     views_figures,
+    views_messages,
     views_notifications,
     views_payments,
     views_signals,
@@ -35,6 +36,13 @@ urlpatterns = [
     path("figures/export.xlsx", views_figures.figures_xlsx, name="figures_xlsx"),
     # The staff's own notifications (grants/views_notifications.py)
     path("notifications/", views_notifications.staff_notifications, name="notifications"),
+    # The messages staff edit (grants/views_messages.py)
+    path("messages/", views_messages.message_list, name="messages"),
+    path(
+        "messages/<str:kind>/<str:language>/",
+        views_messages.message_edit,
+        name="message_edit",
+    ),
     # ---- Reviews, comments, decisions, tokens, organisation validation --------------------
     # (grants/views_decisions.py): add those paths below this line.
     path("proposals/<int:pk>/review/", views_decisions.review, name="review"),

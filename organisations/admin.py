@@ -21,6 +21,7 @@ from .models import (
     LegalForm,
     MemberInvitation,
     Membership,
+    MessageText,
     Notification,
     Organisation,
     OrganisationValidation,
@@ -182,7 +183,7 @@ class MemberInvitationAdmin(ViewOnlyAdmin):
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
-    list_display = ("name", "country_list", "contact_email", "website")
+    list_display = ("name", "country_list", "contact_email", "website", "may_edit_messages")
     search_fields = ("name",)
     inlines = [PartnerStaffInline]
 
@@ -293,6 +294,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "claimed_at",
         "sent_at",
         "read_at",
+        "message_text",
     )
     show_full_result_count = False
     actions = ["send_again"]
@@ -316,6 +318,16 @@ class NotificationAdmin(admin.ModelAdmin):
             % {"sent": resent, "skipped": queryset.count() - resent},
             messages.SUCCESS if resent else messages.WARNING,
         )
+
+
+@admin.register(MessageText)
+class MessageTextAdmin(ViewOnlyAdmin):
+    """The versions of the edited messages: written only through the message editor
+    (/partner/messages/, organisations.message_texts), which checks them."""
+
+    list_display = ("kind", "language", "country", "number", "saved_by", "saved_at")
+    list_filter = ("kind", "language")
+    list_select_related = ("saved_by",)
 
 
 @admin.register(Consent)

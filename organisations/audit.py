@@ -48,6 +48,7 @@ class Action(models.TextChoices):
     REVIEW_UPDATE = "review.update", _("Review changed")
     REVIEW_CONFLICT = "review.conflict", _("Conflict of interest declared")
     SIGNAL_CHECK = "signal.check", _("Integrity signal checked")
+    MESSAGE_TEXT_SAVE = "message_text.save", _("Message text changed")
     COMMENT_TO_APPLICANT = "comment.to_applicant", _("Comment sent to the applicant")
     COMMENT_INTERNAL = "comment.internal", _("Internal comment")
     EDITION_OPEN_NEXT = "edition.open_next", _("Next edition opened")

@@ -15,14 +15,16 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q, QuerySet
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+from django.template.loader_tags import BlockNode
 from django.utils import dateformat, formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from meetandcode.kernel.formatting import format_money
 from meetandcode.kernel.languages import url_in_language
 
-from . import hooks
+from . import hooks, message_texts
 from .models import Notification
 
 log = logging.getLogger(__name__)
@@ -176,6 +178,7 @@ class Message:
     subject: str
     text: str
     html: str
+    text_id: int | None = None  # the edited text used (MessageText); None: the template files
 
 
 def summary(notification: Notification) -> str:
@@ -228,29 +231,74 @@ def _moment(text):
 
 
 def render(notification: Notification) -> Message:
-    """The e-mail in the recipient's language, from templates/emails/<kind>.txt and .html."""
-    kind = KINDS[notification.kind]
-    recipient = notification.recipient
+    """The e-mail in the recipient's language: the text staff edited for its language and
+    country (organisations.message_texts), else templates/emails/<kind>.txt and .html."""
     language = _language_of(notification)
+    country = notification.context.get("country", "")
+    edited = message_texts.current(notification.kind, language, country)
+    return compose(notification, language, edited)
+
+
+def compose(notification: Notification, language: str, edited=None) -> Message:
+    """The e-mail of ``notification`` in ``language``, from ``edited`` (anything with a
+    ``subject`` and a ``body``: a saved MessageText, or a text being previewed) or the
+    template files. The notification need not be saved (the editor's preview)."""
+    kind = KINDS[notification.kind]
     template = kind.template or f"emails/{notification.kind}"
     with translation.override(language):
+        readable = _readable(notification.context)  # its amount as ``money``, "500,00 EUR"
         context = {
-            **_readable(notification.context),  # its amount as ``money``, "500,00 EUR"
-            "recipient": recipient,
+            **readable,
+            "recipient": notification.recipient,
             "programme": settings.PROGRAMME_NAME,
             "site_url": settings.SITE_URL,
             "link": _link(notification.url, language),
             **(kind.shape(notification) if kind.shape else {}),
         }
-        if kind.subject:
-            subject = str(kind.subject) % _Blank(_readable(notification.context))
+        if edited is not None:
+            subject = message_texts.render_text(edited.subject, context)
+            context["edited_body"] = message_texts.render_text(edited.body, context)
+            template = "emails/_edited"
+        elif kind.subject:
+            subject = str(kind.subject) % _Blank(readable)
         else:
             subject = render_to_string(f"{template}_subject.txt", context)
         return Message(
             subject=f"[{settings.PROGRAMME_NAME}] {' '.join(subject.split())}",
             text=_tidy(render_to_string(f"{template}.txt", context)),
             html=render_to_string(f"{template}.html", context),
+            text_id=getattr(edited, "pk", None),
         )
+
+
+def default_text(kind: str, language: str) -> tuple[str, str]:
+    """The default subject and body of ``kind`` in ``language`` (from the template files),
+    written as an edited text would be: where editing starts."""
+    names = (*message_texts.VARIABLES[kind], *message_texts.COMMON)
+    placeholders = {name: "{{ " + name + " }}" for name in names}
+    with translation.override(language):
+        subject = re.sub(r"%\((\w+)\)s", r"{{ \1 }}", str(KINDS[kind].subject))
+        template = get_template(f"emails/{kind}.txt").template
+        body = next(
+            node for node in template.nodelist.get_nodes_by_type(BlockNode) if node.name == "body"
+        )
+        context = Context(placeholders, autoescape=False)
+        with context.bind_template(template):
+            text = "".join(_as_source(node, context) for node in body.nodelist)
+    return subject, _tidy(text)
+
+
+def _as_source(node, context) -> str:
+    """A node of a default body rendered with the names as placeholders; an ``{% if name %}``
+    around an optional part (a reason, a message) is kept as it is."""
+    branches = getattr(node, "conditions_nodelists", None)
+    if branches and len(branches) == 1:
+        condition, inner = branches[0]
+        name = getattr(condition, "text", "")
+        if name in context:
+            rendered = "".join(_as_source(child, context) for child in inner)
+            return "{% if " + name + " %}" + rendered + "{% endif %}"
+    return node.render_annotated(context)
 
 
 def _language_of(notification: Notification) -> str:
@@ -295,6 +343,7 @@ def claim(notification_id: int) -> Notification | None:
 def send(notification: Notification) -> None:
     """Render and send the e-mail (plain text with an HTML alternative). Raises on failure."""
     message = render(notification)
+    notification.message_text_id = message.text_id  # recorded by ``mark_sent``
     mail = EmailMultiAlternatives(
         subject=message.subject,
         body=message.text,
@@ -327,8 +376,12 @@ def is_transient(error: BaseException) -> bool:
 
 
 def mark_sent(notification: Notification) -> None:
+    """Sent, with the version of the text it was written from (``send`` sets it)."""
     Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
-        status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
+        status=Notification.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        message_text=notification.message_text_id,
     )
 
 

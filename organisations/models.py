@@ -327,6 +327,14 @@ class Partner(models.Model):
     website = models.URLField(_("website"), blank=True)
     contact_email = models.EmailField(_("public contact e-mail"), blank=True)
     contact_phone = models.CharField(_("public contact phone"), max_length=40, blank=True)
+    may_edit_messages = models.BooleanField(
+        _("may edit the messages of its countries"),
+        default=False,
+        help_text=_(
+            "Its managers may change the e-mails its countries' applicants receive (set by "
+            "programme staff)."
+        ),
+    )
 
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -549,6 +557,16 @@ class Notification(models.Model):
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # The edited text the e-mail was written from (organisations.message_texts); empty: the
+    # template files (templates/emails/), the defaults.
+    message_text = models.ForeignKey(
+        "MessageText",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("text used"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -618,3 +636,39 @@ class Consent(models.Model):
             "document": self.get_document_display(),
             "version": self.version,
         }
+
+
+class MessageText(models.Model):
+    """One version of a notification's subject and body as programme staff (or a partner, for
+    its country) wrote it, in one language (issue 18). Versions are never changed: each save adds
+    the next one, and the latest of a kind, language and country is the one sent. A version with
+    an empty body gives the text back to the default (organisations.message_texts)."""
+
+    kind = models.CharField(_("kind"), max_length=60)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    country = CountryField(_("country"), blank=True, help_text=_("Empty: every country."))
+    number = models.PositiveIntegerField(_("version"))
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("text"), max_length=5000, blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("saved by"),
+    )
+    saved_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "language", "country", "-number"]
+        verbose_name = _("message text")
+        verbose_name_plural = _("message texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "language", "country", "number"], name="message_text_version"
+            )
+        ]
+
+    def __str__(self):
+        where = f" {self.country}" if self.country else ""
+        return f"{self.kind} ({self.language}{where}) v{self.number}"

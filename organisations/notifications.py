@@ -75,6 +75,7 @@ def notify_proposal(proposal, kind: str, **extra) -> list[Notification]:
         "proposal": str(proposal),
         "organisation": proposal.organisation.name,
         "edition": str(proposal.country_programme.edition),
+        "country": str(proposal.country_programme.country),  # which edited text it reads
         **{key: str(value) for key, value in extra.items()},
     }
     audience = KINDS[kind].audience
@@ -95,6 +96,7 @@ def notify_validation(validation) -> list[Notification]:
         "organisation": validation.organisation.name,
         "edition": str(validation.edition),
         "reason": validation.reason,
+        "country": str(validation.organisation.country),
     }
     url = _url("organisations:detail", validation.organisation_id)
     return notify_organisation(validation.organisation, kind, context=context, url=url)

@@ -122,6 +122,9 @@ class Scope:
     partner_ids: frozenset[int] = frozenset()
     managed_countries: frozenset[str] = frozenset()
     managed_partner_ids: frozenset[int] = frozenset()
+    # The countries whose messages the person may edit: a manager of a partner programme staff
+    # allowed to (Partner.may_edit_messages).
+    message_countries: frozenset[str] = frozenset()
 
     @property
     def any(self) -> bool:
@@ -144,6 +147,7 @@ def scope_of(user) -> Scope:
         scope = Scope(everywhere=True)
     else:
         countries, partners, managed, managed_partners = set(), set(), set(), set()
+        messages = set()
         for row in PartnerStaff.objects.filter(user=user).select_related("partner"):
             codes = {country.code for country in row.partner.countries}
             countries |= codes
@@ -151,11 +155,14 @@ def scope_of(user) -> Scope:
             if row.role == PartnerStaff.Role.MANAGER:
                 managed |= codes
                 managed_partners.add(row.partner_id)
+                if row.partner.may_edit_messages:
+                    messages |= codes
         scope = Scope(
             countries=frozenset(countries),
             partner_ids=frozenset(partners),
             managed_countries=frozenset(managed),
             managed_partner_ids=frozenset(managed_partners),
+            message_countries=frozenset(messages),
         )
     if user is not None:
         user._grants_scope = scope
@@ -310,6 +317,19 @@ def _decides_somewhere(user, _obj) -> bool:
     return scope_of(user).decides
 
 
+@rule(
+    "message_text.edit",
+    gettext_lazy("Only programme staff, or a partner they allow, change the messages."),
+)
+def _edits_messages(user, country) -> bool:
+    """Programme staff edit every text; a partner's managers, where programme staff allow it,
+    their own countries' (``country`` is a code; empty: every country's)."""
+    scope = scope_of(user)
+    if country is None:  # may the person edit any text at all (the editor's pages)
+        return scope.everywhere or bool(scope.message_countries)
+    return scope.everywhere or (bool(country) and str(country) in scope.message_countries)
+
+
 # --- Two-factor authentication -----------------------------------------------------------------
 
 
@@ -385,3 +405,5 @@ def _guard(action: str):
 partner_required = _guard("partner_pages.open")
 #: Partner managers and programme staff, with two-factor passed.
 manager_required = _guard("partner_pages.decide")
+#: Programme staff, and the managers of partners allowed to edit their messages.
+message_editor_required = _guard("message_text.edit")

@@ -84,6 +84,8 @@ PARAM_MAP = {
     ("organisations:accept_invitation", "token"): lambda w: w.invitation.token,
     ("grants:decide_validation", "pk"): lambda w: w.validation.pk,
     ("grants:check_signal", "kind"): lambda w: "bank_account",
+    ("grants:message_edit", "kind"): lambda w: "proposal_approved",
+    ("grants:message_edit", "language"): lambda w: "de",
     ("events:event", "pk"): lambda w: w.event.pk,
     ("events:event_calendar", "pk"): lambda w: w.event.pk,
     ("events:event_photo", "pk"): lambda w: w.event.pk,
@@ -182,6 +184,16 @@ KINDS = {
         "programme_staff": OK,
         **ASKED_FOR_IT,
     },
+    # the message editor: programme staff (and the managers of a partner they allow, which none
+    # of these is: tests/grants/test_message_editor.py)
+    "message_editor": {
+        "anonymous": L,
+        **dict.fromkeys(["other_applicant", "applicant", "other_partner", "reviewer"], FB),
+        "manager": FB,
+        "programme_staff": OK,
+        **ASKED_FOR_IT,
+        "manager_without_second_factor": FB,  # refused whatever the second factor
+    },
     # the admin's index: accounts let into the admin (the LU manager for the country pages)
     "admin_index": {
         "anonymous": L,
@@ -249,6 +261,8 @@ MATRIX = {
     "grants:figures_csv": "partner_list",
     "grants:figures_xlsx": "partner_list",
     "grants:notifications": "partner_list",
+    "grants:messages": "message_editor",
+    "grants:message_edit": "message_editor",
     "grants:review": "partner_object",
     "grants:conflict": STAFF,
     "grants:comment": STAFF,

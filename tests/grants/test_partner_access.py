@@ -34,6 +34,7 @@ PK_KINDS = {
     "validations/": "validation",
     "organisations/": "organisation",
     "programmes/": "programme",
+    "messages/": "message",  # a message text of the partner's country (grants:message_edit)
 }
 
 
@@ -86,6 +87,9 @@ class World:
         )
         self.right = PartnerStaffFactory(partner=lu.partner, role=PartnerStaff.Role.MANAGER).user
         self.other = PartnerStaffFactory(partner=be.partner, role=PartnerStaff.Role.MANAGER).user
+        for partner in (lu.partner, be.partner):  # both edit their own countries' messages
+            partner.may_edit_messages = True
+            partner.save()
         self.objects = {
             "proposal": self.proposal,
             "validation": self.validation,
@@ -97,6 +101,8 @@ class World:
         kind = _kind(route)
         if kind is None:
             return reverse(f"grants:{name}")
+        if kind == "message":
+            return reverse(f"grants:{name}", args=["proposal_approved", "de"]) + "?country=LU"
         kwargs = {"pk": self.objects[kind].pk}
         if "<str:kind>" in route:  # an integrity signal's kind (grants:check_signal)
             kwargs["kind"] = "bank_account"
