@@ -5,7 +5,9 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from meetandcode.kernel.formatting import format_money
+from programmes.models import Question
 
+from . import questions
 from .models import BudgetLine, Report, ReportFile
 from .reports import AGE_BANDS, FOCUS_GROUPS, GENDERS, LABELS
 
@@ -62,7 +64,9 @@ class ReportForm(forms.ModelForm):
             "went_badly": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, lines: list[BudgetLine] = (), currency: str = "", **kwargs):
+    def __init__(
+        self, *args, lines: list[BudgetLine] = (), currency: str = "", proposal=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
@@ -98,12 +102,30 @@ class ReportForm(forms.ModelForm):
                 ),
             )
 
+        if proposal is not None:  # the edition's report questions (programmes.Question)
+            self._add_questions(proposal)
+
+    def _add_questions(self, proposal) -> None:
+        before = set(self.fields)
+        questions.add_fields(self, proposal, Question.Section.REPORT, Question.Form.REPORT)
+        for name in set(self.fields) - before:
+            widget = self.fields[name].widget
+            choices = isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+            widget.attrs.setdefault("class", "form-check-input" if choices else CONTROL)
+
     def clean_only_possible_thanks_to_grant(self):
         answer = self.cleaned_data.get("only_possible_thanks_to_grant")
         return {"yes": True, "no": False}.get(answer)
 
     def report_data(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self._meta.fields}
+
+    def answers(self) -> dict[int, object]:
+        """The answers to the report questions, by question id."""
+        return questions.split(self.cleaned_data)[1]
+
+    def question_fields(self):
+        return [self[name] for name in self.fields if name.startswith(questions.PREFIX)]
 
     def actual_costs(self) -> dict:
         return {line.pk: self.cleaned_data.get(f"actual_{line.pk}") for line in self.lines}

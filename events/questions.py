@@ -39,9 +39,9 @@ def field_name(question: Question) -> str:
 def asked(proposal: Proposal, form: str = Question.Form.PROPOSAL) -> list[Question]:
     """The questions of the proposal's edition and country on ``form``, in their order; kept on
     the proposal for the request (every section's form asks)."""
-    kept = getattr(proposal, "_asked_questions", None)
-    if kept is not None and kept[0] == form:
-        return kept[1]
+    kept = proposal.__dict__.setdefault("_asked_questions", {})
+    if form in kept:
+        return kept[form]
     programme = proposal.country_programme
     answered = Answer.objects.filter(proposal_id=proposal.pk).values("question_id")
     questions = list(
@@ -51,7 +51,7 @@ def asked(proposal: Proposal, form: str = Question.Form.PROPOSAL) -> list[Questi
         .exclude(kind=Kind.FILE)
         .prefetch_related("choices")
     )
-    proposal._asked_questions = (form, questions)
+    kept[form] = questions
     return questions
 
 
@@ -89,10 +89,13 @@ def form_field(question: Question) -> forms.Field:
     return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
 
 
-def add_fields(form: forms.BaseForm, proposal: Proposal, section: str) -> None:
-    """The section's questions as fields of ``form``, filled in with the answers given."""
+def add_fields(
+    form: forms.BaseForm, proposal: Proposal, section: str, of: str = Question.Form.PROPOSAL
+) -> None:
+    """The section's questions (of the application form, or ``of`` the report) as fields of
+    ``form``, filled in with the answers given."""
     answers = answers_of(proposal)
-    for question in asked(proposal):
+    for question in asked(proposal, of):
         if question.section != section:
             continue
         name = field_name(question)
@@ -126,10 +129,12 @@ def split(data: dict) -> tuple[dict, dict[int, object]]:
     return fields, answers
 
 
-def save_answers(proposal: Proposal, answers: dict[int, object]) -> None:
+def save_answers(
+    proposal: Proposal, answers: dict[int, object], of: str = Question.Form.PROPOSAL
+) -> None:
     """Store the section's answers (call inside the section's transaction). An emptied answer
-    is deleted; only questions the proposal is asked are kept."""
-    questions = {question.pk: question for question in asked(proposal)}
+    is deleted; only questions the proposal is asked (on the form ``of``) are kept."""
+    questions = {question.pk: question for question in asked(proposal, of)}
     for question_id, value in answers.items():
         question = questions.get(question_id)
         if question is None:
@@ -158,12 +163,12 @@ def _stored(question: Question, value):
     return value
 
 
-def missing(proposal: Proposal) -> dict[str, list[str]]:
+def missing(proposal: Proposal, of: str = Question.Form.PROPOSAL) -> dict[str, list[str]]:
     """The required questions (not hidden) the proposal has not answered: asked for on submit."""
     answers = answers_of(proposal)
     return {
         field_name(question): [_("Answer this question to submit.")]
-        for question in asked(proposal)
+        for question in asked(proposal, of)
         if question.required and not question.hidden and answers.get(question.pk) is None
     }
 
@@ -211,17 +216,15 @@ def export_value(question: Question, value):
 
 
 def exported(proposals) -> tuple[list[Question], Callable[[list[int]], dict]]:
-    """The application's questions of the editions of ``proposals`` (one query), and a function
+    """The questions of the editions of ``proposals`` (the application form's, then the
+    report's; one query), and a function
     giving, for a batch of proposal ids, their answers by (proposal id, question id)."""
     questions = list(
-        Question.objects.filter(
-            edition__in=proposals.values("country_programme__edition"),
-            form=Question.Form.PROPOSAL,
-        )
+        Question.objects.filter(edition__in=proposals.values("country_programme__edition"))
         .exclude(kind=Kind.FILE)
         .select_related("edition")
         .prefetch_related("choices")
-        .order_by("edition__year", "section", "position", "pk")
+        .order_by("edition__year", "form", "section", "position", "pk")
     )
 
     def answers(proposal_ids: list[int]) -> dict[tuple[int, int], object]:

@@ -19,8 +19,9 @@ from organisations import audit
 from organisations.audit import Action
 from organisations.notifications import notify_proposal
 from organisations.permissions import require
+from programmes.models import Question
 
-from . import uploads
+from . import questions, uploads
 from .models import BudgetLine, Event, Proposal, Report, ReportFile
 
 AGE_BANDS = ("age_under_8", "age_8_12", "age_13_16", "age_17_24", "age_over_24")
@@ -181,12 +182,19 @@ def _editable_report(proposal: Proposal, *, actor, now=None) -> Report:
 
 
 def save_report_draft(
-    proposal: Proposal, *, actor, data: dict, actual_costs: dict[int, Decimal | None], now=None
+    proposal: Proposal,
+    *,
+    actor,
+    data: dict,
+    actual_costs: dict[int, Decimal | None],
+    answers: dict[int, object] | None = None,
+    now=None,
 ) -> Report:
     """Store what the applicant typed so far; a draft may be incomplete and need not add up.
 
     ``data`` holds report fields (numbers left empty count as 0); ``actual_costs`` maps the
-    proposal's budget line ids to their actual cost. Saves are not audited: state changes are.
+    proposal's budget line ids to their actual cost; ``answers`` the edition's report questions'
+    answers by question id. Saves are not audited: state changes are.
     """
     require(actor, "proposal.act", proposal)
     with transaction.atomic():
@@ -215,6 +223,7 @@ def save_report_draft(
         for line in BudgetLine.objects.filter(proposal_id=proposal.pk, pk__in=actual_costs):
             line.actual_amount = actual_costs[line.pk]
             line.save(update_fields=["actual_amount"])
+        questions.save_answers(proposal, answers or {}, Question.Form.REPORT)
     return report
 
 
@@ -234,6 +243,7 @@ def submit_report(proposal: Proposal, *, actor, now=None) -> Report:
         report = _editable_report(proposal, actor=actor, now=now)
         values = {name: getattr(report, name) for name in FIELDS}
         errors = check_report(values, list(BudgetLine.objects.filter(proposal_id=proposal.pk)))
+        errors.update(questions.missing(proposal, Question.Form.REPORT))
         if errors:
             raise ReportNotValid(errors)
         from_state = report.status

@@ -71,6 +71,7 @@ def _form(proposal, report, data=None) -> ReportForm:
         instance=report or Report(proposal=proposal),
         lines=_lines(proposal),
         currency=proposal.currency,
+        proposal=proposal,
     )
 
 
@@ -139,7 +140,11 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
         return _invalid(request, proposal, form)
     try:
         saved = reports.save_report_draft(
-            proposal, actor=request.user, data=form.report_data(), actual_costs=form.actual_costs()
+            proposal,
+            actor=request.user,
+            data=form.report_data(),
+            actual_costs=form.actual_costs(),
+            answers=form.answers(),
         )
     except DomainError as refused:
         if request.htmx:  # e.g. a last autosave arriving after the submit: nothing to show
@@ -171,7 +176,11 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         return _invalid(request, proposal, form)
     try:
         reports.save_report_draft(
-            proposal, actor=request.user, data=form.report_data(), actual_costs=form.actual_costs()
+            proposal,
+            actor=request.user,
+            data=form.report_data(),
+            actual_costs=form.actual_costs(),
+            answers=form.answers(),
         )
         reports.submit_report(proposal, actor=request.user)
     except reports.ReportNotValid as refused:

@@ -10,5 +10,6 @@ register = template.Library()
 
 
 @register.simple_tag
-def proposal_answers(proposal) -> list:
-    return questions.shown(proposal)
+def proposal_answers(proposal, of: str = "proposal") -> list:
+    """``of``: "proposal" (the application form's questions) or "report"."""
+    return questions.shown(proposal, of)
