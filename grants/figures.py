@@ -32,7 +32,8 @@ from django.db.models.functions import Concat, Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from events.models import Proposal, Report
+from events.models import Answer, Proposal, Report
+from programmes.models import Question
 
 S = Proposal.Status
 R = Report.Status
@@ -307,3 +308,57 @@ def export_rows(editions: list[EditionFigures]):
         for row in [*edition.rows, edition.total]:
             country = row.country or str(_("Total"))
             yield [edition.name, country, row.currency or ""] + [getattr(row, k) for k in keys]
+
+
+# --- The answers to the extra questions (issue 18) -------------------------------------------
+
+
+@dataclass
+class QuestionCount:
+    """How the proposals of the programmes shown answered one choice (or yes/no) question."""
+
+    question: object  # programmes.Question
+    parts: list[tuple[str, str, int]]  # (key, label, answers), as ``breakdown``
+    answered: int  # proposals that answered (a multiple choice counts each choice)
+
+
+COUNTED_KINDS = ("single_choice", "multiple_choice", "yes_no")
+
+
+def question_counts(programmes) -> list[QuestionCount]:
+    """Each choice and yes/no question of the programmes' editions with the number of submitted
+    proposals (not drafts) that chose each answer: two queries."""
+    questions = list(
+        Question.objects.filter(edition__in=programmes.values("edition"), kind__in=COUNTED_KINDS)
+        .select_related("edition")
+        .prefetch_related("choices")
+        .order_by("-edition__year", "form", "section", "position", "pk")
+    )
+    if not questions:
+        return []
+    rows = (
+        Answer.objects.filter(question__in=questions, proposal__country_programme__in=programmes)
+        .exclude(proposal__status=Proposal.Status.DRAFT)
+        .values("question_id", "value")
+        .annotate(n=Count("pk"))
+    )
+    counted: dict[int, dict] = {question.pk: {} for question in questions}
+    answered: dict[int, int] = dict.fromkeys(counted, 0)
+    for row in rows:
+        chosen = row["value"] if isinstance(row["value"], list) else [row["value"]]
+        answered[row["question_id"]] += row["n"]
+        for value in chosen:
+            tally = counted[row["question_id"]]
+            tally[value] = tally.get(value, 0) + row["n"]
+    return [
+        QuestionCount(question, _parts(question, counted[question.pk]), answered[question.pk])
+        for question in questions
+    ]
+
+
+def _parts(question, tally: dict) -> list[tuple[str, str, int]]:
+    if question.kind == "yes_no":
+        return [("yes", _("Yes"), tally.get(True, 0)), ("no", _("No"), tally.get(False, 0))]
+    return [
+        (str(choice.pk), choice.label, tally.get(choice.pk, 0)) for choice in question.choices.all()
+    ]

@@ -40,8 +40,8 @@ class FiguresForm(forms.Form):
             field.widget.attrs["class"] = "form-select"
 
 
-def _figures(request: HttpRequest):
-    """The form and the figures it selects: three queries (scope, editions, figures)."""
+def _programmes(request: HttpRequest):
+    """The form and the country programmes it selects."""
     programmes = visible_programmes(request.user)
     editions = list(Edition.objects.only("id", "year", "name"))
     form = FiguresForm(
@@ -52,6 +52,12 @@ def _figures(request: HttpRequest):
             programmes = programmes.filter(edition__year=form.cleaned_data["edition"])
         if form.cleaned_data["country"]:
             programmes = programmes.filter(country=form.cleaned_data["country"])
+    return form, programmes
+
+
+def _figures(request: HttpRequest):
+    """The form and the figures it selects: three queries (scope, editions, figures)."""
+    form, programmes = _programmes(request)
     return form, figures.programme_figures(programmes)
 
 
@@ -89,7 +95,8 @@ def _series(parts, name) -> dict:
 @require_GET
 @partner_required
 def figures_page(request: HttpRequest) -> HttpResponse:
-    form, editions = _figures(request)
+    form, programmes = _programmes(request)
+    editions = figures.programme_figures(programmes)
     totals = [edition.total for edition in editions]
     context = {
         "form": form,
@@ -100,6 +107,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
         "focus": figures.breakdown(totals, figures.FOCUS_GROUPS),
         "chart": chart_data(editions),
         "several_editions": len(editions) > 1,
+        "question_counts": figures.question_counts(programmes),
     }
     return render(request, "grants/figures.html", context)
 

@@ -372,7 +372,7 @@ def test_the_figures_take_the_same_number_of_queries_for_5_or_50_proposals(url_n
     _many(lu, 25)
     _many(be, 20)
     assert count() == few
-    assert few <= 10
+    assert few <= 11  # with the extra questions (none here: one query; two with some)
 
 
 def test_the_public_impact_page_shows_the_dashboards_numbers(data):
