@@ -14,6 +14,7 @@ from . import (
     views_figures,
     views_messages,
     views_notifications,
+    views_questions,
     views_payments,
     views_signals,
 )
@@ -36,6 +37,8 @@ urlpatterns = [
     path("figures/export.xlsx", views_figures.figures_xlsx, name="figures_xlsx"),
     # The staff's own notifications (grants/views_notifications.py)
     path("notifications/", views_notifications.staff_notifications, name="notifications"),
+    # The extra questions' preview (grants/views_questions.py)
+    path("questions/preview/", views_questions.question_preview, name="question_preview"),
     # The messages staff edit (grants/views_messages.py)
     path("messages/", views_messages.message_list, name="messages"),
     path(

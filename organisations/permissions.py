@@ -405,5 +405,7 @@ def _guard(action: str):
 partner_required = _guard("partner_pages.open")
 #: Partner managers and programme staff, with two-factor passed.
 manager_required = _guard("partner_pages.decide")
+#: Programme staff only, with two-factor passed.
+programme_staff_required = _guard("programme.configure")
 #: Programme staff, and the managers of partners allowed to edit their messages.
 message_editor_required = _guard("message_text.edit")

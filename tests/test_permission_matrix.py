@@ -262,6 +262,7 @@ MATRIX = {
     "grants:figures_xlsx": "partner_list",
     "grants:notifications": "partner_list",
     "grants:messages": "message_editor",
+    "grants:question_preview": "message_editor",  # programme staff only, as the editor here
     "grants:message_edit": "message_editor",
     "grants:review": "partner_object",
     "grants:conflict": STAFF,

@@ -5,11 +5,17 @@ can be hidden but neither deleted nor given another kind."""
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from events.models import Answer
 from organisations.models import User
 from programmes.models import Question, QuestionChoice
-from tests.factories import EditionFactory, ProposalFactory, log_in_with_second_factor
+from tests.factories import (
+    CountryProgrammeFactory,
+    EditionFactory,
+    ProposalFactory,
+    log_in_with_second_factor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +163,42 @@ def test_only_a_number_has_bounds_and_they_are_in_order(staff, question):
 def test_a_choice_keeps_its_translations(question):
     choice = QuestionChoice.objects.create(question=question, label="Yes", label_uk="Так")
     assert str(choice) == "Yes" and choice.label_uk == "Так"
+
+
+def test_staff_preview_the_form_with_the_questions_as_an_applicant_of_a_country_sees_them(staff):
+    programme = CountryProgrammeFactory(country="LU")
+    Question.objects.create(
+        edition=programme.edition,
+        section=Question.Section.PLACE,
+        kind=Question.Kind.NUMBER,
+        text="How many laptops can you lend?",
+        text_de="Wie viele Laptops können Sie verleihen?",
+        min_value=0,
+    )
+    Question.objects.create(
+        edition=programme.edition,
+        form=Question.Form.REPORT,
+        section=Question.Section.REPORT,
+        kind=Question.Kind.LONG_TEXT,
+        text="What did the children build?",
+    )
+    Question.objects.create(
+        edition=programme.edition,
+        country="BE",
+        section=Question.Section.PLACE,
+        kind=Question.Kind.YES_NO,
+        text="Asked in Belgium only",
+    )
+    admin_list = staff.get(reverse("admin:programmes_question_changelist")).content.decode()
+    assert reverse("grants:question_preview") in admin_list
+
+    query = {"edition": programme.edition_id, "country": "LU"}
+    page = staff.get(reverse("grants:question_preview"), query).content.decode()
+    place = page.split("Where and when")[1].split("</fieldset>")[0]
+    assert "How many laptops can you lend?" in place and 'type="number"' in place
+    assert "What did the children build?" in page.split('id="preview-report"')[1]
+    assert "Asked in Belgium only" not in page
+
+    with translation.override("de"):
+        german = staff.get(reverse("grants:question_preview"), query).content.decode()
+    assert "Wie viele Laptops können Sie verleihen?" in german
