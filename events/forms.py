@@ -334,12 +334,13 @@ FIELD_SECTION = {
 } | {"budget": "budget"}
 
 
-def section_form(key: str, proposal: Proposal, data=None):
-    """A bound or unbound form (or the budget formset) for one section."""
+def section_form(key: str, proposal: Proposal, data=None, files=None):
+    """A bound or unbound form (or the budget formset) for one section; ``files`` for its file
+    questions."""
     form_class = SECTIONS[key][1]
     if key == "budget":
         return form_class(data, proposal=proposal)
-    return form_class(data, instance=proposal, prefix=key)
+    return form_class(data, files, instance=proposal, prefix=key)
 
 
 def budget_lines_from(formset) -> list[dict]:

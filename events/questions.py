@@ -3,11 +3,12 @@
 Each question the proposal is asked becomes a field ``q_<id>`` of its section's form
 (events.forms), saved with the section (``save_answers``, from events.services) and asked for on
 submit when required (``missing``). A hidden question is still shown to a proposal that answered
-it, so that its answer stays readable and editable. File questions are not asked yet: their
-upload comes with the next part of the issue.
+it, so that its answer stays readable and editable.
 
 The answer is kept as plain JSON (events.Answer.value): the text, the number, the date as ISO
-text, True or False, the id of the chosen choice, or a list of ids.
+text, True or False, the id of the chosen choice, or a list of ids; a file question's file is
+``Answer.file`` (checked as a receipt is: a PDF, or an image re-encoded), its value the name it
+was uploaded with. Leaving a file field empty keeps the file given before.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Callable
 from datetime import date
 
 from django import forms
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -23,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from programmes.models import Question
 
+from . import uploads
 from .models import Answer, Proposal
 
 PREFIX = "q_"
@@ -48,7 +52,6 @@ def asked(proposal: Proposal, form: str = Question.Form.PROPOSAL) -> list[Questi
         Question.objects.filter(edition_id=programme.edition_id, form=form)
         .filter(Q(country="") | Q(country=programme.country))
         .filter(Q(hidden=False) | Q(pk__in=answered))
-        .exclude(kind=Kind.FILE)
         .prefetch_related("choices")
     )
     kept[form] = questions
@@ -82,11 +85,31 @@ def form_field(question: Question) -> forms.Field:
     if question.kind == Kind.YES_NO:
         choices = [(YES, gettext_lazy("Yes")), (NO, gettext_lazy("No"))]
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if question.kind == Kind.FILE:
+        return AnswerFileField(**common)
     choices = [(str(choice.pk), choice.label) for choice in question.choices.all()]
     if question.kind == Kind.MULTIPLE_CHOICE:
         widget = forms.CheckboxSelectMultiple
         return forms.MultipleChoiceField(choices=choices, widget=widget, **common)
     return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+
+
+class AnswerFileField(forms.FileField):
+    """A file answering a question: a PDF or an image, checked as receipts are (events.uploads);
+    refused with the reason next to the field."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs["accept"] = "application/pdf,image/jpeg,image/png,image/webp"
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload or upload is initial:
+            return None  # nothing new: the file given before stays
+        try:
+            return upload, uploads.clean_receipt(upload)
+        except uploads.FileRefused as refused:
+            raise forms.ValidationError(str(refused)) from refused
 
 
 def add_fields(
@@ -99,8 +122,15 @@ def add_fields(
         if question.section != section:
             continue
         name = field_name(question)
-        form.fields[name] = form_field(question)
-        if question.pk in answers:
+        form.fields[name] = field = form_field(question)
+        if question.pk not in answers:
+            continue
+        if question.kind == Kind.FILE:
+            given = _("Uploaded: %(name)s. Choose another file to replace it.") % {
+                "name": answers[question.pk]
+            }
+            field.help_text = f"{field.help_text} {given}".strip()
+        else:
             form.initial[name] = _initial(question, answers[question.pk])
 
 
@@ -139,6 +169,9 @@ def save_answers(
         question = questions.get(question_id)
         if question is None:
             continue
+        if question.kind == Kind.FILE:
+            _save_file(proposal, question, value)
+            continue
         stored = _stored(question, value)
         if stored is None:
             Answer.objects.filter(proposal=proposal, question=question).delete()
@@ -147,6 +180,24 @@ def save_answers(
                 proposal=proposal, question=question, defaults={"value": stored}
             )
     proposal.__dict__.pop("_answers", None)
+
+
+def _save_file(proposal: Proposal, question: Question, value) -> None:
+    if value is None:  # no new file: keep the one given before
+        return
+    upload, clean = value
+    name = uploads.display_name(upload.name)
+    content = ContentFile(clean.content, name=clean.server_name())
+    answer, _created = Answer.objects.get_or_create(
+        proposal=proposal, question=question, defaults={"value": name}
+    )
+    old = answer.file.name if answer.file else ""
+    answer.value, answer.file_name = name, name
+    answer.file.save(content.name, content, save=False)
+    answer.save()
+    if old:  # the replaced file goes once the new one is stored
+        storage = answer.file.storage
+        transaction.on_commit(lambda: storage.delete(old))
 
 
 def _stored(question: Question, value):
@@ -221,7 +272,6 @@ def exported(proposals) -> tuple[list[Question], Callable[[list[int]], dict]]:
     giving, for a batch of proposal ids, their answers by (proposal id, question id)."""
     questions = list(
         Question.objects.filter(edition__in=proposals.values("country_programme__edition"))
-        .exclude(kind=Kind.FILE)
         .select_related("edition")
         .prefetch_related("choices")
         .order_by("edition__year", "form", "section", "position", "pk")

@@ -27,6 +27,11 @@ urlpatterns = [
         name="report_file_public",
     ),
     path("report-files/<int:file_pk>/", views_reports.download, name="report_file"),
+    path(
+        "proposals/<int:pk>/answers/<int:question_pk>/file/",
+        views_reports.answer_file,
+        name="answer_file",
+    ),
     path("partner/reports/<int:pk>/accept/", views_reports.accept, name="report_accept"),
     path(
         "partner/reports/<int:pk>/request-changes/",

@@ -108,7 +108,7 @@ def save_section(request, pk, section):
     proposal = get_proposal_for(request.user, pk)
     if not can_edit(proposal):
         return redirect("events:detail", pk=proposal.pk)
-    form = section_form(section, proposal, request.POST)
+    form = section_form(section, proposal, request.POST, request.FILES)
     if form.is_valid():
         data = budget_lines_from(form) if section == "budget" else form.cleaned_data
         proposal = services.save_draft_section(

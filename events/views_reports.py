@@ -25,7 +25,7 @@ from organisations.privacy import log_staff_read
 
 from . import reports, uploads
 from .forms_reports import ReportForm, UploadForm
-from .models import BudgetLine, Event, Proposal, Report, ReportFile
+from .models import Answer, BudgetLine, Event, Proposal, Report, ReportFile
 from .permissions import get_proposal_for
 from .reports import AGE_BANDS, AGE_GROUP, FOCUS_GROUPS, GENDER_GROUP, GENDERS
 
@@ -65,9 +65,10 @@ def _lines(proposal) -> list[BudgetLine]:
     return list(BudgetLine.objects.filter(proposal=proposal))
 
 
-def _form(proposal, report, data=None) -> ReportForm:
+def _form(proposal, report, data=None, files=None) -> ReportForm:
     return ReportForm(
         data,
+        files,
         instance=report or Report(proposal=proposal),
         lines=_lines(proposal),
         currency=proposal.currency,
@@ -135,7 +136,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 def save(request: HttpRequest, pk: int) -> HttpResponse:
     """Autosave (htmx: "Saved at" and the sums' hints) or the "Save" button (a redirect)."""
     proposal = _proposal(request, pk)
-    form = _form(proposal, reports.report_of(proposal), request.POST)
+    form = _form(proposal, reports.report_of(proposal), request.POST, request.FILES)
     if not form.is_valid():
         return _invalid(request, proposal, form)
     try:
@@ -171,7 +172,7 @@ def _invalid(request, proposal, form) -> HttpResponse:
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Save what was sent, then hand the report in if it adds up; otherwise say where not."""
     proposal = _proposal(request, pk)
-    form = _form(proposal, reports.report_of(proposal), request.POST)
+    form = _form(proposal, reports.report_of(proposal), request.POST, request.FILES)
     if not form.is_valid():
         return _invalid(request, proposal, form)
     try:
@@ -288,6 +289,41 @@ def download(request: HttpRequest, file_pk: int) -> HttpResponse:
     if not may(request.user, "partner_pages.open"):
         raise Http404
     return _partner_download(request, row=row)
+
+
+@login_required
+@require_GET
+def answer_file(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """The file answering an extra question, as an attachment, for the same people as a
+    report's files (the organisation, its partner's staff with their second factor)."""
+    answer = get_object_or_404(
+        Answer.objects.select_related("proposal").exclude(file=""),
+        proposal_id=pk,
+        question_id=question_pk,
+    )
+    if may(request.user, "proposal.act", answer.proposal):
+        return _file_response(answer.file, answer.file_name)
+    if not may(request.user, "partner_pages.open"):
+        raise Http404
+    return _partner_answer_file(request, answer=answer)
+
+
+@partner_required
+def _partner_answer_file(request: HttpRequest, *, answer: Answer) -> HttpResponse:
+    if not partner_proposals(request.user).filter(pk=answer.proposal_id).exists():
+        raise Http404
+    log_staff_read(request, answer.proposal)
+    return _file_response(answer.file, answer.file_name)
+
+
+def _file_response(file, name: str) -> FileResponse:
+    kind = "application/pdf" if file.name.endswith(".pdf") else "image/jpeg"
+    if file.name.rsplit(".", 1)[-1] in ("png", "webp"):
+        kind = f"image/{file.name.rsplit('.', 1)[-1]}"
+    response = FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=kind)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @partner_required

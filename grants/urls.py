@@ -14,8 +14,8 @@ from . import (
     views_figures,
     views_messages,
     views_notifications,
-    views_questions,
     views_payments,
+    views_questions,
     views_signals,
 )
 

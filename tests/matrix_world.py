@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from events.models import Proposal, Report, ReportFile, Resource
+from events.models import Answer, Proposal, Report, ReportFile, Resource
 from grants.letters import new_code
 from grants.models import AwardLetter
 from organisations.models import (
@@ -18,6 +18,7 @@ from organisations.models import (
     OrganisationValidation,
     PartnerStaff,
 )
+from programmes.models import Question
 from tests.events.test_reports import approved_event
 from tests.factories import (
     CountryProgrammeFactory,
@@ -82,6 +83,16 @@ class MatrixWorld:
             consent=True,
             public=True,
             uploaded_by=self.applicant,
+        )
+        self.file_question = Question.objects.create(
+            edition=lu.edition, section="event", kind="file", text="Your programme (PDF)"
+        )
+        Answer.objects.create(
+            proposal=self.proposal,
+            question=self.file_question,
+            value="plan.pdf",
+            file=ContentFile(b"%PDF-1.4 plan", name="a.pdf"),
+            file_name="plan.pdf",
         )
         self.letter = AwardLetter.objects.filter(
             grant=self.grant

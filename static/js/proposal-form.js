@@ -88,6 +88,14 @@
     }
   });
 
+  // A file answer is stored once: clear the chosen file after a save, so that the next autosave
+  // of the section does not send it again (the section's help text names the stored file).
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!event.detail.successful || !form.hasAttribute || !form.hasAttribute("data-autosave")) return;
+    form.querySelectorAll("input[type='file']").forEach(function (input) { input.value = ""; });
+  });
+
   // A budget line is stored only with a category and an amount, and the answer replaces the
   // whole section: posting a half-filled line would show "required" errors and wipe what is typed
   // meanwhile. Wait until every started line is complete (the form stays dirty, so leaving the

@@ -243,3 +243,52 @@ def test_staff_add_a_question_the_applicant_answers_it_the_partner_exports_it(
         header, *rows = _export(partner, name)
         assert header[-1] == "How many girls do you expect?"
         assert [str(row[-1]) for row in rows] == ["11"]
+
+
+def test_a_file_question_takes_a_checked_pdf_kept_until_replaced_and_private(
+    client, draft, programme
+):
+    question = _question(
+        programme,
+        section=Question.Section.EVENT,
+        kind=Question.Kind.FILE,
+        text="Your programme of the day (PDF)",
+    )
+    name = f"event-q_{question.pk}"
+    form_page = _edit(client, draft)
+    assert 'enctype="multipart/form-data"' in form_page.split('id="section-event"')[1]
+
+    bad = io.BytesIO(b"%PDF-1.4 <html><script>alert(1)</script>")
+    bad.name = "plan.pdf"
+    refused = _save(client, draft, "event", {name: bad, "event-title": "Kept title"})
+    assert refused.status_code == 400
+    assert "is not a plain PDF" in refused.content.decode()
+    assert 'value="Kept title"' in refused.content.decode()
+    assert not Answer.objects.filter(question=question).exists()
+
+    good = io.BytesIO(b"%PDF-1.4 the plan of the day")
+    good.name = "Tagesplan.pdf"
+    _save(client, draft, "event", {name: good})
+    answer = Answer.objects.get(question=question)
+    assert answer.file_name == "Tagesplan.pdf" and answer.value == "Tagesplan.pdf"
+    assert "Tagesplan" not in answer.file.name  # the server names what it stores
+
+    _save(client, draft, "event", {})  # a save without a new file keeps the one given
+    assert Answer.objects.get(question=question).file.name == answer.file.name
+
+    summary = client.get(reverse("events:detail", args=[draft.pk])).content.decode()
+    link = reverse("events:answer_file", args=[draft.pk, question.pk])
+    assert link in summary and "Tagesplan.pdf" in summary
+    download = client.get(link)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 the plan of the day"
+
+    stranger = Client()
+    stranger.force_login(MembershipFactory().user)
+    assert stranger.get(link).status_code == 404
+    partner = Client()
+    manager = PartnerStaffFactory(partner=programme.partner, role=PartnerStaff.Role.MANAGER).user
+    log_in_with_second_factor(partner, manager)
+    # A draft is the organisation's alone; once submitted its partner reads the file too (the
+    # permission matrix asks it of an approved proposal's, tests/test_permission_matrix.py).
+    assert partner.get(link).status_code == 404
