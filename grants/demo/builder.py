@@ -283,6 +283,8 @@ class DemoBuilder:
                     countries=list(spec.countries),
                     website=spec.website,
                     contact_email=f"info.{spec.key}{DEMO_EMAILS}",
+                    # The demo manager's partner edits its countries' messages (issue 18).
+                    may_edit_messages=spec.key == data.PARTNERS[0].key,
                 )
                 self.partners[spec.key] = partner
                 staff += [

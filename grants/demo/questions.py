@@ -1,8 +1,8 @@
-"""The demo's extra questions (issue 18): three questions in the current edition, in the nine
-languages, and answers to them from its proposals (chosen by their ids: the same on every
+"""The demo's extra questions (issue 18): three questions of the application form and one of
+the report in the current edition, in the nine languages, and answers to them from its proposals (chosen by their ids: the same on every
 build)."""
 
-from events.models import Answer, Proposal
+from events.models import Answer, Proposal, Report
 from programmes.models import Edition, Question, QuestionChoice
 
 from . import translations
@@ -39,6 +39,17 @@ HEARD = {
     "ro": "Cum ați aflat de Meet and Code?",
     "es": "¿Cómo conoció Meet and Code?",
     "uk": "Як ви дізналися про Meet and Code?",
+}
+AGAIN = {
+    "en": "Would you run the event again?",
+    "de": "Würden Sie die Veranstaltung wieder durchführen?",
+    "fr": "Organiseriez-vous à nouveau l’événement ?",
+    "nl": "Zou u het evenement opnieuw organiseren?",
+    "it": "Organizzerebbe di nuovo l’evento?",
+    "pl": "Czy zorganizowałbyś to wydarzenie ponownie?",
+    "ro": "Ați organiza din nou evenimentul?",
+    "es": "¿Volvería a organizar el evento?",
+    "uk": "Чи провели б ви подію знову?",
 }
 HEARD_CHOICES = [
     {"en": "Our national partner", "de": "Über unseren nationalen Partner",
@@ -84,5 +95,14 @@ def build(edition: Edition) -> int:
             answers.append(Answer(proposal=proposal, question=girls, value=girls_expected))
         choice = choices[proposal.pk % len(choices)]
         answers.append(Answer(proposal=proposal, question=heard, value=choice.pk))
+    again = Question.objects.create(
+        edition=edition, form=Question.Form.REPORT, section=Question.Section.REPORT,
+        kind=Question.Kind.YES_NO, position=1, **translations.columns("text", AGAIN),
+    )  # fmt: skip
+    reported = proposals.filter(report__isnull=False).exclude(report__status=Report.Status.DRAFT)
+    answers += [
+        Answer(proposal=proposal, question=again, value=proposal.pk % 4 != 0)
+        for proposal in reported.only("pk")
+    ]
     Answer.objects.bulk_create(answers)
-    return 3 + len(choices) + len(answers)
+    return 4 + len(choices) + len(answers)
