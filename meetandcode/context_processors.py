@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from organisations import notifications
-from organisations.permissions import Roles, may, roles_of
+from organisations.permissions import Roles, roles_of
 
 # The URL names the navigation links to. A page that does not exist yet (its URL name does not
 # resolve) is left out of the navigation instead of linking nowhere.
@@ -115,7 +115,7 @@ def _role_links(user, roles: Roles) -> list[tuple[str, str]]:
         wanted.append((REVIEW_DASHBOARD_URL, _("Review dashboard")))
         wanted.append((PAYMENTS_URL, _("Payments")))
         wanted.append((PROGRAMME_FIGURES_URL, _("Programme figures")))
-    if (roles.partner_manager or roles.programme_staff) and may(user, "message_text.edit"):
+    if roles.message_editor:
         wanted.append((MESSAGES_URL, _("Messages")))
     if roles.programme_staff and user.is_staff:  # the Django admin lets in staff accounts only
         wanted.append(("admin:index", _("Admin")))

@@ -90,6 +90,8 @@ class Roles:
     partner_staff: bool = False
     partner_manager: bool = False  # decides somewhere: a partner's manager, or programme staff
     applicant: bool = False
+    # edits messages somewhere (the rule "message_text.edit" with no country, from this query)
+    message_editor: bool = False
 
 
 def roles_of(user) -> Roles:
@@ -97,16 +99,21 @@ def roles_of(user) -> Roles:
     if not _signed_in(user):
         return Roles()
     programme = is_programme_staff(user)
-    held = partner_roles(user)
+    rows = list(
+        PartnerStaff.objects.filter(user=user).values_list("role", "partner__may_edit_messages")
+    )
+    held = frozenset(role for role, _allowed in rows)
     staff = programme or bool(held)
+    manager = PartnerStaff.Role.MANAGER
     # Someone with no staff role is an applicant even before their organisation exists: the
     # "My organisation" area is where they create it. Staff count as applicants only as members.
     return Roles(
         signed_in=True,
         programme_staff=programme,
         partner_staff=bool(held),
-        partner_manager=programme or PartnerStaff.Role.MANAGER in held,
+        partner_manager=programme or manager in held,
         applicant=not staff or has_active_membership(user),
+        message_editor=programme or any(role == manager and ok for role, ok in rows),
     )
 
 

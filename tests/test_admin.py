@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from events.models import Answer, Proposal, Reminder, ReportFile
 from grants.models import AwardLetter, Grant, IntegritySignal, SignalCheck
-from organisations.models import AuditEntry, Consent, MemberInvitation, User
+from organisations.models import AuditEntry, Consent, MemberInvitation, MessageText, User
 from programmes.models import CountryProgramme, Question, QuestionChoice
 from tests.factories import PAST_YEAR, ProposalFactory, submit_in_window
 
@@ -30,6 +30,7 @@ NO_ADD = {
     ReportFile,
     IntegritySignal,
     SignalCheck,
+    MessageText,
 }
 
 OUR_APPS = {"organisations", "grants", "events"}
@@ -55,6 +56,7 @@ def every_kind_of_row(proposal):
     from grants.services import approve_proposal
     from organisations.models import (
         Membership,
+        MessageText,
         Notification,
         OrganisationValidation,
         PartnerStaff,
@@ -96,7 +98,10 @@ def every_kind_of_row(proposal):
         public=True,
     )
     Reminder.objects.create(kind="report_due", proposal=proposal, number=1, sent_at=timezone.now())
-    Notification.objects.create(recipient=manager, kind="proposal.approved")
+    text = MessageText.objects.create(
+        kind="proposal_approved", language="de", number=1, subject="S", body="B", saved_by=manager
+    )
+    Notification.objects.create(recipient=manager, kind="proposal.approved", message_text=text)
     Consent.objects.create(user=manager, version="v2", ip="192.0.2.1")
     ValidationToken.objects.create(country_programme=programme, code="ABC123", issued_by=manager)
     invite_member(proposal.organisation, actor=manager, email="new.member@example.org")

@@ -1,6 +1,6 @@
 """The demo's extra questions (issue 18): three questions of the application form and one of
-the report in the current edition, in the nine languages, and answers to them from its proposals (chosen by their ids: the same on every
-build)."""
+the report in the current edition, in the nine languages, and answers to them from its
+proposals (chosen by their ids: the same on every build)."""
 
 from events.models import Answer, Proposal, Report
 from programmes.models import Edition, Question, QuestionChoice

@@ -131,9 +131,19 @@ def test_the_dashboard_has_urls_to_check():
     assert {"dashboard", "proposal", "export_csv", "export_xlsx"} <= names
 
 
+# Programme staff's own pages under /partner/: every partner is refused (403).
+PROGRAMME_STAFF_ONLY = {"question_preview"}
+
+
 @pytest.mark.parametrize(("name", "route"), GRANTS_URLS, ids=[n for n, _r in GRANTS_URLS])
 def test_every_dashboard_url_by_each_kind_of_visitor(world, name, route):
     url = world.url(name, route)
+    if name in PROGRAMME_STAFF_ONLY:
+        for person in (world.right, world.other, world.applicant):
+            assert _as(person).get(url).status_code == 403, (url, person)
+        staff = UserFactory(is_programme_staff=True)
+        assert _as(staff).get(url).status_code == 200
+        return
     method = _method(world, url)
 
     right = getattr(_as(world.right), method)(url)

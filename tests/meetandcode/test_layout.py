@@ -178,7 +178,7 @@ def test_programme_staff_see_figures_and_admin(client, routed_nav):
 
     response = client.get(reverse("home"))
 
-    assert nav_labels(response) == [*PUBLIC, *PARTNER, "Admin"]
+    assert nav_labels(response) == [*PUBLIC, *PARTNER, "Messages", "Admin"]
     assert f'href="{reverse("admin:index")}"' in response.content.decode()
 
 
