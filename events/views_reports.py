@@ -266,15 +266,7 @@ def file_public(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
 
 
 def _attachment(row: ReportFile) -> FileResponse:
-    response = FileResponse(
-        row.file.open("rb"),
-        as_attachment=True,
-        filename=row.original_name,
-        content_type=row.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return _file_response(row.file, row.original_name, row.content_type)
 
 
 @login_required
@@ -302,7 +294,7 @@ def answer_file(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse
         question_id=question_pk,
     )
     if may(request.user, "proposal.act", answer.proposal):
-        return _file_response(answer.file, answer.file_name)
+        return _answer_attachment(answer)
     if not may(request.user, "partner_pages.open"):
         raise Http404
     return _partner_answer_file(request, answer=answer)
@@ -313,14 +305,24 @@ def _partner_answer_file(request: HttpRequest, *, answer: Answer) -> HttpRespons
     if not partner_proposals(request.user).filter(pk=answer.proposal_id).exists():
         raise Http404
     log_staff_read(request, answer.proposal)
-    return _file_response(answer.file, answer.file_name)
+    return _answer_attachment(answer)
 
 
-def _file_response(file, name: str) -> FileResponse:
-    kind = "application/pdf" if file.name.endswith(".pdf") else "image/jpeg"
-    if file.name.rsplit(".", 1)[-1] in ("png", "webp"):
-        kind = f"image/{file.name.rsplit('.', 1)[-1]}"
-    response = FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=kind)
+# What the server stored, by its own file name's extension (events.uploads.CleanFile).
+STORED_TYPES = {"pdf": "application/pdf", "png": "image/png", "webp": "image/webp"}
+
+
+def _answer_attachment(answer: Answer) -> FileResponse:
+    extension = answer.file.name.rsplit(".", 1)[-1]
+    kind = STORED_TYPES.get(extension, "image/jpeg")
+    return _file_response(answer.file, answer.file_name, kind)
+
+
+def _file_response(file, name: str, content_type: str) -> FileResponse:
+    """A stored file as an attachment, never run or shown by the browser."""
+    response = FileResponse(
+        file.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
