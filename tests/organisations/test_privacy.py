@@ -212,6 +212,37 @@ def _old_and_recent():
     return old, recent
 
 
+def test_retention_removes_the_files_answering_questions_of_old_drafts_and_rejections(
+    private_storage, django_capture_on_commit_callbacks
+):
+    old, recent = _old_and_recent()
+    kept = ProposalFactory(country_programme=recent)
+    stored = {}
+    for proposal in (
+        ProposalFactory(country_programme=old),
+        ProposalFactory(country_programme=old, status=Proposal.Status.REJECTED),
+        kept,
+    ):
+        question = Question.objects.create(
+            edition=proposal.country_programme.edition, section="event", kind="file", text="CV"
+        )
+        answer = Answer.objects.create(
+            proposal=proposal,
+            question=question,
+            value="cv.pdf",
+            file=ContentFile(b"%PDF-1.4 a person's CV", name="cv.pdf"),
+        )
+        stored[proposal.pk] = answer.file.name
+    storage = Answer._meta.get_field("file").storage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = purge_old_data(now=NOW)
+
+    assert counts["answer_files_deleted"] == 2
+    assert [storage.exists(name) for name in stored.values()] == [False, False, True]
+    assert list(Answer.objects.values_list("proposal_id", flat=True)) == [kept.pk]
+
+
 def test_retention_removes_old_personal_data_and_keeps_grants():
     old, recent = _old_and_recent()
     old_draft = ProposalFactory(country_programme=old)
