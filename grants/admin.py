@@ -146,6 +146,7 @@ class EditionAdmin(admin.ModelAdmin):
             "programmes": programmes,
             "criteria": edition.criteria.all(),
             "pages": CountryInfo.objects.filter(country_programme__edition=edition).count(),
+            "questions": edition.questions.filter(hidden=False).count(),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/grants/open_next_edition.html", context)

@@ -24,7 +24,15 @@ from organisations.audit import Action
 from organisations.notifications import notify_proposal, notify_validation_codes
 from organisations.permissions import require
 from organisations.services import decide_validation, issue_validation_tokens
-from programmes.models import CountryInfo, CountryProgramme, CountryText, Edition, ReviewCriterion
+from programmes.models import (
+    CountryInfo,
+    CountryProgramme,
+    CountryText,
+    Edition,
+    Question,
+    QuestionChoice,
+    ReviewCriterion,
+)
 
 from .models import Grant, ProposalComment, Review, ReviewScore
 from .tasks import enqueue_award_letter
@@ -487,7 +495,8 @@ def open_next_edition(edition: Edition, *, actor) -> Edition:
 
     The new edition's windows are a year later (the deadline at the same local time); its
     country programmes keep their partner, budget (nothing reserved yet), rules, languages and
-    texts; the review criteria are copied. Proposals, validations and tokens stay with their
+    texts; the review criteria and the extra questions still asked (not hidden, with their
+    choices) are copied. Proposals, validations and tokens stay with their
     edition, and ``edition`` itself is not changed. Refused when the next year or code exists.
     """
     require(actor, "programme.configure")
@@ -501,9 +510,40 @@ def open_next_edition(edition: Edition, *, actor) -> Edition:
             ReviewCriterion(edition=new, position=c.position, **{f: getattr(c, f) for f in texts})
             for c in edition.criteria.all()
         )
-        data = {"from": edition.code, "programmes": len(programmes), "criteria": len(criteria)}
+        questions = _copy_questions(edition, new)
+        data = {
+            "from": edition.code,
+            "programmes": len(programmes),
+            "criteria": len(criteria),
+            "questions": questions,
+        }
         audit.record(new, actor=actor, action=Action.EDITION_OPEN_NEXT, data=data)
     return new
+
+
+QUESTION_COPIED = (
+    "country", "form", "section", "kind", "required", "min_value", "max_value", "position",
+)  # fmt: skip
+
+
+def _copy_questions(edition: Edition, new: Edition) -> int:
+    """The edition's extra questions still asked, with their choices, in every language; the
+    answers stay with the old edition's questions."""
+    texts = get_translation_fields("text", "help_text")
+    labels = get_translation_fields("label")
+    old = list(edition.questions.filter(hidden=False).prefetch_related("choices"))
+    copies = Question.objects.bulk_create(
+        Question(edition=new, **{name: getattr(q, name) for name in (*QUESTION_COPIED, *texts)})
+        for q in old
+    )
+    QuestionChoice.objects.bulk_create(
+        QuestionChoice(
+            question=copy, position=choice.position, **{f: getattr(choice, f) for f in labels}
+        )
+        for question, copy in zip(old, copies, strict=True)
+        for choice in question.choices.all()
+    )
+    return len(copies)
 
 
 def next_edition_fields(edition: Edition) -> dict:

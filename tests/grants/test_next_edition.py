@@ -15,9 +15,18 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 
+from events.models import Answer
 from grants.services import NextEditionExists, next_edition_code, open_next_edition
 from organisations.models import AuditEntry, PartnerStaff
-from programmes.models import CountryInfo, CountryProgramme, CountryText, Edition, ReviewCriterion
+from programmes.models import (
+    CountryInfo,
+    CountryProgramme,
+    CountryText,
+    Edition,
+    Question,
+    QuestionChoice,
+    ReviewCriterion,
+)
 from tests.factories import (
     CountryProgrammeFactory,
     EditionFactory,
@@ -140,6 +149,46 @@ def test_country_programmes_criteria_and_texts_are_copied(edition, programme_sta
     assert (lu.info.conditions, lu.info.extra_notes) == ("C", "N")
     text = lu.info.texts.get()
     assert (text.language, text.letter_text, text.partner_contact) == ("fr", "Merci.", "X")
+
+
+def test_the_questions_still_asked_are_copied_with_their_choices_and_languages(
+    edition, programme_staff
+):
+    asked = Question.objects.create(
+        edition=edition, country="LU", section="audience", kind="single_choice",
+        text="Which kit?", text_de="Welcher Bausatz?", help_text="One only.", required=True,
+        position=3,
+    )  # fmt: skip
+    QuestionChoice.objects.create(question=asked, label="Lego", label_fr="Lego FR", position=1)
+    hidden = Question.objects.create(
+        edition=edition, section="event", kind="yes_no", text="Old question", hidden=True
+    )
+    Answer.objects.create(
+        proposal=ProposalFactory(country_programme=edition.country_programmes.get(country="LU")),
+        question=asked,
+        value=1,
+    )
+
+    new = open_next_edition(edition, actor=programme_staff)
+
+    copy = new.questions.get()
+    assert (copy.text, copy.text_de, copy.help_text) == (
+        "Which kit?",
+        "Welcher Bausatz?",
+        "One only.",
+    )
+    assert (copy.country, copy.section, copy.kind, copy.required, copy.position) == (
+        "LU",
+        "audience",
+        "single_choice",
+        True,
+        3,
+    )
+    assert list(copy.choices.values_list("label", "label_fr")) == [("Lego", "Lego FR")]
+    assert not copy.answers.exists() and asked.answers.count() == 1
+    assert hidden.edition == edition and new.questions.filter(text="Old question").count() == 0
+    entry = AuditEntry.objects.get(action="edition.open_next")
+    assert entry.data["questions"] == 1
 
 
 def test_the_partners_staff_review_the_new_edition_without_being_added_again(
