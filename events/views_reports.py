@@ -5,6 +5,9 @@ Thin views: who may see it (404 otherwise), the form, one service call (events/r
 a redirect, or the page again with the errors and everything typed (status 400).
 """
 
+import mimetypes
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -265,57 +268,47 @@ def file_public(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
 # --- Downloads -------------------------------------------------------------------------------
 
 
-def _attachment(row: ReportFile) -> FileResponse:
-    return _file_response(row.file, row.original_name, row.content_type)
-
-
 @login_required
 @require_GET
 def download(request: HttpRequest, file_pk: int) -> HttpResponse:
-    """A report's file, as an attachment, for the organisation's members, its national partner's
-    staff (with their second factor, as on the dashboard) and programme staff; 404 for others."""
+    """A report's file, as an attachment (``_private_file`` says for whom)."""
     row = get_object_or_404(ReportFile.objects.select_related("report__proposal"), pk=file_pk)
-    proposal = row.report.proposal
-    if may(request.user, "proposal.act", proposal):
-        return _attachment(row)
-    if not may(request.user, "partner_pages.open"):
-        raise Http404
-    return _partner_download(request, row=row)
+    respond = partial(_file_response, row.file, row.original_name, row.content_type)
+    return _private_file(request, row.report.proposal, read=row, respond=respond)
 
 
 @login_required
 @require_GET
 def answer_file(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
-    """The file answering an extra question, as an attachment, for the same people as a
-    report's files (the organisation, its partner's staff with their second factor)."""
+    """The file answering an extra question, as an attachment (``_private_file`` says for
+    whom); the server named it, so its name gives its type."""
     answer = get_object_or_404(
         Answer.objects.select_related("proposal").exclude(file=""),
         proposal_id=pk,
         question_id=question_pk,
     )
-    if may(request.user, "proposal.act", answer.proposal):
-        return _answer_attachment(answer)
+    kind = mimetypes.guess_type(answer.file.name)[0] or "application/octet-stream"
+    respond = partial(_file_response, answer.file, answer.file_name, kind)
+    return _private_file(request, answer.proposal, read=answer.proposal, respond=respond)
+
+
+def _private_file(request: HttpRequest, proposal: Proposal, *, read, respond) -> HttpResponse:
+    """A proposal's private file for the organisation's members, its national partner's staff
+    (with their second factor, as on the dashboard; ``read`` is logged) and programme staff;
+    404 for others."""
+    if may(request.user, "proposal.act", proposal):
+        return respond()
     if not may(request.user, "partner_pages.open"):
         raise Http404
-    return _partner_answer_file(request, answer=answer)
+    return _partner_file(request, proposal_id=proposal.pk, read=read, respond=respond)
 
 
 @partner_required
-def _partner_answer_file(request: HttpRequest, *, answer: Answer) -> HttpResponse:
-    if not partner_proposals(request.user).filter(pk=answer.proposal_id).exists():
+def _partner_file(request: HttpRequest, *, proposal_id: int, read, respond) -> HttpResponse:
+    if not partner_proposals(request.user).filter(pk=proposal_id).exists():
         raise Http404
-    log_staff_read(request, answer.proposal)
-    return _answer_attachment(answer)
-
-
-# What the server stored, by its own file name's extension (events.uploads.CleanFile).
-STORED_TYPES = {"pdf": "application/pdf", "png": "image/png", "webp": "image/webp"}
-
-
-def _answer_attachment(answer: Answer) -> FileResponse:
-    extension = answer.file.name.rsplit(".", 1)[-1]
-    kind = STORED_TYPES.get(extension, "image/jpeg")
-    return _file_response(answer.file, answer.file_name, kind)
+    log_staff_read(request, read)
+    return respond()
 
 
 def _file_response(file, name: str, content_type: str) -> FileResponse:
@@ -326,14 +319,6 @@ def _file_response(file, name: str, content_type: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
-
-
-@partner_required
-def _partner_download(request: HttpRequest, *, row: ReportFile) -> HttpResponse:
-    if not partner_proposals(request.user).filter(pk=row.report.proposal_id).exists():
-        raise Http404
-    log_staff_read(request, row)
-    return _attachment(row)
 
 
 @require_GET

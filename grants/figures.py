@@ -322,7 +322,7 @@ class QuestionCount:
     answered: int  # proposals that answered (a multiple choice counts each choice)
 
 
-COUNTED_KINDS = ("single_choice", "multiple_choice", "yes_no")
+COUNTED_KINDS = (*Question.CHOICE_KINDS, Question.Kind.YES_NO)
 
 
 def question_counts(programmes) -> list[QuestionCount]:
@@ -357,7 +357,7 @@ def question_counts(programmes) -> list[QuestionCount]:
 
 
 def _parts(question, tally: dict) -> list[tuple[str, str, int]]:
-    if question.kind == "yes_no":
+    if question.kind == Question.Kind.YES_NO:
         return [("yes", _("Yes"), tally.get(True, 0)), ("no", _("No"), tally.get(False, 0))]
     return [
         (str(choice.pk), choice.label, tally.get(choice.pk, 0)) for choice in question.choices.all()

@@ -20,11 +20,7 @@ from events.models import Proposal
 from meetandcode.kernel.exceptions import DomainError
 from organisations import delivery, message_texts
 from organisations.models import MessageText, Notification
-from organisations.permissions import (
-    message_editor_required,
-    scope_of,
-    visible_programmes,
-)
+from organisations.permissions import message_editor_required, visible_programmes
 
 from .message_preview import preview_context
 
@@ -55,19 +51,10 @@ class MessageTextForm(forms.Form):
         ]
 
 
-def _countries(user) -> list[str]:
-    """The countries whose texts the person edits; "" (every country) for programme staff."""
-    scope = scope_of(user)
-    if scope.everywhere:
-        codes = visible_programmes(user).order_by("country").values_list("country", flat=True)
-        return ["", *dict.fromkeys(str(code) for code in codes)]
-    return sorted(scope.message_countries)
-
-
 def _chosen_country(request: HttpRequest) -> str:
     """The ``country`` asked for, which must be one the person edits (else 404, as another
     country's proposal is)."""
-    countries = _countries(request.user)
+    countries = message_texts.editable_countries(request.user)
     country = request.GET.get("country", countries[0] if countries else "")
     if country not in countries:
         raise Http404
@@ -100,7 +87,9 @@ def message_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "country": country,
         "country_name": _country_name(country),
-        "countries": [(code, _country_name(code)) for code in _countries(request.user)],
+        "countries": [
+            (code, _country_name(code)) for code in message_texts.editable_countries(request.user)
+        ],
         "languages": settings.LANGUAGES,
     }
     return render(request, "grants/messages.html", context)
@@ -205,8 +194,8 @@ def _preview(request, form, kind, language, proposals):
     """The e-mail as the text in the form writes it, for the chosen proposal; None (with the
     reasons next to the fields) when the text would be refused."""
     data = form.cleaned_data
-    for field in ("subject", "body"):
-        for problem in message_texts.problems(kind, data[field]):
+    for field, problems in message_texts.refusals(kind, data["subject"], data["body"]).items():
+        for problem in problems:
             form.add_error(field, problem)
     chosen = next((p for p in proposals if p.pk == data["proposal"]), None)
     if chosen is None and proposals:

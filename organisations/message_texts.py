@@ -22,11 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meetandcode.kernel.exceptions import DomainError
+from programmes.models import CountryProgramme
 
 from . import audit
 from .audit import Action
 from .models import MessageText
-from .permissions import require
+from .permissions import require, scope_of
 
 # Every kind's variables, with what each holds (shown in the editor).
 DESCRIPTIONS = {
@@ -214,14 +215,7 @@ def save_text(
     if kind not in VARIABLES:
         raise DomainError(_("This message cannot be edited."))
     subject, body = " ".join(subject.split()), body.strip()
-    errors = {
-        field: found
-        for field, found in (("subject", problems(kind, subject)), ("body", problems(kind, body)))
-        if found
-    }
-    if bool(subject) != bool(body):
-        missing = "subject" if not subject else "body"
-        errors.setdefault(missing, []).append(_("Write both the subject and the text."))
+    errors = refusals(kind, subject, body)
     if errors:
         raise TextRefused(errors)
     try:
@@ -229,6 +223,31 @@ def save_text(
             return _add_version(actor, kind, language, country, subject, body)
     except IntegrityError as error:  # someone saved the same text at the same moment
         raise DomainError(_("Someone saved this text at the same moment: try again.")) from error
+
+
+def refusals(kind: str, subject: str, body: str) -> dict[str, list[str]]:
+    """Why a subject and body cannot be saved (or previewed), by field; empty when they can.
+    Both empty is fine: it restores the default."""
+    errors = {
+        field: found
+        for field, found in (("subject", problems(kind, subject)), ("body", problems(kind, body)))
+        if found
+    }
+    if bool(subject.strip()) != bool(body.strip()):
+        missing = "subject" if not subject.strip() else "body"
+        errors.setdefault(missing, []).append(_("Write both the subject and the text."))
+    return errors
+
+
+def editable_countries(user) -> list[str]:
+    """The countries whose texts the person edits, as ``message_text.edit`` decides: for
+    programme staff "" (every country) and each country with a programme; for a partner's
+    managers allowed to, their partner's countries."""
+    scope = scope_of(user)
+    if scope.everywhere:
+        codes = CountryProgramme.objects.order_by("country").values_list("country", flat=True)
+        return ["", *dict.fromkeys(str(code) for code in codes)]
+    return sorted(scope.message_countries)
 
 
 def _add_version(actor, kind, language, country, subject, body) -> MessageText:

@@ -185,9 +185,10 @@ KINDS = {
         "programme_staff": OK,
         **ASKED_FOR_IT,
     },
-    # the message editor: programme staff (and the managers of a partner they allow, which none
-    # of these is: tests/grants/test_message_editor.py)
-    "message_editor": {
+    # programme staff's pages under /partner/: the message editor (and the managers of a
+    # partner programme staff allow, which none of these is: tests/grants/test_message_editor.py)
+    # and the question preview
+    "programme_staff_page": {
         "anonymous": L,
         **dict.fromkeys(["other_applicant", "applicant", "other_partner", "reviewer"], FB),
         "manager": FB,
@@ -262,9 +263,9 @@ MATRIX = {
     "grants:figures_csv": "partner_list",
     "grants:figures_xlsx": "partner_list",
     "grants:notifications": "partner_list",
-    "grants:messages": "message_editor",
-    "grants:question_preview": "message_editor",  # programme staff only, as the editor here
-    "grants:message_edit": "message_editor",
+    "grants:messages": "programme_staff_page",
+    "grants:question_preview": "programme_staff_page",
+    "grants:message_edit": "programme_staff_page",
     "grants:review": "partner_object",
     "grants:conflict": STAFF,
     "grants:comment": STAFF,

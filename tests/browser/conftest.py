@@ -74,4 +74,17 @@ def page(browser, live_server):
     context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
     yield tab
+    _settled(tab, live_server.url)
     context.close()
+
+
+def _settled(tab, url: str) -> None:
+    """Wait until the page has nothing left to save, as the person would before leaving: a save
+    still on its way, or one an unsaved form sends as the page closes, would reach the server
+    while the test database is being emptied, and deadlock with it."""
+    from playwright.sync_api import expect
+
+    if tab.is_closed() or not tab.url.startswith(url):
+        return
+    expect(tab.locator("form[data-autosave][data-dirty='1']")).to_have_count(0, timeout=15_000)
+    expect(tab.locator(".htmx-request")).to_have_count(0, timeout=15_000)
