@@ -104,11 +104,10 @@ def message_edit(request: HttpRequest, kind: str, language: str) -> HttpResponse
     proposals = _preview_proposals(request.user, country)
     own = message_texts.versions(kind, language, country)
     latest = own.first()
-    form = MessageTextForm(
-        request.POST or None,
-        proposals=proposals,
-        initial=_starting_text(kind, language, country, latest),
-    )
+    if request.method == "POST":
+        form = MessageTextForm(request.POST, proposals=proposals)
+    else:
+        form = MessageTextForm(proposals=proposals, initial=_starting_text(kind, language, country))
     preview = None
     if request.method == "POST":
         action = request.POST.get("action")
@@ -139,12 +138,10 @@ def _edit_url(kind: str, language: str, country: str) -> str:
     return f"{reverse('grants:message_edit', args=[kind, language])}?country={country}"
 
 
-def _starting_text(kind, language, country, latest) -> dict:
-    """The text being edited: this country's, else the one every country receives, else the
-    default of the template files."""
-    text = latest if latest is not None and latest.body else None
-    if text is None:
-        text = message_texts.current(kind, language, country)
+def _starting_text(kind: str, language: str, country: str) -> dict:
+    """The text being edited: the one this country's applicants receive now (its own, else
+    every country's), else the default of the template files."""
+    text = message_texts.current(kind, language, country)
     if text is not None:
         return {"subject": text.subject, "body": text.body}
     subject, body = delivery.default_text(kind, language)
