@@ -53,6 +53,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 WORK_DIR = BASE_DIR / "var" / "bench-load"
 STATIC_ROOT = WORK_DIR / "static"
 RESULTS = BASE_DIR / "bench" / "results.md"
+# The results' hand-written part: from this heading on, a new run keeps it as it is.
+NOTES = "# Notes written by hand"
 LUA = BASE_DIR / "bench" / "load.lua"
 PY = sys.executable
 # Shared by the gunicorn processes and the --prepare process (sessions are signed with it).
@@ -99,7 +101,7 @@ def database_url(size: int) -> str:
 # --- The Django side (run as `python -m bench.load --prepare SIZE`) ------------------------------
 
 
-def _session_cookie(user, *, second_factor: bool) -> str:
+def session_cookie(user, *, second_factor: bool) -> str:
     from django.conf import settings
     from django.test import Client
 
@@ -146,6 +148,89 @@ def _query_count(client, url: str) -> int:
     return len(queries)
 
 
+# The signed-in rows (issue 19): each as a multiple of the floor measured in the same run.
+BARE = "bare Django page (session and user only)"
+FLOOR = "signed-in floor"
+RATIO_TARGETS = {
+    "partner queue": 2.5,
+    "proposal page (partner)": 2.5,
+    "applicant dashboard": 2.0,
+    "proposal form": 3.0,
+}
+
+
+def signed_in_pages() -> dict:
+    """name -> the urls asked in turn, whose sessions ask them ("partner": the managers,
+    "applicant") and words each answer must hold (a timed error page would look fast).
+
+    The floor is the cheapest signed-in page: the privacy notice (a page of fixed text in the
+    site's layout, with the person's navigation and notification badge), asked by a partner
+    manager whose second factor is passed, through every middleware the other pages go through.
+    The bare page is Django's own floor: sessions and users only (bench/bare_settings.py)."""
+    from django.urls import reverse
+
+    from bench.bare_urls import BARE_PATH
+    from bench.journey import bench_applicant
+    from events.models import Proposal
+
+    partner, managers = _partner_managers()
+    applicant = bench_applicant()
+    sent = _every_nth(
+        Proposal.objects.filter(country_programme__partner=partner)
+        .exclude(status=Proposal.Status.DRAFT)
+        .order_by("pk")
+        .only("pk"),
+        PROPOSAL_PAGES,
+    )
+    draft = (
+        Proposal.objects.filter(
+            organisation__memberships__user=applicant, status=Proposal.Status.DRAFT
+        )
+        .order_by("pk")
+        .first()
+    )
+    return {
+        "people": {"partner": managers, "applicant": [applicant]},
+        "pages": {
+            BARE: {"urls": [BARE_PATH], "who": "partner", "words": "signed in as"},
+            FLOOR: {"urls": [reverse("privacy")], "who": "partner", "words": "Privacy notice</h1>"},
+            "partner queue": {
+                "urls": [reverse("grants:dashboard")],
+                "who": "partner",
+                "words": 'id="queue-total"',
+            },
+            "proposal page (partner)": {
+                "urls": [reverse("grants:proposal", args=[p.pk]) for p in sent],
+                "who": "partner",
+                "words": 'id="proposal-status"',
+            },
+            "applicant dashboard": {
+                "urls": [reverse("organisations:mine")],
+                "who": "applicant",
+                "words": 'id="organisations-title"',
+            },
+            "proposal form": {
+                "urls": [reverse("events:edit", args=[draft.pk])],
+                "who": "applicant",
+                "words": draft.title,
+            },
+        },
+    }
+
+
+def _settings_of(name: str):
+    """The bare page's settings for the bare row (its own middleware and URLs), else the site's."""
+    import contextlib
+
+    from django.test.utils import override_settings
+
+    if name != BARE:
+        return contextlib.nullcontext()
+    import bench.bare_settings as bare
+
+    return override_settings(MIDDLEWARE=bare.MIDDLEWARE, ROOT_URLCONF=bare.ROOT_URLCONF)
+
+
 def prepare(size: int, folder: Path) -> dict:
     import django
 
@@ -154,21 +239,11 @@ def prepare(size: int, folder: Path) -> dict:
     from django.test import Client
     from django.urls import reverse
 
-    from bench.journey import bench_applicant
     from events.feed_encoding import StoredFeed
-    from events.models import Proposal
     from events.public import visible_events
 
-    partner, managers = _partner_managers()
+    signed_in = signed_in_pages()
     events = _every_nth(visible_events().order_by("pk").only("pk", "slug"), EVENT_PAGES)
-    proposals = _every_nth(
-        Proposal.objects.filter(country_programme__partner=partner)
-        .exclude(status=Proposal.Status.DRAFT)
-        .order_by("pk")
-        .only("pk"),
-        PROPOSAL_PAGES,
-    )
-    applicant = bench_applicant()
     # The map shows upcoming events by default; ask for every demo event (three editions), the
     # most the map and the feed can hold.
     first = visible_events().aggregate(first=Min("starts_at"))["first"]
@@ -180,18 +255,16 @@ def prepare(size: int, folder: Path) -> dict:
         "event page": [reverse("events:event", args=[e.pk, e.slug]) for e in events],
         "home": [reverse("home")],
         "impact": [reverse("public:impact")],
-        "partner queue": [reverse("grants:dashboard")],
-        "proposal page (partner)": [reverse("grants:proposal", args=[p.pk]) for p in proposals],
-        "applicant dashboard": [reverse("organisations:mine")],
+        **{name: page["urls"] for name, page in signed_in["pages"].items()},
     }
+    people = signed_in["people"]
     cookies = {
-        "partner": [_session_cookie(person, second_factor=True) for person in managers],
-        "applicant": [_session_cookie(applicant, second_factor=False)],
+        "partner": [session_cookie(person, second_factor=True) for person in people["partner"]],
+        "applicant": [session_cookie(people["applicant"][0], second_factor=False)],
     }
+    whose = {name: page["who"] for name, page in signed_in["pages"].items()}
 
-    public, partner_client, applicant_client = Client(), Client(), Client()
-    partner_client.cookies.load(cookies["partner"][0])
-    applicant_client.cookies.load(cookies["applicant"][0])
+    public = Client()
     geojson = public.get(pages["geojson"][0])
     assert geojson.status_code == 200, f"the feed answered {geojson.status_code}"
     static = STATIC_ROOT / "bench" / f"events-{label(size)}.geojson"
@@ -201,26 +274,32 @@ def prepare(size: int, folder: Path) -> dict:
     # bytes: the same compression, so the two answers are the same bytes again.
     static.with_name(static.name + ".gz").write_bytes(StoredFeed.of(geojson.content).gzipped)
 
-    clients = {
-        "partner queue": partner_client,
-        "proposal page (partner)": partner_client,
-        "applicant dashboard": applicant_client,
-    }
     queries = {}
     for name, urls in pages.items():
         if name == "static geojson":
             continue
-        client = clients.get(name, public)
-        queries[name] = max(_query_count(client, url) for url in urls[:5])
+        client = public
+        if name in whose:  # a client of its own: the bare page's loads its own middleware
+            client = Client()
+            client.cookies.load(cookies[whose[name]][0])
+        with _settings_of(name):
+            queries[name] = max(_query_count(client, url) for url in urls[:5])
     return {
         "pages": pages,
         "cookies": cookies,
+        "whose": whose,
         "queries": queries,
         "geojson_bytes": len(geojson.content),
         "geojson_gzip_bytes": len(StoredFeed.of(geojson.content).gzipped),
-        "proposals": Proposal.objects.count(),
+        "proposals": _proposal_count(),
         "events": visible_events().count(),
     }
+
+
+def _proposal_count() -> int:
+    from events.models import Proposal
+
+    return Proposal.objects.count()
 
 
 # --- The orchestrator ----------------------------------------------------------------------------
@@ -350,12 +429,13 @@ def get(port: int, path: str, cookie: str = "", gzipped: bool = False) -> tuple[
     return response.status, response.read()
 
 
-def check_pages(port: int, prepared: dict) -> None:
+def check_pages(ports: dict, prepared: dict) -> None:
     """Every page answers 200 as the load will ask for it; the feed equals the static file."""
+    port = ports["site"]
     for name, urls in prepared["pages"].items():
         cookies = cookie_list(name, prepared) or [""]
         for url in urls:
-            status, _body = get(port, url, cookies[0])
+            status, _body = get(ports.get(name, port), url, cookies[0])
             assert status == 200, f"{name}: {url} answered {status}"
     for gzipped in (False, True):
         feed = get(port, prepared["pages"]["geojson"][0], gzipped=gzipped)[1]
@@ -365,11 +445,8 @@ def check_pages(port: int, prepared: dict) -> None:
 
 
 def cookie_list(name: str, prepared: dict) -> list[str]:
-    if name in ("partner queue", "proposal page (partner)"):
-        return prepared["cookies"]["partner"]
-    if name == "applicant dashboard":
-        return prepared["cookies"]["applicant"]
-    return []
+    who = prepared["whose"].get(name)
+    return prepared["cookies"][who] if who else []
 
 
 def cpu_seconds(group: int) -> float:
@@ -445,6 +522,15 @@ def interleave(paths: list[str]) -> list[str]:
     return [paths[(n * step) % len(paths)] for n in range(len(paths))]
 
 
+def serve(env: dict, log: Path, nginx_folder: Path) -> tuple:
+    """gunicorn, and nginx in front of it (None without the proxy), and the port wrk asks."""
+    port = free_port()
+    server = start_gunicorn(env, port, log)
+    asked = free_port() if PROXY else port
+    front = proxy.start(port, asked, nginx_folder) if PROXY else None
+    return server, front, asked
+
+
 def load_size(size: int, log: Path) -> dict:
     started = time.monotonic()
     load_at_start = os.getloadavg()
@@ -458,22 +544,27 @@ def load_size(size: int, log: Path) -> dict:
         {**env, "TESTING": "1"})  # fmt: skip
     prepared = json.loads(prepared_file.read_text())
     pages = prepared["pages"]
-    port = free_port()
-    server = start_gunicorn(env, port, log)
-    asked = free_port() if PROXY else port  # the port wrk asks: nginx's, or gunicorn's
-    front = proxy.start(port, asked, folder / "nginx") if PROXY else None
+    server, front, asked = serve(env, log, folder / "nginx")
+    # Django's bare page: a gunicorn of its own (its own middleware and URLs), same sessions.
+    bare_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.bare_settings"}
+    bare_server, bare_front, bare_asked = serve(bare_env, log, folder / "nginx-bare")
     results = {}
     try:
-        check_pages(asked, prepared)
+        check_pages({"site": asked, BARE: bare_asked}, prepared)
         print(f"{label(size)}: every page answers 200; warming up {WARMUP_SECONDS} s", flush=True)
-        target = (asked, log, server.pid, front.pid if front else 0)
-        every = interleave([url for urls in pages.values() for url in urls])
-        wrk(target, every, [], MIX_CONNECTIONS, WARMUP_SECONDS)
-        results = run_rows(target, prepared)
+        targets = {
+            "site": (asked, log, server.pid, front.pid if front else 0),
+            BARE: (bare_asked, log, bare_server.pid, bare_front.pid if bare_front else 0),
+        }
+        every = interleave([url for name, urls in pages.items() if name != BARE for url in urls])
+        wrk(targets["site"], every, [], MIX_CONNECTIONS, WARMUP_SECONDS)
+        bare_cookies = cookie_list(BARE, prepared)
+        wrk(targets[BARE], pages[BARE], bare_cookies, PUBLIC_CONNECTIONS, WARMUP_SECONDS)
+        results = run_rows(targets, prepared)
     finally:
-        if front:
-            stop(front)
-        stop(server)
+        for process in (front, server, bare_front, bare_server):
+            if process:
+                stop(process)
     return {
         "size": size,
         "seeding": seeding,
@@ -485,9 +576,9 @@ def load_size(size: int, log: Path) -> dict:
     }
 
 
-def run_rows(target: tuple, prepared: dict) -> dict:
+def run_rows(targets: dict, prepared: dict) -> dict:
     """Every page alone (closed loops), the public mix, then the two paced runs."""
-    pages, results = prepared["pages"], {}
+    pages, results, target = prepared["pages"], {}, targets["site"]
 
     def wanted(name: str) -> bool:
         return not ROWS or name in ROWS
@@ -495,7 +586,8 @@ def run_rows(target: tuple, prepared: dict) -> dict:
     for name, urls in pages.items():
         if wanted(name):
             connections = REVIEWERS if name == "partner queue" else PUBLIC_CONNECTIONS
-            results[name] = wrk(target, urls, cookie_list(name, prepared), connections, SECONDS)
+            cookies = cookie_list(name, prepared)
+            results[name] = wrk(targets.get(name, target), urls, cookies, connections, SECONDS)
             print(f"  {name:<26} {summary_line(results[name])}", flush=True)
     mix = interleave(mix_paths(pages))
     if wanted("public mix"):
@@ -710,7 +802,23 @@ def write_results(sizes: list[dict], info: dict, started: dt.datetime, minutes: 
         lines += _size_section(size)
     lines += _targets_section(sizes)
     lines += ["## Award letters (bench/letters.py, one worker)", "", letters_text, ""]
-    RESULTS.write_text("\n".join(line for line in lines if line is not None) + "\n")
+    lines += [kept_notes()]
+    RESULTS.write_text("\n".join(line for line in lines if line is not None).rstrip() + "\n")
+
+
+def kept_notes() -> str:
+    """What was written by hand under NOTES in the results (profiles, what changed and why)."""
+    old = RESULTS.read_text() if RESULTS.exists() else ""
+    return old[old.index(NOTES) :] if NOTES in old else ""
+
+
+def floor_ratio(results: dict, name: str) -> float | None:
+    """A signed-in page's gunicorn CPU a request as a multiple of the floor's, same run."""
+    if name not in results or FLOOR not in results or name in MIX or "geojson" in name:
+        return None
+    if not (name in RATIO_TARGETS or name in (BARE, FLOOR)):
+        return None
+    return results[name]["cpu_ms"] / max(results[FLOOR]["cpu_ms"], 0.01)
 
 
 def _size_section(size: dict) -> list[str]:
@@ -727,16 +835,17 @@ def _size_section(size: dict) -> list[str]:
         f"{_load(size['load_at_end'])}.",
         "",
         "| page | connections | req/s | p50 ms | p95 ms | p99 ms | errors | queries "
-        "| gunicorn CPU ms/req | nginx CPU ms/req | req/s on the cores alone |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| gunicorn CPU ms/req | x floor | nginx CPU ms/req | req/s on the cores alone |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, result in results.items():
         queries = prepared["queries"].get(name, "")
+        ratio = floor_ratio(results, name)
         lines.append(
             f"| {name} | {result['connections']} | {result['rps']:.1f} | {result['p50_ms']:.1f} "
             f"| {result['p95_ms']:.1f} | {result['p99_ms']:.1f} | {result['errors']} | {queries} "
-            f"| {result['cpu_ms']:.1f} | {result['proxy_cpu_ms']:.1f} "
-            f"| {CORES * 1000 / max(result['cpu_ms'], 0.01):.0f} |"
+            f"| {result['cpu_ms']:.1f} | {'' if ratio is None else f'{ratio:.2f}'} "
+            f"| {result['proxy_cpu_ms']:.1f} | {CORES * 1000 / max(result['cpu_ms'], 0.01):.0f} |"
         )
     ratio = results["geojson"]["rps"] / static_rps
     cpu_ratio = results["static geojson"]["cpu_ms"] / max(results["geojson"]["cpu_ms"], 0.01)
@@ -783,6 +892,24 @@ def _targets_section(sizes: list[dict]) -> list[str]:
         ok = q["p95_ms"] < TARGETS["queue_p95_ms"] and q["errors"] == 0
         return f"{_verdict(ok)} ({_paced(q)})"
 
+    def times_floor(name):
+        def check(r):
+            ratio = floor_ratio(r, name)
+            if ratio is None:
+                return "not run"
+            return f"{_verdict(ratio <= RATIO_TARGETS[name])} ({ratio:.2f} x)"
+
+        return check
+
+    def floor(r):
+        if BARE not in r or FLOOR not in r:
+            return "not run"
+        bare, own = r[BARE]["cpu_ms"], r[FLOOR]["cpu_ms"]
+        return f"{own:.1f} against {bare:.1f} ms: {own / max(bare, 0.01):.1f} x (reported)"
+
+    for name, most in RATIO_TARGETS.items():
+        row(f"{name}: at most {most:g} x the floor (gunicorn CPU a request)", times_floor(name))
+    row("the floor against Django's bare signed-in page (CPU a request)", floor)
     row("cached /events.geojson at least 70 % of the static file's req/s", geojson)
     row("saturation: public mix, 300 req/s, p95 under 200 ms, no errors", mix)
     row(f"saturation: partner queue p95 under 300 ms, {REVIEWERS} connections", queue)

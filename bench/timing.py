@@ -4,6 +4,7 @@ Used by the benchmark scripts in this folder; each prints one line per page with
 95th percentile in milliseconds and the number of queries of one request.
 """
 
+import re
 import statistics
 import time
 
@@ -14,17 +15,33 @@ from django.test.utils import CaptureQueriesContext
 WARMUP = 3
 
 
+def signature(response) -> bytes:
+    """What tells a page's own content: an HTML page's title, else its first bytes."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    title = re.search(rb"<title>(.*?)</title>", body, re.S)
+    return title.group(1) if title else body[:64]
+
+
+def check(response, url: str, expected: bytes | None = None) -> bytes:
+    """A timed answer counts only as a 200 holding the page (an error page would look fast)."""
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    found = signature(response)
+    assert expected is None or found == expected, f"{url} answered another page: {found[:80]!r}"
+    return found
+
+
 def time_page(client: Client, url: str, runs: int) -> dict:
+    expected = None
     for _ in range(WARMUP):
-        response = client.get(url)
-        assert response.status_code == 200, f"{url} answered {response.status_code}"
+        expected = check(client.get(url), url, expected)
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
-        client.get(url)
+        response = client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
+        check(response, url, expected)
     with CaptureQueriesContext(connection) as queries:
-        client.get(url)
+        check(client.get(url), url, expected)
     timings.sort()
     return {
         "median": statistics.median(timings),

@@ -376,3 +376,19 @@ def test_an_edition_of_real_data_in_a_year_the_demo_needs_stops_the_build(db):
     EditionFactory(year=data.open_call_year(TODAY) - 1, code="REAL")
     with pytest.raises(CommandError, match="REAL"):
         _seed(proposals=60)
+
+
+@pytest.mark.postgres
+def test_a_sized_build_computes_the_planted_integrity_examples(db):
+    """With --proposals (the benchmark's sizes) only the planted examples are compared: the two
+    organisations sharing a bank account are signalled, and the description sent again."""
+    from grants.integrity import Kind
+    from grants.models import IntegritySignal
+
+    _seed(proposals=400, today=DAYS[1], reset=True)  # in May the call is open: examples planted
+    bank = IntegritySignal.objects.filter(kind=Kind.BANK_ACCOUNT).select_related("proposal")
+    organisations = {signal.proposal.organisation_id for signal in bank}
+    assert len(organisations) == 2
+    shared = {o.iban for o in Organisation.objects.filter(pk__in=organisations)}
+    assert len(shared) == 1 and shared != {""}
+    assert IntegritySignal.objects.filter(kind=Kind.SIMILAR_TEXT).exists()
