@@ -116,6 +116,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with the commonest widgets written in Python, the same HTML (issue 19).
+FORM_RENDERER = "meetandcode.kernel.form_renderer.FormRenderer"
+
 # --- Database ------------------------------------------
 # DATABASE_URL selects PostgreSQL (psycopg 3 with Django's connection pool); unset, SQLite in var/.
 VAR_DIR.mkdir(exist_ok=True)
