@@ -402,10 +402,14 @@ def start_gunicorn(env: dict, port: int, log: Path) -> subprocess.Popen:
         if server.poll() is not None:
             raise SystemExit(f"gunicorn stopped at start:\n{log.read_text()[-3000:]}")
         try:
-            if get(port, "/healthz")[0] in (200, 503):
+            status = get(port, "/healthz")[0]
+            if status in (200, 503):
                 return server
+            stop(server)
+            raise SystemExit(f"gunicorn's /healthz answered {status}:\n{log.read_text()[-3000:]}")
         except OSError:
             time.sleep(0.2)
+    stop(server)  # not left running (and eating the cores) after the run
     raise SystemExit(f"gunicorn did not answer in 60 s:\n{log.read_text()[-3000:]}")
 
 
@@ -545,11 +549,12 @@ def load_size(size: int, log: Path) -> dict:
     prepared = json.loads(prepared_file.read_text())
     pages = prepared["pages"]
     server, front, asked = serve(env, log, folder / "nginx")
-    # Django's bare page: a gunicorn of its own (its own middleware and URLs), same sessions.
-    bare_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.bare_settings"}
-    bare_server, bare_front, bare_asked = serve(bare_env, log, folder / "nginx-bare")
+    bare_server = bare_front = None
     results = {}
     try:
+        # Django's bare page: a gunicorn of its own (its own middleware and URLs), same sessions.
+        bare_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.bare_settings"}
+        bare_server, bare_front, bare_asked = serve(bare_env, log, folder / "nginx-bare")
         check_pages({"site": asked, BARE: bare_asked}, prepared)
         print(f"{label(size)}: every page answers 200; warming up {WARMUP_SECONDS} s", flush=True)
         targets = {

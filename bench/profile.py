@@ -136,6 +136,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--top", type=int, default=0, help="and the N heaviest functions")
     args = parser.parse_args()
+    # The databases and Redis of `make bench` unless told otherwise.
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/meetandcode_bench")
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
     os.environ.update(load.server_env(args.size))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meetandcode.settings")
     if not (load.STATIC_ROOT / "staticfiles.json").exists():

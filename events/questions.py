@@ -42,20 +42,24 @@ def field_name(question: Question) -> str:
 
 def asked(proposal: Proposal, form: str = Question.Form.PROPOSAL) -> list[Question]:
     """The questions of the proposal's edition and country on ``form``, in their order; kept on
-    the proposal for the request (every section's form asks)."""
+    the proposal for the request (every section's form asks). Both forms' are read at once: a
+    page showing the proposal shows its report too."""
     kept = proposal.__dict__.setdefault("_asked_questions", {})
     if form in kept:
         return kept[form]
     programme = proposal.country_programme
     answered = Answer.objects.filter(proposal_id=proposal.pk).values("question_id")
-    questions = list(
-        Question.objects.filter(edition_id=programme.edition_id, form=form)
+    questions = (
+        Question.objects.filter(edition_id=programme.edition_id)
         .filter(Q(country="") | Q(country=programme.country))
         .filter(Q(hidden=False) | Q(pk__in=answered))
         .prefetch_related("choices")
     )
-    kept[form] = questions
-    return questions
+    for each in Question.Form.values:
+        kept[each] = []
+    for question in questions:
+        kept[question.form].append(question)
+    return kept[form]
 
 
 def answers_of(proposal: Proposal) -> dict[int, object]:

@@ -22,6 +22,20 @@ NEXT_STEPS = {
 }
 
 
+# What the list shows and its next steps read (templates/organisations/dashboard.html): the
+# proposals' long texts and the related rows' other columns stay in the database.
+LISTED = (
+    "title",
+    "status",
+    "starts_at",
+    "ends_at",
+    "organisation__name",
+    "country_programme__report_deadline_hours",
+    "grant__reference",
+    "report__status",
+)
+
+
 def dashboard_proposals(user, limit: int = 50) -> list[Proposal]:
     """The person's organisations' proposals, newest change first, each with its next step.
 
@@ -30,6 +44,7 @@ def dashboard_proposals(user, limit: int = 50) -> list[Proposal]:
     proposals = list(
         Proposal.objects.of_member(user)
         .select_related("organisation", "grant", "report", "country_programme")
+        .only(*LISTED)
         .annotate(has_award_letter=Exists(_current_letters()))
         .order_by("-updated_at", "-id")[:limit]
     )

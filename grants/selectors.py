@@ -102,7 +102,7 @@ STATUS_LABELS = dict(Proposal.Status.choices)
 FORMAT_LABELS = dict(Format.choices)
 
 
-def rows_in_order(user, ids: list[int]) -> list[Proposal]:
+def rows_in_order(user, ids: list[int], queue: QuerySet[Proposal] | None = None) -> list[Proposal]:
     """The queue's rows for one page of ids, in that order, with scores and review counts.
 
     The page's ids come from a lean query (ordering and filters only); the scores of 50 rows are
@@ -110,7 +110,8 @@ def rows_in_order(user, ids: list[int]) -> list[Proposal]:
     Each row carries ``status_label`` and ``format_label``: what ``get_status_display`` and
     ``get_format_display`` give, read from a dict once per row instead of rebuilt per call.
     """
-    rows = queue_for(user).filter(pk__in=ids).only(*ROW_FIELDS)
+    queue = queue_for(user) if queue is None else queue  # the view's own, built once
+    rows = queue.filter(pk__in=ids).only(*ROW_FIELDS)
     found = {proposal.pk: proposal for proposal in rows}
     ordered = [found[pk] for pk in ids if pk in found]
     for proposal in ordered:

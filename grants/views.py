@@ -5,7 +5,7 @@ Reviews, comments, decisions and validation live in grants/views_decisions.py.
 
 from __future__ import annotations
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -58,23 +58,21 @@ def _filtered(
 
 
 def _listing_filter(
-    request: HttpRequest, programme_ids: list[int], codes: list[str], editions: list[Edition]
+    request: HttpRequest, queue: QuerySet[Proposal], codes: list[str], editions: list[Edition]
 ) -> tuple[QueueFilter, QueueFilter]:
     """The filter set the form shows and the one whose proposals are listed: every filter but
     the status, since one scan gives the counts per status (what each status tab would show)
     and, in the chosen order, the ids of the chosen status. Without a status in the query
     string both are the same filter set (building the queue's queryset twice is not free)."""
     if "status" not in request.GET:
-        filterset = _filtered(
-            request, country_codes=codes, programme_ids=programme_ids, editions=editions
-        )
+        filterset = _filtered(request, country_codes=codes, queryset=queue, editions=editions)
         return filterset, filterset
     others = request.GET.copy()
     others.pop("status", None)
     shown = _filtered(
         request, country_codes=codes, queryset=Proposal.objects.none(), editions=editions
     )
-    return shown, _filtered(request, others, codes, programme_ids=programme_ids, editions=editions)
+    return shown, _filtered(request, others, codes, queryset=queue, editions=editions)
 
 
 @partner_required
@@ -88,7 +86,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     programme_ids = [programme.pk for programme in programmes]
     codes = sorted({programme.country.code for programme in programmes})
     editions = list(Edition.objects.all())
-    filterset, without_status = _listing_filter(request, programme_ids, codes, editions)
+    whole = queue_for(request.user, programme_ids)
+    filterset, without_status = _listing_filter(request, whole, codes, editions)
     valid = filterset.form.is_valid()
     if valid and chosen_here:
         workbench.remember(request.user, request.GET, filterset.current_edition)
@@ -103,7 +102,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         [country] if country else None,
     )
     bulk_budgets = _bulk_budgets(without_status.qs, status, bars)
-    rows = rows_in_order(request.user, list(listing.page.object_list))
+    rows = rows_in_order(request.user, list(listing.page.object_list), whole)
     context = {
         "filter": filterset,
         "page": listing.page,
@@ -166,6 +165,8 @@ def _without_page(request: HttpRequest) -> str:
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_partner_proposal_for(request.user, pk)
     log_staff_read(request, proposal)
+    # read once for the page, its panels and its report (each asked them again)
+    prefetch_related_objects([proposal], "budget_lines", "focus_groups", "languages")
     organisation = proposal.organisation
     edition = proposal.country_programme.edition
     history = (

@@ -99,9 +99,7 @@ def roles_of(user) -> Roles:
     if not _signed_in(user):
         return Roles()
     programme = is_programme_staff(user)
-    rows = list(
-        PartnerStaff.objects.filter(user=user).values_list("role", "partner__may_edit_messages")
-    )
+    rows = [(row.role, row.partner.may_edit_messages) for row in _staff_rows(user)]
     held = frozenset(role for role, _allowed in rows)
     staff = programme or bool(held)
     manager = PartnerStaff.Role.MANAGER
@@ -143,6 +141,16 @@ class Scope:
         return self.everywhere or bool(self.managed_countries or self.managed_partner_ids)
 
 
+def _staff_rows(user) -> list[PartnerStaff]:
+    """The person's partner roles with their partners: one query, remembered on the user object
+    for the request, read by both ``scope_of`` and ``roles_of`` (the guard and the layout)."""
+    cached = getattr(user, "_grants_staff_rows", None)
+    if cached is None:
+        cached = list(PartnerStaff.objects.filter(user=user).select_related("partner"))
+        user._grants_staff_rows = cached
+    return cached
+
+
 def scope_of(user) -> Scope:
     """One query (none for programme staff), remembered on the user object for the request."""
     cached = getattr(user, "_grants_scope", None)
@@ -155,7 +163,7 @@ def scope_of(user) -> Scope:
     else:
         countries, partners, managed, managed_partners = set(), set(), set(), set()
         messages = set()
-        for row in PartnerStaff.objects.filter(user=user).select_related("partner"):
+        for row in _staff_rows(user):
             codes = {country.code for country in row.partner.countries}
             countries |= codes
             partners.add(row.partner_id)

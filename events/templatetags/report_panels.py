@@ -6,7 +6,7 @@ from django import template
 from organisations import audit
 from organisations.permissions import may
 
-from ..models import BudgetLine, Report
+from ..models import Report
 from ..reports import report_window
 
 register = template.Library()
@@ -17,12 +17,13 @@ def report_panel(proposal, user) -> dict:
     report = Report.objects.filter(proposal=proposal).first()
     if report is None:
         return {"report": None, "window": report_window(proposal)}
+    report.proposal = proposal  # the same row: what the summary reads of it is read once
     is_manager = may(user, "proposal.decide", proposal)
     return {
         "report": report,
         "window": report_window(proposal),
         "files": list(report.files.all()),
-        "lines": list(BudgetLine.objects.filter(proposal=proposal)),
+        "lines": list(proposal.budget_lines.all()),  # prefetched by the proposal page
         "is_manager": is_manager,
         "can_decide": is_manager and report.status == Report.Status.SUBMITTED,
         "history": list(audit.entries_for(report).order_by("created_at", "id")),

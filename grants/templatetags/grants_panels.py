@@ -20,6 +20,14 @@ from organisations.permissions import may, role_in
 register = template.Library()
 
 
+def _grant_of(proposal) -> Grant | None:
+    """The proposal's grant; the one the page read already when it did."""
+    try:
+        return proposal.grant
+    except Grant.DoesNotExist:
+        return None
+
+
 @register.simple_tag
 def review_panel(proposal, user) -> dict:
     programme = proposal.country_programme
@@ -54,7 +62,7 @@ def decision_panel(proposal, user) -> dict:
     status = proposal.status
     # A grant exists once approved; it can be cancelled then (TRANSITIONS decides, not here).
     has_grant = allows(status, "cancel")
-    grant = Grant.objects.filter(proposal=proposal).first() if has_grant else None
+    grant = _grant_of(proposal) if has_grant else None
     return {
         "is_manager": is_manager,
         "programme": programme,
