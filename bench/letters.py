@@ -45,6 +45,7 @@ APPROVALS = int(os.environ.get("BENCH_APPROVALS", "7"))
 WARMUP = 2
 TARGET_PER_MINUTE = 300
 WAIT_SECONDS = 300
+BARE_WEASYPRINT_S = float("nan")  # measured by bench_in_process
 BASE_DIR = Path(__file__).resolve().parent.parent
 CELERY = Path(sys.executable).with_name("celery")
 
@@ -140,6 +141,13 @@ def bench_in_process(count: int) -> tuple[float, float]:
         f"of which WeasyPrint {weasyprint * 1000:.0f} ms: {60 / cpu_per_letter:.0f}/min "
         "on a core of its own)"
     )
+    print(
+        f"bare WeasyPrint on the same HTML: {60 / weasyprint:6.0f} letters/min on a core "
+        f"({weasyprint * 1000:.0f} ms CPU); a whole letter costs {cpu_per_letter / weasyprint:.2f} "
+        "x that (the template, the QR code, storing the PDF and its row)"
+    )
+    global BARE_WEASYPRINT_S  # noqa: PLW0603 (the worker's line compares with it)
+    BARE_WEASYPRINT_S = weasyprint
     return 60 / per_letter, 60 / cpu_per_letter
 
 
@@ -170,7 +178,7 @@ def bench_worker(count: int, worker: subprocess.Popen, log: Path) -> tuple[float
         f"({count} letters in {last - queued_at:.1f} s; a task runs "
         f"{statistics.median(runs[WARMUP:] or [0]) * 1000:.0f} ms, median; the worker's CPU "
         f"{cpu_per_letter * 1000:.0f} ms a letter: {60 / cpu_per_letter:.0f}/min on a core of "
-        "its own)"
+        f"its own, {cpu_per_letter / BARE_WEASYPRINT_S:.2f} x bare WeasyPrint's CPU)"
     )
     return per_minute, 60 / cpu_per_letter
 

@@ -634,7 +634,8 @@ def letters() -> str:
         env={**os.environ, "TESTING": "1"},
     ).stdout  # fmt: skip
     print(output, flush=True)
-    lines = [line for line in output.splitlines() if line.startswith(("one worker", "in this"))]
+    wanted = ("one worker", "in this", "bare WeasyPrint", "target")
+    lines = [line for line in output.splitlines() if line.startswith(wanted)]
     return "\n".join(f"    {line}" for line in lines) or f"    (no result)\n{output[-1500:]}"
 
 
