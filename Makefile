@@ -120,7 +120,7 @@ bench: $(STAMP)
 	$(PY) manage.py seed_demo
 	failed=()  # a script over its budget does not stop the others; the target fails at the end
 	for script in bench/[a-z]*.py; do
-	  case $$script in bench/timing.py|bench/databases.py|bench/load.py|bench/proxy.py|bench/public_cpu.py|bench/public_mix.py) continue;; esac
+	  case $$script in bench/timing.py|bench/databases.py|bench/load.py|bench/proxy.py|bench/public_cpu.py|bench/public_mix.py|bench/bare_*.py|bench/profile.py) continue;; esac
 	  echo "== $$script"; $(PY) -m bench.$$(basename $$script .py) || failed+=($$script)
 	done
 	echo "== bench/load.py (nginx, gunicorn and wrk; writes bench/results.md)"

@@ -786,6 +786,14 @@ def write_results(sizes: list[dict], info: dict, started: dt.datetime, minutes: 
         "- Map page and feed: `?date_from=` the first demo event's day. The map shows upcoming "
         "events by default; this asks for every event of the demo's three editions (the most "
         "the map and the feed can hold).",
+        "- Signed-in rows (issue 19): the *signed-in floor* is the cheapest signed-in page, the "
+        "privacy notice asked by a partner manager whose second factor is passed (the site's "
+        "layout, navigation and notification badge, every middleware); the *bare Django page* is "
+        "Django's own floor, sessions and users only, served by a gunicorn of its own "
+        "(bench/bare_settings.py) with the same cookies. `x floor` is a page's gunicorn CPU a "
+        "request over the floor's in the same run; the targets are set on it, since times differ "
+        "from machine to machine and ratios hold. The proposal form is a draft of the "
+        "benchmark's applicant.",
         "- errors: failed requests (wrk) plus answers other than 200 (gunicorn's access log).",
         "- gunicorn CPU ms/req: CPU time (user and system) of gunicorn's processes during the "
         "run over its requests. It hardly depends on the machine's other work, unlike req/s; "
