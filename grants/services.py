@@ -338,6 +338,18 @@ class ReviewSummary:
     count: int
 
 
+def summary_of(reviews) -> ReviewSummary:
+    """``review_summary`` of reviews already read with their scores (the proposal page's): the
+    same numbers, no query."""
+    kept = [review for review in reviews if not review.conflict_of_interest]
+    scores = [score.score for review in kept for score in review.scores.all()]
+    count = sum(1 for review in kept if any(True for _score in review.scores.all()))
+    if not scores:
+        return ReviewSummary(average=None, count=count)
+    average = Decimal(sum(scores)) / Decimal(len(scores))
+    return ReviewSummary(average=Decimal(str(round(average, 2))), count=count)
+
+
 def review_summary(proposal: Proposal) -> ReviewSummary:
     """Average score over the reviews without a conflict of interest, and how many there are."""
     reviews = Review.objects.filter(proposal=proposal, conflict_of_interest=False)

@@ -6,7 +6,7 @@ a stranger that an organisation exists.
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -130,14 +130,23 @@ def _facts_from(row) -> ValidationFacts:
     return ValidationFacts(*(getattr(row, name) for name in FACT_NAMES))
 
 
-def join_requests_for_owner(user) -> list[Membership]:
-    """People waiting for the person (as owner) to let them act for an organisation."""
-    return list(
-        Membership.objects.filter(
-            status=Membership.Status.REQUESTED, organisation__in=_owned_organisations(user)
-        )
+@dataclass(frozen=True)
+class JoinRequests:
+    waiting_for_me: list[Membership]  # people asking to act for an organisation the person owns
+    mine: list[Membership]  # organisations the person asked to join, waiting for an owner
+
+
+def join_requests(user) -> JoinRequests:
+    """Both kinds of waiting join request of the person's dashboard, in one query."""
+    rows = list(
+        Membership.objects.filter(status=Membership.Status.REQUESTED)
+        .filter(Q(user=user) | Q(organisation__in=_owned_organisations(user)))
         .select_related("user", "organisation")
         .order_by("created_at")
+    )
+    return JoinRequests(
+        waiting_for_me=[row for row in rows if row.user_id != user.pk],
+        mine=[row for row in rows if row.user_id == user.pk],
     )
 
 
@@ -145,15 +154,6 @@ def join_requests_for_organisation(organisation: Organisation) -> list[Membershi
     return list(
         organisation.memberships.filter(status=Membership.Status.REQUESTED)
         .select_related("user")
-        .order_by("created_at")
-    )
-
-
-def own_join_requests(user) -> list[Membership]:
-    """Organisations the person asked to join, still waiting for an owner."""
-    return list(
-        Membership.objects.filter(user=user, status=Membership.Status.REQUESTED)
-        .select_related("organisation")
         .order_by("created_at")
     )
 

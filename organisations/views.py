@@ -49,11 +49,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             organisation.validation_facts,
             organisation.country.name,
         )
+    waiting = selectors.join_requests(request.user)
     context = {
         "edition": edition,
         "memberships": memberships,
-        "join_requests": selectors.join_requests_for_owner(request.user),
-        "own_requests": selectors.own_join_requests(request.user),
+        "join_requests": waiting.waiting_for_me,
+        "own_requests": waiting.mine,
         **hooks.dashboard_sections.merged(request.user),  # grants: the proposals
     }
     return render(request, "organisations/dashboard.html", context)

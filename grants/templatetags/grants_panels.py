@@ -47,7 +47,7 @@ def review_panel(proposal, user) -> dict:
         "role": role,
         "reviews": reviews,
         "own": own,
-        "summary": services.review_summary(proposal),
+        "summary": services.summary_of(reviews),
         "can_review": may(user, "proposal.review", proposal) and proposal.status in REVIEWABLE,
         "rows": [(criterion, given.get(criterion.pk)) for criterion in criteria],
         "scale": range(1, 6),

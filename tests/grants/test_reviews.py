@@ -16,6 +16,7 @@ from grants.services import (
     declare_conflict,
     review_summary,
     submit_review,
+    summary_of,
 )
 from meetandcode.kernel.exceptions import DomainError
 from organisations.audit import entries_for
@@ -300,3 +301,27 @@ def test_an_applicant_cannot_open_the_review_form(client, proposal):
     client.force_login(applicant)
 
     assert client.get(reverse("grants:review", args=[proposal.pk])).status_code == 403
+
+
+def test_the_summary_of_reviews_read_already_is_the_databases(proposal, criteria, reviewer):
+    """The proposal page sums the reviews it shows (``summary_of``); the numbers are those of
+    ``review_summary``: no reviews, a third that does not divide, a conflict taken out."""
+
+    def both():
+        reviews = Review.objects.filter(proposal=proposal).prefetch_related("scores")
+        return summary_of(list(reviews)), review_summary(proposal)
+
+    first, second = both()
+    assert first == second and first.average is None
+    submit_review(proposal, reviewer=reviewer, scores=_scores(criteria, 5, 4))
+    other = _staff(proposal)
+    submit_review(proposal, reviewer=other, scores=_scores(criteria, 4, 4))
+    first, second = both()
+    assert first == second == type(first)(average=Decimal("4.25"), count=2)
+    third = _staff(proposal)
+    submit_review(proposal, reviewer=third, scores=_scores(criteria, 1, 1))
+    first, second = both()
+    assert first == second and first.average == Decimal("3.17")
+    declare_conflict(proposal, reviewer=third, note="A board member.")
+    first, second = both()
+    assert first == second and first.count == 2

@@ -381,3 +381,20 @@ def test_the_invitation_mail_leaves_only_after_the_commit(
     for callback in callbacks:
         callback()
     assert [mail.to for mail in mailoutbox] == [["later@example.org"]]
+
+
+def test_the_dashboard_shows_each_person_their_own_kind_of_waiting_request(
+    client, owner, organisation
+):
+    asker = UserFactory(first_name="Asker")
+    client.force_login(asker)
+    client.post(reverse("organisations:request_join", args=[organisation.pk]))
+
+    mine = _page(client.get(reverse("organisations:mine")))
+    assert 'id="own-requests-title"' in mine and organisation.name in mine
+    assert 'id="join-requests-title"' not in mine
+
+    client.force_login(owner)
+    theirs = _page(client.get(reverse("organisations:mine")))
+    assert 'id="join-requests-title"' in theirs and asker.email in theirs
+    assert 'id="own-requests-title"' not in theirs
