@@ -22,6 +22,7 @@ from tests.factories import (
     log_in_with_second_factor,
 )
 
+TODAY = date.today()
 CHOICES = [
     ("", "---------"),
     ("a", "Plain"),
@@ -44,11 +45,11 @@ WIDGETS = [
     forms.NullBooleanSelect(),
     forms.RadioSelect(choices=CHOICES),
     forms.CheckboxSelectMultiple(choices=CHOICES, attrs={"class": "list-unstyled"}),
-    forms.SelectDateWidget(years=[2001, 2002]),
+    forms.SelectDateWidget(years=[TODAY.year - 1, TODAY.year]),
     forms.ClearableFileInput(),
 ]
-VALUES = [None, "", "a", "b&c", 3, ["a", "g2"], True, False, Decimal("1.5"), date(2001, 2, 3),
-          mark_safe("<i>kept</i>"), 'x"y<z>']  # fmt: skip
+VALUES = [None, "", "a", "b&c", 3, ["a", "g2"], True, False, Decimal("1.5"),
+          TODAY.replace(month=2, day=3), mark_safe("<i>kept</i>"), 'x"y<z>']  # fmt: skip
 ATTRS = [{}, {"id": "id_f", "required": True, "disabled": False, "aria-describedby": "h<1>"}]
 
 
