@@ -828,9 +828,8 @@ def kept_notes() -> str:
 
 def floor_ratio(results: dict, name: str) -> float | None:
     """A signed-in page's gunicorn CPU a request as a multiple of the floor's, same run."""
-    if name not in results or FLOOR not in results or name in MIX or "geojson" in name:
-        return None
-    if not (name in RATIO_TARGETS or name in (BARE, FLOOR)):
+    signed_in = name in RATIO_TARGETS or name in (BARE, FLOOR)
+    if not signed_in or name not in results or FLOOR not in results:
         return None
     return results[name]["cpu_ms"] / max(results[FLOOR]["cpu_ms"], 0.01)
 

@@ -102,15 +102,15 @@ STATUS_LABELS = dict(Proposal.Status.choices)
 FORMAT_LABELS = dict(Format.choices)
 
 
-def rows_in_order(user, ids: list[int], queue: QuerySet[Proposal] | None = None) -> list[Proposal]:
-    """The queue's rows for one page of ids, in that order, with scores and review counts.
+def rows_in_order(queue: QuerySet[Proposal], ids: list[int]) -> list[Proposal]:
+    """The queue's rows for one page of ids, in that order, with scores and review counts;
+    ``queue`` is the person's (``queue_for``), as the view built it for its filters.
 
     The page's ids come from a lean query (ordering and filters only); the scores of 50 rows are
     then cheap, where computing them before OFFSET would cost one subquery per skipped row.
     Each row carries ``status_label`` and ``format_label``: what ``get_status_display`` and
     ``get_format_display`` give, read from a dict once per row instead of rebuilt per call.
     """
-    queue = queue_for(user) if queue is None else queue  # the view's own, built once
     rows = queue.filter(pk__in=ids).only(*ROW_FIELDS)
     found = {proposal.pk: proposal for proposal in rows}
     ordered = [found[pk] for pk in ids if pk in found]

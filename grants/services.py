@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Avg, Count, F, Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -339,11 +339,11 @@ class ReviewSummary:
 
 
 def summary_of(reviews) -> ReviewSummary:
-    """``review_summary`` of reviews already read with their scores (the proposal page's): the
-    same numbers, no query."""
-    kept = [review for review in reviews if not review.conflict_of_interest]
-    scores = [score.score for review in kept for score in review.scores.all()]
-    count = sum(1 for review in kept if any(True for _score in review.scores.all()))
+    """Average score over the reviews without a conflict of interest, and how many of them have
+    scores, from reviews read with their scores (the proposal page has them already)."""
+    scored = [list(r.scores.all()) for r in reviews if not r.conflict_of_interest]
+    scores = [score.score for given in scored for score in given]
+    count = sum(1 for given in scored if given)
     if not scores:
         return ReviewSummary(average=None, count=count)
     average = Decimal(sum(scores)) / Decimal(len(scores))
@@ -351,17 +351,8 @@ def summary_of(reviews) -> ReviewSummary:
 
 
 def review_summary(proposal: Proposal) -> ReviewSummary:
-    """Average score over the reviews without a conflict of interest, and how many there are."""
-    reviews = Review.objects.filter(proposal=proposal, conflict_of_interest=False)
-    numbers = reviews.aggregate(
-        count=Count("id", filter=Q(scores__isnull=False), distinct=True),
-        average=Avg("scores__score"),
-    )
-    average = numbers["average"]
-    return ReviewSummary(
-        average=None if average is None else Decimal(str(round(average, 2))),
-        count=numbers["count"],
-    )
+    """``summary_of`` the proposal's reviews, read for it."""
+    return summary_of(Review.objects.filter(proposal=proposal).prefetch_related("scores"))
 
 
 # --- Comments ---------------------------------------------------------------------------------

@@ -102,7 +102,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         [country] if country else None,
     )
     bulk_budgets = _bulk_budgets(without_status.qs, status, bars)
-    rows = rows_in_order(request.user, list(listing.page.object_list), whole)
+    rows = rows_in_order(whole, list(listing.page.object_list))
     context = {
         "filter": filterset,
         "page": listing.page,

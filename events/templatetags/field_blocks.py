@@ -1,5 +1,6 @@
 """One form field with its label, counter, help, warnings and errors, as the proposal and report
-forms show it: ``{% field_block field no_anchor %}`` (templates/events/_field.html calls it).
+forms show it: ``{% field_block field no_anchor %}`` (the form sections, budget lines, report
+forms and the staff's question preview).
 
 Written in Python rather than as an included template: the proposal form shows about forty of
 them, and including a template per field was a good share of the page's time (issue 19). The

@@ -14,18 +14,10 @@ from events.models import REVIEWABLE, allows
 from events.permissions import visible_proposals
 from grants import services
 from grants.forms import REJECTION_REASONS
-from grants.models import Grant, IntegritySignal, Review, ReviewScore, SignalCheck
+from grants.models import IntegritySignal, Review, ReviewScore, SignalCheck
 from organisations.permissions import may, role_in
 
 register = template.Library()
-
-
-def _grant_of(proposal) -> Grant | None:
-    """The proposal's grant; the one the page read already when it did."""
-    try:
-        return proposal.grant
-    except Grant.DoesNotExist:
-        return None
 
 
 @register.simple_tag
@@ -62,7 +54,7 @@ def decision_panel(proposal, user) -> dict:
     status = proposal.status
     # A grant exists once approved; it can be cancelled then (TRANSITIONS decides, not here).
     has_grant = allows(status, "cancel")
-    grant = _grant_of(proposal) if has_grant else None
+    grant = getattr(proposal, "grant", None) if has_grant else None  # the page's, when read
     return {
         "is_manager": is_manager,
         "programme": programme,
