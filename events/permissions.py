@@ -77,11 +77,12 @@ def managed_proposals(user) -> QuerySet[Proposal]:
     return visible_proposals(user).filter(country_programme__in=managed_programmes(user))
 
 
-def get_partner_proposal_for(user, pk) -> Proposal:
-    """The proposal if the person may see it as partner or programme staff, else 404."""
+def get_partner_proposal_for(user, pk, also: tuple[str, ...] = ()) -> Proposal:
+    """The proposal if the person may see it as partner or programme staff, else 404; ``also``:
+    more one-to-one relations to read in the same query (the proposal page's grant, report)."""
     return get_object_or_404(
         visible_proposals(user).select_related(
-            "organisation", "organisation__legal_form", "country_programme__edition"
+            "organisation", "organisation__legal_form", "country_programme__edition", *also
         ),
         pk=pk,
     )

@@ -163,7 +163,7 @@ def _without_page(request: HttpRequest) -> str:
 
 @partner_required
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = get_partner_proposal_for(request.user, pk)
+    proposal = get_partner_proposal_for(request.user, pk, also=("grant", "report"))
     log_staff_read(request, proposal)
     # read once for the page, its panels and its report (each asked them again)
     prefetch_related_objects([proposal], "budget_lines", "focus_groups", "languages")
@@ -177,6 +177,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-submitted_at", "-pk")
     )
     history = list(history)
+    timeline = _timeline(proposal)
     context = {
         "pager": workbench.pager(
             request.user, proposal.pk, queue_for(request.user), list(Edition.objects.all())
@@ -194,9 +195,9 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "grant": getattr(proposal, "grant", None),
         "history": history,
         "history_by_edition": track_record(history, timezone.now()),
-        "timeline": _timeline(proposal),
+        "timeline": timeline,
         # what the latest resubmission changed, for a reviewer who saw the earlier version
-        "changes": changes.changes_in_last_resubmission(proposal),
+        "changes": changes.changes_in_last_resubmission(proposal, timeline),
     }
     context["budget_total"] = sum(line.amount for line in context["budget_lines"])
     # Without a validation of its own for the edition, a returning organisation may still be

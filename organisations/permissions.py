@@ -70,10 +70,27 @@ def is_partner_manager(user) -> bool:
     return roles_of(user).partner_manager
 
 
-def has_active_membership(user) -> bool:
+def active_organisation_ids(user) -> frozenset[int]:
+    """The organisations the person acts for: one query, remembered on the user object for the
+    request (the layout asks, and so does the log of staff reads on the same page)."""
     if not _signed_in(user):
-        return False
-    return Membership.objects.active(user=user).exists()
+        return frozenset()
+    cached = getattr(user, "_active_organisation_ids", None)
+    if cached is None:
+        memberships = Membership.objects.active(user=user)
+        cached = frozenset(memberships.values_list("organisation_id", flat=True))
+        user._active_organisation_ids = cached
+    return cached
+
+
+def remember_active_organisations(user, organisation_ids) -> None:
+    """For a page that read the person's active memberships anyway (the dashboard): the layout
+    asks ``active_organisation_ids`` again in the same request."""
+    user._active_organisation_ids = frozenset(organisation_ids)
+
+
+def has_active_membership(user) -> bool:
+    return bool(active_organisation_ids(user))
 
 
 def is_applicant(user) -> bool:

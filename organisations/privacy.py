@@ -36,6 +36,7 @@ from .models import (
     ValidationToken,
     active_member_q,
 )
+from .permissions import active_organisation_ids
 
 
 def notice_version() -> str:
@@ -141,8 +142,7 @@ def log_staff_read(request, target) -> None:
     """Record that partner or programme staff opened an applicant's data (not the applicant)."""
     user = request.user
     organisation_id = _organisation_id(target)
-    is_member = Membership.objects.active(user=user, organisation_id=organisation_id).exists()
-    if is_member:
+    if organisation_id in active_organisation_ids(user):
         return
     audit.record(
         target, actor=user, action=Action.DATA_READ, data={"organisation_id": organisation_id}

@@ -14,7 +14,7 @@ register = template.Library()
 
 @register.simple_tag
 def report_panel(proposal, user) -> dict:
-    report = Report.objects.filter(proposal=proposal).first()
+    report = getattr(proposal, "report", None)  # read with the proposal where the view did
     if report is None:
         return {"report": None, "window": report_window(proposal)}
     report.proposal = proposal  # the same row: what the summary reads of it is read once

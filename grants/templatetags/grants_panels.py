@@ -87,6 +87,8 @@ def signal_panel(proposal, user) -> dict:
     if not may(user, "proposal.review", proposal):
         return {"shown": False}
     signals = list(IntegritySignal.objects.filter(proposal=proposal).order_by("kind"))
+    if not signals:  # most proposals: their checks, if any, have nothing to show against
+        return {"shown": True, "rows": []}
     checks = {
         check.kind: check
         for check in SignalCheck.objects.filter(proposal=proposal).select_related("checked_by")

@@ -18,6 +18,7 @@ from events.changes import (
 )
 from events.models import Proposal
 from grants.services import request_changes
+from organisations import audit
 from organisations.models import AuditEntry
 from tests.factories import (
     LUXEMBOURG,
@@ -184,6 +185,10 @@ def test_after_resubmission_the_timeline_shows_what_the_resubmit_changed(
     # The partner's page gets the same list, and nothing is pending any more.
     assert changes_in_last_resubmission(proposal) == EXPECTED
     assert changes_since_last_submission(proposal) == []
+    # The partner's page reads it from the timeline's entries it has read, newest first or not
+    entries = list(audit.entries_for(proposal))
+    assert changes_in_last_resubmission(proposal, entries) == EXPECTED
+    assert changes_in_last_resubmission(proposal, entries[::-1]) == EXPECTED
 
 
 def test_a_failed_resubmit_keeps_showing_what_changed(client, member, proposal):
@@ -211,6 +216,7 @@ def test_a_first_submission_shows_no_what_changed_block(client, member, proposal
     assert "Submitted" in detail
     assert "timeline-changes" not in detail and "since the last submission" not in detail
     assert changes_in_last_resubmission(proposal) is None
+    assert changes_in_last_resubmission(proposal, list(audit.entries_for(proposal))) is None
 
 
 def test_snapshot_round_trips_decimals_and_dates(member, proposal):
