@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from meetandcode.kernel.choices import read_choices_at_once
 from meetandcode.kernel.formatting import format_money
 from programmes.models import CountryProgramme
 
@@ -74,6 +75,7 @@ class SectionForm(forms.ModelForm):
         self.warnings: dict[str, list[str]] = {}
         self._add_limits()
         questions.add_fields(self, self.instance, self.section)
+        read_choices_at_once(self)
         for field in self.fields.values():
             field.required = False
             widget = field.widget

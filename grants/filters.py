@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
 from events.models import REVIEWABLE, TRANSITIONS, FocusGroup, Format, Proposal
+from meetandcode.kernel.choices import read_choices_at_once
 from organisations.permissions import visible_programmes
 from programmes.models import Edition, current_of
 
@@ -123,6 +124,7 @@ class DashboardFilter(django_filters.FilterSet):
         for field in self.form.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+        read_choices_at_once(self.form)
 
     #: The text fields the ``q`` filter looks in (its ``method="search"``).
     search_fields: tuple[str, ...] = ()

@@ -99,3 +99,30 @@ def test_the_review_queue_is_the_same_page(client, settings):
     log_in_with_second_factor(client, manager)
     _same_page(client, reverse("grants:dashboard"), settings)
     _same_page(client, reverse("grants:proposal", args=[proposal.pk]), settings)
+
+
+@pytest.mark.django_db
+def test_model_choices_read_at_once_are_the_same_choices_in_one_query(
+    django_assert_num_queries,
+):
+    """meetandcode/kernel/choices.py: one plain query (no server-side cursor), the same HTML."""
+    from events.models import FocusGroup
+    from meetandcode.kernel.choices import read_choices_at_once
+    from tests.factories import FocusGroupFactory
+
+    FocusGroupFactory.create_batch(3)
+
+    class Chosen(forms.Form):
+        groups = forms.ModelMultipleChoiceField(
+            FocusGroup.objects.all(), widget=forms.CheckboxSelectMultiple
+        )
+        one = forms.ModelChoiceField(FocusGroup.objects.all(), to_field_name="code")
+
+    django_way, ours = Chosen(), Chosen()
+    read_choices_at_once(ours)
+    expected = {name: str(django_way[name]) for name in ("groups", "one")}
+    for name in ("groups", "one"):
+        with django_assert_num_queries(1) as captured:
+            assert str(ours[name]) == expected[name]
+        assert captured.captured_queries[0]["sql"].lstrip().upper().startswith("SELECT")
+    assert expected["one"].count("<option") == FocusGroup.objects.count() + 1
