@@ -31,9 +31,13 @@ def format_money(amount, currency: str = "EUR", language: str | None = None) -> 
         value = Decimal(str(amount))
     except InvalidOperation:
         return str(amount)
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
-    with translation.override(language):
+    active = translation.get_language() or settings.LANGUAGE_CODE
+    language = language or active
+    if language == active:  # the usual case: switching the language back and forth costs
         number = formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    else:
+        with translation.override(language):
+            number = formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
     if language.split("-")[0] in CURRENCY_FIRST:
         return f"{currency} {number}".strip()
     return f"{number} {currency}".strip()
