@@ -6,6 +6,7 @@ average score and the number of reviews are subqueries in the queue's own SQL.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -35,9 +36,12 @@ from .models import Grant, Review, ReviewScore
 QUEUE_STATUSES = [status for status in Proposal.Status.values if status != Proposal.Status.DRAFT]
 
 
+@functools.cache
 def _average_score() -> Subquery:
     """The mean of every criterion score of the reviews without a conflict of interest, as
-    ``grants.services.review_summary`` computes it for one proposal."""
+    ``grants.services.review_summary`` computes it for one proposal. Built once per process:
+    it is the same for everyone, and a query copies an expression it is given (building it
+    took a fair share of the queue's time, bench/results.md)."""
     scores = (
         ReviewScore.objects.filter(
             review__proposal=OuterRef("pk"), review__conflict_of_interest=False
@@ -50,8 +54,10 @@ def _average_score() -> Subquery:
     return Subquery(scores, output_field=FloatField())
 
 
+@functools.cache
 def _review_count() -> Subquery:
-    """How many reviews (with scores, without a conflict) a proposal has."""
+    """How many reviews (with scores, without a conflict) a proposal has (built once, as
+    ``_average_score``)."""
     reviews = (
         Review.objects.filter(proposal=OuterRef("pk"), conflict_of_interest=False)
         .filter(Exists(ReviewScore.objects.filter(review=OuterRef("pk"))))
