@@ -107,7 +107,7 @@ def by_place(stats: pstats.Stats) -> list[tuple[str, float]]:
     return sorted(totals.items(), key=lambda item: -item[1])
 
 
-def ours(stats: pstats.Stats, count: int = 12) -> list[tuple[str, float]]:
+def ours(stats: pstats.Stats, count: int = 40) -> list[tuple[str, float]]:
     rows = []
     for (filename, line, name), (_cc, _nc, _own, cumulated, _callers) in stats.stats.items():
         if place(filename) == "our code":
