@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Proposal
 from events.reports import EDITABLE, report_window
+from meetandcode.kernel.fragments import KeptFragments
 
 from .models import AwardLetter
 
@@ -24,6 +25,13 @@ NEXT_STEPS = {
 
 # What the list shows and its next steps read (templates/organisations/dashboard.html): the
 # proposals' long texts and the related rows' other columns stay in the database.
+STATUS_LABELS = dict(Proposal.Status.choices)
+KEPT_ROWS_BYTES = 2 * 1024 * 1024  # characters of HTML: about 2,000 lines
+kept_rows = KeptFragments("organisations/dashboard.html#proposal-row", KEPT_ROWS_BYTES)
+PER_PAGE = 20
+PAGE_PARAM = "proposals"
+MAX_PAGE = 10_000
+
 LISTED = (
     "title",
     "status",
@@ -36,18 +44,23 @@ LISTED = (
 )
 
 
-def dashboard_proposals(user, limit: int = 50) -> list[Proposal]:
-    """The person's organisations' proposals, newest change first, each with its next step.
+def dashboard_proposals(user, page: int = 1) -> tuple[list[Proposal], bool]:
+    """A page of the person's organisations' proposals, newest change first, each with its next
+    step, and whether older ones follow.
 
-    One query, whatever the number of organisations and proposals.
+    One query, whatever the number of organisations and proposals: PER_PAGE a page (a volunteer
+    on a phone scrolls through a few, and the page costs the same with 5 or 500).
     """
+    start = (page - 1) * PER_PAGE
     proposals = list(
         Proposal.objects.of_member(user)
         .select_related("organisation", "grant", "report", "country_programme")
         .only(*LISTED)
         .annotate(has_award_letter=Exists(_current_letters()))
-        .order_by("-updated_at", "-id")[:limit]
+        .order_by("-updated_at", "-id")[start : start + PER_PAGE + 1]
     )
+    older = len(proposals) > PER_PAGE
+    proposals = proposals[:PER_PAGE]
     now = timezone.now()
     for proposal in proposals:
         proposal.next_step, proposal.next_step_on_edit = NEXT_STEPS.get(
@@ -56,7 +69,7 @@ def dashboard_proposals(user, limit: int = 50) -> list[Proposal]:
         proposal.next_step_url = ""
         if proposal.status == Proposal.Status.APPROVED:
             _report_step(proposal, now)
-    return proposals
+    return proposals, older
 
 
 def _current_letters():
@@ -85,5 +98,52 @@ def _report_step(proposal: Proposal, now) -> None:
     proposal.next_step_url = reverse("events:report", args=[proposal.pk])
 
 
-def dashboard_section(user) -> dict:
-    return {"proposals": dashboard_proposals(user)}
+def dashboard_section(user, query) -> dict:
+    """The proposals of the "My organisation" page; ``?proposals=N`` pages through older ones."""
+    page = _page_number(query.get(PAGE_PARAM))
+    proposals, older = dashboard_proposals(user, page)
+    return {
+        "proposals": proposals,
+        "proposal_rows": [
+            kept_rows.rendered(values, context=lambda values=values: {"p": values})
+            for values in map(row_values, proposals)
+        ],
+        "proposals_page": page,
+        "proposals_newer": page - 1 if page > 1 else None,
+        "proposals_older": page + 1 if older else None,
+    }
+
+
+def row_values(proposal: Proposal) -> dict:
+    """Everything a proposal's line on the dashboard shows, as plain values (its key as a kept
+    fragment, meetandcode.kernel.fragments)."""
+    grant = (
+        getattr(proposal, "grant", None) if proposal.status == Proposal.Status.APPROVED else None
+    )
+    if proposal.next_step_url:
+        url = proposal.next_step_url
+    else:
+        where = "events:edit" if proposal.next_step_on_edit else "events:detail"
+        url = reverse(where, args=[proposal.pk])
+    has_letter = grant is not None and proposal.has_award_letter
+    return {
+        "title": str(proposal),
+        "url": url,
+        "organisation": proposal.organisation.name,
+        "starts_at": proposal.starts_at,
+        "status": STATUS_LABELS.get(proposal.status, proposal.status),
+        "grant_reference": grant.reference if grant is not None else "",
+        "letter_url": reverse("letters:download", args=[grant.pk]) if has_letter else "",
+        "next_step": str(proposal.next_step),
+        "next_step_url": proposal.next_step_url,
+    }
+
+
+def _page_number(value) -> int:
+    """A page number from the address; the first page for anything else (a link edited by
+    hand, a number past any page)."""
+    try:
+        page = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return page if 1 <= page <= MAX_PAGE else 1

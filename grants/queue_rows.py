@@ -4,28 +4,22 @@ A reviewer with 200 proposals pages through the same rows again and again, and 2
 of a partner share them. Rendering 50 rows through the template cost more than the rest of
 the queue page together (bench/results.md). A row's HTML depends only on the values it shows,
 the language, the time zone and whether the person may select rows for a bulk decision: those
-are its key, so a kept row is never out of date (a review, a status, a title edited: another
-key). The row's template (``grants/queue.html#row``) is given only those values, as a plain
-dict, so it cannot show anything the key leaves out.
+are its key (meetandcode.kernel.fragments), so a kept row is never out of date.
 """
 
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 
 from events.models import Proposal, allows
-from meetandcode.kernel.memory import ByteLimitedLRU
+from meetandcode.kernel.fragments import KeptFragments
 
 from .selectors import FORMAT_LABELS, STATUS_LABELS
 from .services import BULK_DECISIONS
 
-ROW_TEMPLATE = "grants/queue.html#row"
 KEPT_ROWS_BYTES = 5 * 1024 * 1024  # characters of HTML: about 5,000 rows
 
 
-kept = ByteLimitedLRU(KEPT_ROWS_BYTES, size_of=len)
+kept = KeptFragments("grants/queue.html#row", KEPT_ROWS_BYTES)
 
 
 def row_values(proposal: Proposal) -> dict:
@@ -50,20 +44,20 @@ def row_values(proposal: Proposal) -> dict:
 
 def rendered_rows(proposals: list[Proposal], *, can_bulk: bool) -> list[SafeString]:
     """Each row's HTML, the kept one where its content is the same."""
-    setting = (get_language(), timezone.get_current_timezone_name(), can_bulk)
     rows = []
     for proposal in proposals:
         values = row_values(proposal)
-        key = (*setting, *values.values())
-        row = kept.get(key)
-        if row is None:
-            row = _render(values, can_bulk)
-            kept.put(key, row)
-        rows.append(row)
+        rows.append(
+            kept.rendered(
+                values,
+                setting=(can_bulk,),
+                context=lambda values=values: _context(values, can_bulk),
+            )
+        )
     return rows
 
 
-def _render(values: dict, can_bulk: bool) -> SafeString:
+def _context(values: dict, can_bulk: bool) -> dict:
     row = {
         **values,
         "url": reverse("grants:proposal", args=[values["pk"]]),
@@ -72,4 +66,4 @@ def _render(values: dict, can_bulk: bool) -> SafeString:
         # a bulk decision (approve or reject) is possible in this state (events.TRANSITIONS)
         "decidable": any(allows(values["status"], action) for action in BULK_DECISIONS),
     }
-    return render_to_string(ROW_TEMPLATE, {"p": row, "can_bulk": can_bulk})
+    return {"p": row, "can_bulk": can_bulk}

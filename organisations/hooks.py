@@ -13,8 +13,8 @@ that owns the rest adds its function in its ``AppConfig.ready()``:
   (grants: the award letter on the approval e-mail).
 - ``organisation_changed(organisation_id, fields)``: after commit of a change of an
   organisation's details (grants: award letters reissued when the letter language changed).
-- ``dashboard_sections(user) -> dict``: more of the "My organisation" page (events: the
-  proposals with their next step).
+- ``dashboard_sections(user, query) -> dict``: more of the "My organisation" page (grants:
+  the proposals with their next step, paged by the address's ``query``).
 - ``proposal_submitted(proposal_id)``: after commit of a proposal handed in (grants: its
   integrity signals computed again).
 """

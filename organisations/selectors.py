@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from programmes.models import CountryProgramme, Edition
 
 from .models import Membership, Organisation, OrganisationValidation
+from .permissions import remember_active_organisations
 
 SEARCH_LIMIT = 20
 
@@ -58,6 +59,7 @@ def memberships_of(user, edition: Edition | None) -> list[Membership]:
             Prefetch("organisation__validations", queryset=validations, to_attr="_validations")
         ).annotate(**_fact_annotations(edition, prefix="organisation__"))
     memberships = list(queryset.order_by("organisation__name"))
+    remember_active_organisations(user, (m.organisation_id for m in memberships))
     for membership in memberships:
         found = getattr(membership.organisation, "_validations", [])
         membership.organisation.current_validation = found[0] if found else None

@@ -55,7 +55,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "memberships": memberships,
         "join_requests": waiting.waiting_for_me,
         "own_requests": waiting.mine,
-        **hooks.dashboard_sections.merged(request.user),  # grants: the proposals
+        **hooks.dashboard_sections.merged(request.user, request.GET),  # grants: proposals
     }
     return render(request, "organisations/dashboard.html", context)
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from grants import queue_rows
 from grants.models import Review
+from meetandcode.kernel.fragments import KeptFragments
 from meetandcode.kernel.memory import ByteLimitedLRU
 from organisations.models import PartnerStaff
 from tests.factories import PartnerStaffFactory, log_in_with_second_factor
@@ -30,14 +31,15 @@ pytestmark = pytest.mark.django_db
 def renders(monkeypatch) -> list[int]:
     """The proposal ids whose row the template rendered (not taken from the kept ones)."""
     rendered: list[int] = []
-    real = queue_rows._render
+    real = queue_rows._context
 
     def counted(values, can_bulk):
         rendered.append(values["pk"])
         return real(values, can_bulk)
 
-    monkeypatch.setattr(queue_rows, "_render", counted)
-    monkeypatch.setattr(queue_rows, "kept", ByteLimitedLRU(queue_rows.KEPT_ROWS_BYTES, size_of=len))
+    monkeypatch.setattr(queue_rows, "_context", counted)
+    fresh = KeptFragments(queue_rows.kept.template_name, queue_rows.KEPT_ROWS_BYTES)
+    monkeypatch.setattr(queue_rows, "kept", fresh)
     return rendered
 
 
