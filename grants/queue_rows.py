@@ -7,6 +7,7 @@ the language, the time zone and whether the person may select rows for a bulk de
 are its key (meetandcode.kernel.fragments), so a kept row is never out of date.
 """
 
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
@@ -20,6 +21,10 @@ KEPT_ROWS_BYTES = 5 * 1024 * 1024  # characters of HTML: about 5,000 rows
 
 
 kept = KeptFragments("grants/queue.html#row", KEPT_ROWS_BYTES)
+# The filter form's fields: rendering its 13 fields and their options cost about as much as the
+# rows did (bench/results.md). A few hundred bytes of key a form, some 20 KB of HTML.
+KEPT_FILTERS_BYTES = 2 * 1024 * 1024
+kept_filters = KeptFragments("grants/queue.html#filters", KEPT_FILTERS_BYTES)
 
 
 def row_values(proposal: Proposal) -> dict:
@@ -67,3 +72,22 @@ def _context(values: dict, can_bulk: bool) -> dict:
         "decidable": any(allows(values["status"], action) for action in BULK_DECISIONS),
     }
     return {"p": row, "can_bulk": can_bulk}
+
+
+def filter_fields(filterset) -> SafeString:
+    """The queue's filter form's fields, the kept ones where the form would be the same: its key
+    is everything the form is built from (the query, the editions, the countries and focus
+    groups offered), with the language and time zone (meetandcode.kernel.fragments)."""
+    form = filterset.form
+    data = form.data if hasattr(form.data, "lists") else QueryDict(mutable=True)
+    values = {
+        "data": tuple(sorted((name, tuple(v)) for name, v in data.lists())),
+        "editions": tuple((e.pk, e.year, str(e.name)) for e in filterset.editions),
+        "countries": tuple((code, str(name)) for code, name in form.fields["country"].choices),
+        "focus_groups": tuple((group.pk, group.code, str(group)) for group in _focus_groups(form)),
+    }
+    return kept_filters.rendered(values, context=lambda: {"filter": filterset})
+
+
+def _focus_groups(form):
+    return list(form.fields["focus_group"].queryset)

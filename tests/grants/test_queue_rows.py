@@ -106,3 +106,76 @@ def test_the_kept_rows_stay_within_their_characters():
 
     assert len(rows) == 2 and rows.size == 20
     assert rows.get(("en", 1)) == "<tr>1</tr>" and rows.get(("en", 2)) is None
+
+
+# --- The filter form's fields, kept the same way ---------------------------------------------
+
+
+@pytest.fixture
+def filter_renders(monkeypatch) -> list[str]:
+    """The query strings whose filter fields the template rendered (not taken from the kept)."""
+    rendered: list[str] = []
+    fresh = KeptFragments(queue_rows.kept_filters.template_name, queue_rows.KEPT_FILTERS_BYTES)
+    real = fresh.rendered
+
+    def counted(values, **kwargs):
+        context = kwargs.pop("context")
+
+        def counting():
+            rendered.append(values["data"])
+            return context()
+
+        return real(values, context=counting, **kwargs)
+
+    fresh.rendered = counted
+    monkeypatch.setattr(queue_rows, "kept_filters", fresh)
+    return rendered
+
+
+def _filters(response) -> str:
+    page = response.content.decode()
+    start = page.index('<div class="row g-2">')
+    return page[start : page.index('<div class="mt-3', start)]
+
+
+def test_the_filter_fields_are_rendered_once_per_form_and_read_the_same(
+    client,  # noqa: F811
+    lu,  # noqa: F811
+    filter_renders,
+    settings,
+):
+    _submitted(lu, title="Robots")
+    first = _filters(_queue(client, todo="all", town="Esch"))
+    second = _filters(_queue(client, todo="all", town="Esch"))
+    other = _filters(_queue(client, todo="all", town="Wiltz"))
+
+    assert len(filter_renders) == 2  # the second look took the kept fields
+    assert first == second and 'value="Esch"' in first
+    assert 'value="Wiltz"' in other and 'value="Esch"' not in other
+    # the same HTML as the template writes without the kept fields
+    settings.FORM_RENDERER = "django.forms.renderers.DjangoTemplates"
+    queue_rows.kept_filters.kept = ByteLimitedLRU(queue_rows.KEPT_FILTERS_BYTES, size_of=len)
+    assert _filters(_queue(client, todo="all", town="Esch")) == first
+
+
+def test_an_error_a_language_and_a_renamed_focus_group_show_at_once(
+    client,  # noqa: F811
+    lu,  # noqa: F811
+    filter_renders,
+):
+    from tests.factories import FocusGroupFactory
+
+    group = FocusGroupFactory(code="girls", name="Girls")
+    _submitted(lu, title="Robots")
+    assert ">Girls</option>" in _filters(_queue(client, todo="all"))
+
+    group.name = "Girls and young women"
+    group.save()
+    renamed = _filters(_queue(client, todo="all"))
+    wrong = _filters(_queue(client, todo="all", min_score="9"))
+    german = _filters(client.get("/de/partner/", {"todo": "all"}))
+
+    assert ">Girls and young women</option>" in renamed
+    assert "invalid-feedback" in wrong and "invalid-feedback" not in renamed
+    assert 'for="id_town">Ort</label>' in german
+    assert len(filter_renders) == 4
