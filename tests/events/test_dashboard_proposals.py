@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from events.models import Proposal
 from tests.factories import MembershipFactory, ProposalFactory
+from tests.kept_fragments import count_renders
 
 pytestmark = pytest.mark.django_db
 
@@ -123,24 +124,8 @@ def test_an_approved_proposal_offers_its_award_letter_once_built(client, member)
 def renders(monkeypatch) -> list[str]:
     """The titles whose dashboard line the template rendered (not taken from the kept ones)."""
     from grants import dashboard
-    from meetandcode.kernel.fragments import KeptFragments
 
-    rendered: list[str] = []
-    fresh = KeptFragments(dashboard.kept_rows.template_name, dashboard.KEPT_ROWS_BYTES)
-    real = fresh.rendered
-
-    def counted(values, **kwargs):
-        context = kwargs.pop("context")
-
-        def counting():
-            rendered.append(values["title"])
-            return context()
-
-        return real(values, context=counting, **kwargs)
-
-    fresh.rendered = counted
-    monkeypatch.setattr(dashboard, "kept_rows", fresh)
-    return rendered
+    return count_renders(monkeypatch, dashboard, "kept_rows", lambda values: values["title"])
 
 
 def test_a_line_is_rendered_once_and_a_change_shows_at_once(client, member, renders):

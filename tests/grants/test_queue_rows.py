@@ -23,6 +23,7 @@ from tests.grants.test_queue import (  # noqa: F401 (fixtures)
     manager,
     partner,
 )
+from tests.kept_fragments import count_renders
 
 pytestmark = pytest.mark.django_db
 
@@ -112,24 +113,9 @@ def test_the_kept_rows_stay_within_their_characters():
 
 
 @pytest.fixture
-def filter_renders(monkeypatch) -> list[str]:
-    """The query strings whose filter fields the template rendered (not taken from the kept)."""
-    rendered: list[str] = []
-    fresh = KeptFragments(queue_rows.kept_filters.template_name, queue_rows.KEPT_FILTERS_BYTES)
-    real = fresh.rendered
-
-    def counted(values, **kwargs):
-        context = kwargs.pop("context")
-
-        def counting():
-            rendered.append(values["data"])
-            return context()
-
-        return real(values, context=counting, **kwargs)
-
-    fresh.rendered = counted
-    monkeypatch.setattr(queue_rows, "kept_filters", fresh)
-    return rendered
+def filter_renders(monkeypatch) -> list:
+    """The queries whose filter fields the template rendered (not taken from the kept ones)."""
+    return count_renders(monkeypatch, queue_rows, "kept_filters", lambda values: values["data"])
 
 
 def _filters(response) -> str:
