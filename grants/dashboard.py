@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Proposal
+from events.models import Proposal, Report
 from events.reports import EDITABLE, report_window
 from meetandcode.kernel.fragments import KeptFragments
 
@@ -22,6 +22,11 @@ NEXT_STEPS = {
     Proposal.Status.APPROVED: (_("Run your event"), False),
 }
 
+# A report that is sent or accepted: what the applicant reads in place of "Run your event".
+REPORT_DONE = {
+    Report.Status.SUBMITTED: _("Report sent: the partner reads it"),
+    Report.Status.ACCEPTED: _("Report accepted: nothing more to do"),
+}
 
 # What the list shows and its next steps read (templates/organisations/dashboard.html): the
 # proposals' long texts and the related rows' other columns stay in the database.
@@ -80,6 +85,11 @@ def _report_step(proposal: Proposal, now) -> None:
     """Once the event has started, the next thing to do is its report, until it is sent."""
     window = report_window(proposal)
     report = getattr(proposal, "report", None)  # select_related: None when there is none
+    if report is not None and report.status in REPORT_DONE:
+        # sent or accepted: the event is over, not to be run (the page shows the report)
+        proposal.next_step = REPORT_DONE[report.status]
+        proposal.next_step_url = reverse("events:report", args=[proposal.pk])
+        return
     if not window.is_open(now) or (report is not None and report.status not in EDITABLE):
         return
     due = window.due_at

@@ -22,6 +22,7 @@ from tests.factories import (
     MembershipFactory,
     PartnerStaffFactory,
     ProposalFactory,
+    ReportFactory,
     log_in_with_second_factor,
     submit_in_window,
 )
@@ -264,6 +265,25 @@ def test_the_dashboard_says_when_the_report_is_due(applicant, proposal):
     assert "Report overdue since" in html or "Report due on" in html
     assert url("report", proposal) in html
     assert str(due.year) in html
+
+
+@pytest.mark.parametrize(
+    ("status", "step"),
+    [
+        (Report.Status.SUBMITTED, "Report sent: the partner reads it"),
+        (Report.Status.ACCEPTED, "Report accepted: nothing more to do"),
+    ],
+)
+def test_once_the_report_is_sent_the_dashboard_no_longer_says_run_your_event(
+    applicant, proposal, status, step
+):
+    ReportFactory(proposal=proposal, status=status)
+
+    html = applicant.get(reverse("organisations:mine")).content.decode()
+
+    assert step in html and "Run your event" not in html
+    assert url("report", proposal) in html
+    assert applicant.get(url("report", proposal)).status_code == 200
 
 
 # --- Who may see it ---------------------------------------------------------------------------
