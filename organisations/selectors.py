@@ -6,13 +6,13 @@ a stranger that an organisation exists.
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import CountryProgramme, Edition
 
-from .models import Membership, Organisation, OrganisationValidation
+from .models import Membership, Organisation, OrganisationValidation, active_member_q
 from .permissions import remember_active_organisations
 
 SEARCH_LIMIT = 20
@@ -46,25 +46,6 @@ def get_join_request_for_owner(user, pk: int) -> Membership:
 
 def _owned_organisations(user) -> QuerySet[Organisation]:
     return Organisation.objects.of_member(user, role=Membership.Role.OWNER)
-
-
-def memberships_of(user, edition: Edition | None) -> list[Membership]:
-    """The person's active memberships, each organisation carrying its validation for
-    ``edition`` as ``current_validation`` (None when it has none) and its ``validation_facts``
-    (None without an edition): two queries in all."""
-    validations = OrganisationValidation.objects.filter(edition=edition) if edition else None
-    queryset = Membership.objects.active(user=user).select_related("organisation__legal_form")
-    if validations is not None:
-        queryset = queryset.prefetch_related(
-            Prefetch("organisation__validations", queryset=validations, to_attr="_validations")
-        ).annotate(**_fact_annotations(edition, prefix="organisation__"))
-    memberships = list(queryset.order_by("organisation__name"))
-    remember_active_organisations(user, (m.organisation_id for m in memberships))
-    for membership in memberships:
-        found = getattr(membership.organisation, "_validations", [])
-        membership.organisation.current_validation = found[0] if found else None
-        membership.organisation.validation_facts = _facts_from(membership) if edition else None
-    return memberships
 
 
 # --- "validated for an edition": one rule, whatever page or service asks ---------------------
@@ -133,22 +114,39 @@ def _facts_from(row) -> ValidationFacts:
 
 
 @dataclass(frozen=True)
-class JoinRequests:
+class MyOrganisations:
+    """The people side of the person's "My organisation" page."""
+
+    # the person's active memberships by organisation name, each organisation carrying its
+    # ``validation_facts`` for the edition (None without an edition)
+    memberships: list[Membership]
     waiting_for_me: list[Membership]  # people asking to act for an organisation the person owns
     mine: list[Membership]  # organisations the person asked to join, waiting for an owner
 
 
-def join_requests(user) -> JoinRequests:
-    """Both kinds of waiting join request of the person's dashboard, in one query."""
-    rows = list(
-        Membership.objects.filter(status=Membership.Status.REQUESTED)
-        .filter(Q(user=user) | Q(organisation__in=_owned_organisations(user)))
-        .select_related("user", "organisation")
-        .order_by("created_at")
+def my_organisations(user, edition: Edition | None) -> MyOrganisations:
+    """The person's active memberships and both kinds of waiting join request, in one query."""
+    requested = Q(status=Membership.Status.REQUESTED) & (
+        Q(user=user) | Q(organisation__in=_owned_organisations(user))
     )
-    return JoinRequests(
-        waiting_for_me=[row for row in rows if row.user_id != user.pk],
-        mine=[row for row in rows if row.user_id == user.pk],
+    queryset = Membership.objects.filter(active_member_q(user=user) | requested).select_related(
+        "user", "organisation__legal_form"
+    )
+    if edition is not None:
+        queryset = queryset.annotate(**_fact_annotations(edition, prefix="organisation__"))
+    rows = list(queryset.order_by("organisation__name", "created_at", "pk"))
+    memberships = [row for row in rows if row.status == Membership.Status.ACTIVE]
+    remember_active_organisations(user, (m.organisation_id for m in memberships))
+    for membership in memberships:
+        membership.organisation.validation_facts = _facts_from(membership) if edition else None
+    waiting = sorted(
+        (row for row in rows if row.status == Membership.Status.REQUESTED),
+        key=lambda row: (row.created_at, row.pk),
+    )
+    return MyOrganisations(
+        memberships=memberships,
+        waiting_for_me=[row for row in waiting if row.user_id != user.pk],
+        mine=[row for row in waiting if row.user_id == user.pk],
     )
 
 
@@ -212,10 +210,14 @@ class NextStep:
 
 
 def next_step(
-    edition: Edition | None, validation, facts: ValidationFacts | None = None, country: str = ""
+    edition: Edition | None,
+    validation_status: str | None,
+    facts: ValidationFacts | None = None,
+    country: str = "",
 ) -> NextStep:
-    """The validation state in plain words. With ``facts`` (and the ``country``'s name) it also
-    tells a returning organisation whether its earlier validation counts."""
+    """The validation state in plain words, from the status of the organisation's validation for
+    ``edition`` (None without one). With ``facts`` (and the ``country``'s name) it also tells a
+    returning organisation whether its earlier validation counts."""
     statuses = OrganisationValidation.Status
     if edition is None:
         return NextStep("no_edition", _("Applications are not open yet."), "secondary")
@@ -225,13 +227,13 @@ def next_step(
             "validated: you can write proposals."
         )
         return NextStep("returning", label % {"country": country}, "success")
-    if validation is None:
+    if validation_status is None:
         return _not_validated_yet(facts, country)
-    if validation.status == statuses.REQUESTED:
+    if validation_status == statuses.REQUESTED:
         return NextStep(
             "waiting", _("Waiting for your national partner to check your organisation."), "info"
         )
-    if validation.status == statuses.REFUSED:
+    if validation_status == statuses.REFUSED:
         return NextStep(
             "refused",
             _("Your national partner could not validate your organisation. See why."),

@@ -40,21 +40,21 @@ from .models import MemberInvitation, Membership, Organisation, User, active_mem
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The person's organisations with their validation state and next step, and join requests."""
     edition = selectors.current_edition()
-    memberships = selectors.memberships_of(request.user, edition)
-    for membership in memberships:
+    mine = selectors.my_organisations(request.user, edition)
+    for membership in mine.memberships:
         organisation = membership.organisation
+        facts = organisation.validation_facts
         organisation.next_step = selectors.next_step(
             edition,
-            organisation.current_validation,
-            organisation.validation_facts,
+            facts.validation_status if facts else None,
+            facts,
             organisation.country.name,
         )
-    waiting = selectors.join_requests(request.user)
     context = {
         "edition": edition,
-        "memberships": memberships,
-        "join_requests": waiting.waiting_for_me,
-        "own_requests": waiting.mine,
+        "memberships": mine.memberships,
+        "join_requests": mine.waiting_for_me,
+        "own_requests": mine.mine,
         **hooks.dashboard_sections.merged(request.user, request.GET),  # grants: proposals
     }
     return render(request, "organisations/dashboard.html", context)
@@ -136,7 +136,9 @@ def _render_detail(
         "edition": edition,
         "programme": selectors.country_programme_for(organisation, edition),
         "validation": validation,
-        "next_step": selectors.next_step(edition, validation, facts, organisation.country.name),
+        "next_step": selectors.next_step(
+            edition, validation.status if validation else None, facts, organisation.country.name
+        ),
         "token_form": token_form,
         "iban_display": _grouped(organisation.iban),
     }

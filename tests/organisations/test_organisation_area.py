@@ -540,3 +540,42 @@ def test_the_area_pages_need_a_login(client, name):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_organisations_and_join_requests_cost_the_same_queries_for_one_or_many(client, programme):
+    """The page's organisations and both kinds of join request are one query together."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    owner = MembershipFactory(organisation__name="Alpha Code Club")
+    client.force_login(owner.user)
+    with CaptureQueriesContext(connection) as one:
+        first = _page(client.get(DASHBOARD_URL))
+
+    second_club = MembershipFactory(user=owner.user, organisation__name="Beta Code Club")
+    OrganisationValidation.objects.create(
+        organisation=second_club.organisation, edition=programme.edition, status="requested"
+    )
+    for name in ("Ada", "Grace"):
+        MembershipFactory(
+            user=UserFactory(first_name=name, last_name="Lovelace" if name == "Ada" else "Hopper"),
+            organisation=second_club.organisation,
+            role=Membership.Role.MEMBER,
+            status=Membership.Status.REQUESTED,
+        )
+    MembershipFactory(
+        user=owner.user,
+        organisation__name="Gamma Robotics",
+        role=Membership.Role.MEMBER,
+        status=Membership.Status.REQUESTED,
+    )
+    with CaptureQueriesContext(connection) as many:
+        page = _page(client.get(DASHBOARD_URL))
+
+    assert len(many.captured_queries) == len(one.captured_queries)
+    assert "People asking to join" not in first and "Waiting for an owner" not in first
+    cards = page[page.index("Your organisations") :]
+    assert cards.index("Alpha Code Club") < cards.index("Beta Code Club")
+    assert "Waiting for your national partner to check" in page  # Beta's validation
+    assert "People asking to join" in page and page.index("Ada") < page.index("Grace")
+    assert "You asked to join Gamma Robotics" in page
