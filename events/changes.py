@@ -152,23 +152,16 @@ def changes_since_last_submission(proposal: Proposal) -> list[Change] | None:
     return diff_snapshots(previous, proposal_snapshot(proposal))
 
 
-def changes_in_last_resubmission(
-    proposal: Proposal, entries: list[AuditEntry] | None = None
-) -> list[Change] | None:
-    """What the latest submit changed compared with the one before: for the partner's review.
-    None if the proposal was submitted only once (or before snapshots were kept). One query,
-    none when given the proposal's audit ``entries`` (the page's timeline has read them)."""
-    if entries is None:
-        submits = _entries(proposal, Action.PROPOSAL_SUBMIT).order_by("-created_at", "-id")
-        data = list(submits.values_list("data", flat=True)[:2])
-    else:
-        newest = sorted(
-            (entry for entry in entries if entry.action == Action.PROPOSAL_SUBMIT),
-            key=lambda entry: (entry.created_at, entry.pk),
-            reverse=True,
-        )
-        data = [entry.data for entry in newest[:2]]
-    snapshots = [(value or {}).get("snapshot") for value in data]
+def changes_in_last_resubmission(entries: list[AuditEntry]) -> list[Change] | None:
+    """What the latest submit changed compared with the one before: for the partner's review,
+    from the proposal's audit ``entries`` (its timeline's, in any order). None if the proposal
+    was submitted only once (or before snapshots were kept)."""
+    newest = sorted(
+        (entry for entry in entries if entry.action == Action.PROPOSAL_SUBMIT),
+        key=lambda entry: (entry.created_at, entry.pk),
+        reverse=True,
+    )
+    snapshots = [(entry.data or {}).get("snapshot") for entry in newest[:2]]
     if len(snapshots) < 2 or None in snapshots:
         return None
     return diff_snapshots(snapshots[1], snapshots[0])

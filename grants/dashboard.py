@@ -54,7 +54,9 @@ def dashboard_proposals(user, page: int = 1) -> tuple[list[Proposal], bool]:
     step, and whether older ones follow.
 
     One query, whatever the number of organisations and proposals: PER_PAGE a page (a volunteer
-    on a phone scrolls through a few, and the page costs the same with 5 or 500).
+    on a phone scrolls through a few, and the page costs the same with 5 or 500). One row more
+    than a page tells whether older ones follow; Django's Paginator would count them all, one
+    more query on every visit for a number the page does not show.
     """
     start = (page - 1) * PER_PAGE
     proposals = list(

@@ -7,7 +7,6 @@ the language, the time zone and whether the person may select rows for a bulk de
 are its key (meetandcode.kernel.fragments), so a kept row is never out of date.
 """
 
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
@@ -79,14 +78,19 @@ def filter_fields(filterset) -> SafeString:
     is everything the form is built from (the query, the editions, the countries and focus
     groups offered), with the language and time zone (meetandcode.kernel.fragments)."""
     form = filterset.form
-    data = form.data if hasattr(form.data, "lists") else QueryDict(mutable=True)
     values = {
-        "data": tuple(sorted((name, tuple(v)) for name, v in data.lists())),
+        "data": _bound_data(form.data),
         "editions": tuple((e.pk, e.year, str(e.name)) for e in filterset.editions),
         "countries": tuple((code, str(name)) for code, name in form.fields["country"].choices),
         "focus_groups": tuple((group.pk, group.code, str(group)) for group in _focus_groups(form)),
     }
     return kept_filters.rendered(values, context=lambda: {"filter": filterset})
+
+
+def _bound_data(data) -> tuple:
+    """The form's data as a key: a QueryDict's every value, or a plain dict's."""
+    lists = data.lists() if hasattr(data, "lists") else ((k, [v]) for k, v in data.items())
+    return tuple(sorted((name, tuple(map(str, values))) for name, values in lists))
 
 
 def _focus_groups(form):

@@ -197,7 +197,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history_by_edition": track_record(history, timezone.now()),
         "timeline": timeline,
         # what the latest resubmission changed, for a reviewer who saw the earlier version
-        "changes": changes.changes_in_last_resubmission(proposal, timeline),
+        "changes": changes.changes_in_last_resubmission(timeline),
     }
     context["budget_total"] = sum(line.amount for line in context["budget_lines"])
     # Without a validation of its own for the edition, a returning organisation may still be

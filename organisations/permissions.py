@@ -83,12 +83,6 @@ def active_organisation_ids(user) -> frozenset[int]:
     return cached
 
 
-def remember_active_organisations(user, organisation_ids) -> None:
-    """For a page that read the person's active memberships anyway (the dashboard): the layout
-    asks ``active_organisation_ids`` again in the same request."""
-    user._active_organisation_ids = frozenset(organisation_ids)
-
-
 def has_active_membership(user) -> bool:
     return bool(active_organisation_ids(user))
 

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from programmes.models import CountryProgramme, Edition
 
 from .models import Membership, Organisation, OrganisationValidation, active_member_q
-from .permissions import remember_active_organisations
 
 SEARCH_LIMIT = 20
 
@@ -136,7 +135,6 @@ def my_organisations(user, edition: Edition | None) -> MyOrganisations:
         queryset = queryset.annotate(**_fact_annotations(edition, prefix="organisation__"))
     rows = list(queryset.order_by("organisation__name", "created_at", "pk"))
     memberships = [row for row in rows if row.status == Membership.Status.ACTIVE]
-    remember_active_organisations(user, (m.organisation_id for m in memberships))
     for membership in memberships:
         membership.organisation.validation_facts = _facts_from(membership) if edition else None
     waiting = sorted(

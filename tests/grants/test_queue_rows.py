@@ -165,3 +165,13 @@ def test_an_error_a_language_and_a_renamed_focus_group_show_at_once(
     assert "invalid-feedback" in wrong and "invalid-feedback" not in renamed
     assert 'for="id_town">Ort</label>' in german
     assert len(filter_renders) == 4
+
+
+def test_the_filter_fields_key_holds_the_form_s_data_however_it_is_given():
+    from django.http import QueryDict
+
+    assert queue_rows._bound_data(QueryDict("town=Esch&todo=all")) == queue_rows._bound_data(
+        {"todo": "all", "town": "Esch"}
+    )
+    assert queue_rows._bound_data({"town": "Esch"}) != queue_rows._bound_data({"town": "Wiltz"})
+    assert queue_rows._bound_data(QueryDict("q=a&q=b")) != queue_rows._bound_data(QueryDict("q=a"))
