@@ -111,7 +111,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _next_in_queue(request, proposal) -> int | None:
     editions = list(Edition.objects.all())
-    return workbench.pager(request.user, proposal.pk, queue_for(request.user), editions).next_id
+    return workbench.pager(request.user, proposal.pk, editions).next_id
 
 
 def _render_review(request, proposal, form, own, status=200, and_next=False) -> HttpResponse:
