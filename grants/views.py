@@ -22,7 +22,7 @@ from organisations.privacy import log_staff_read
 from organisations.selectors import RETURNING, validation_facts
 from programmes.models import Edition
 
-from . import exports, workbench
+from . import exports, proposal_body, workbench
 from .filters import DECIDABLE, SORT_LABELS, SORTS, TODO_CHOICES, QueueFilter
 from .selectors import (
     BudgetBar,
@@ -163,8 +163,23 @@ def _without_page(request: HttpRequest) -> str:
 
 @partner_required
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # the versions of what the body shows, before reading any of it (grants.proposal_body)
+    version = proposal_body.versions(pk, request.user)
     proposal = get_partner_proposal_for(request.user, pk, also=("grant", "report"))
     log_staff_read(request, proposal)
+    pager = workbench.pager(request.user, proposal.pk, list(Edition.objects.all()))
+    body = proposal_body.body(request, proposal, version, lambda: _body_context(request, proposal))
+    context = {
+        "pager": pager,
+        "queue_url": reverse("grants:dashboard"),
+        "proposal": proposal,
+        "body": proposal_body.filled(body, request, pager),
+    }
+    return render(request, "grants/proposal.html", context)
+
+
+def _body_context(request: HttpRequest, proposal) -> dict:
+    """What the proposal page's body shows (grants/_proposal_body.html), read when not kept."""
     # read once for the page, its panels and its report (each asked them again)
     prefetch_related_objects([proposal], "budget_lines", "focus_groups", "languages")
     organisation = proposal.organisation
@@ -179,10 +194,6 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = list(history)
     timeline = _timeline(proposal)
     context = {
-        "pager": workbench.pager(
-            request.user, proposal.pk, queue_for(request.user), list(Edition.objects.all())
-        ),
-        "queue_url": reverse("grants:dashboard"),
         "proposal": proposal,
         "organisation": organisation,
         "programme": proposal.country_programme,
@@ -205,7 +216,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["returning"] = context["validation"] is None and (
         validation_facts(organisation, edition).standing == RETURNING
     )
-    return render(request, "grants/proposal.html", context)
+    return context
 
 
 def _timeline(proposal) -> list:
