@@ -4,49 +4,19 @@ The page shows some twenty kinds of data (the proposal, its organisation and ear
 budget, answers, reviews and scores, comments, decisions, report, signals, timeline...). Reading
 and rendering them was most of the page's cost, and most requests show what the last one did: a
 reviewer going back and forth, a manager and the reviewers of a country on the same proposal.
-
-**The key.** One query (``VERSIONS``, PostgreSQL) hashes the version of every row the body
-reads: the row's ``xmin`` (the transaction that wrote it) and ``ctid`` (where this version of
-the row lies; a row updated twice in one transaction moves each time). Any write, by a service,
-the admin, a migration or a cascade, changes the hash: there is no invalidation to forget. A
-test renders the body and fails when it reads a table the hash does not cover. The rest of the
-key is what the body depends on besides rows: what the person may do and see (their scope:
-two reviewers of a country share the body; a reviewer's own review is one of the hashed rows,
-named as theirs), the language, the time zone and today's date.
-
-**Order.** The hash is read before anything the body shows, so a body is never older than its
-key: a write committed in between gives a body newer than its key, which no later request asks
-for (they read the new hash).
-
-**Per request.** The CSRF token of the body's forms and the "Save review and next" buttons (the
-pager's next proposal) are written in at each request, in place of marks the cache never holds
-from anyone else (they are derived from the secret key).
-
-Without PostgreSQL (the SQLite of ``make run``) the body is rendered on every request.
+The body is kept as meetandcode.kernel.kept_bodies describes: ``VERSIONS`` hashes every row it
+shows; the rest of the key is the person's scope (two reviewers of a country share the body; a
+reviewer's own review is one of the hashed rows, named as theirs). The CSRF token and the "Save
+review and next" buttons (the pager's next proposal) are written in per request.
 """
 
-from __future__ import annotations
-
-import hashlib
-from collections.abc import Callable
-
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
-from django.db import connection
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.crypto import salted_hmac
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.safestring import SafeString
 
 from events.models import Proposal, Report
+from meetandcode.kernel.kept_bodies import KeptBodies, filled, sorted_ids
 from organisations.permissions import scope_of
-
-TEMPLATE = "grants/_proposal_body.html"
-AND_NEXT_TEMPLATE = "grants/_review_and_next.html"
-#: how long a body is kept at most (its key changes with every write before that)
-KEPT_SECONDS = 600
 
 # Every row the body reads, as "table id version". The tables are quoted: the guard test reads
 # the covered tables from this text.
@@ -145,75 +115,35 @@ KEYED_OTHERWISE = frozenset(
     {"organisations_partnerstaff", "organisations_partner", "django_content_type"}
 )
 
+kept = KeptBodies("proposal", "grants/_proposal_body.html", VERSIONS, marks=["and_next"])
+
 
 def versions(pk: int, user) -> str | None:
-    """The hash of the versions of every row the body of proposal ``pk`` shows, or None without
-    PostgreSQL. Ask it before reading any of them."""
-    if connection.vendor != "postgresql":
-        return None
+    """The hash of the versions of every row the body of proposal ``pk`` shows (None without
+    PostgreSQL). Ask it before reading any of them."""
     types = ContentType.objects.get_for_models(Proposal, Report)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            VERSIONS,
-            {
-                "proposal": pk,
-                "person": user.pk,
-                "proposal_type": types[Proposal].pk,
-                "report_type": types[Report].pk,
-            },
-        )
-        return cursor.fetchone()[0]
-
-
-def body(request, proposal, version: str | None, context: Callable[[], dict]) -> SafeString:
-    """The body of ``proposal``'s page for this request: kept under ``version`` (from
-    ``versions``, asked first) or rendered with ``context()``, with the request's own parts
-    written in."""
-    key = _key(request, proposal, version) if version else None
-    kept = cache.get(key) if key else None
-    if kept is None:
-        kept = render_to_string(
-            TEMPLATE,
-            {**context(), "csrf_token": _mark("csrf"), "and_next": _mark("and-next")},
-            request,
-        )
-        if key:
-            cache.set(key, kept, KEPT_SECONDS)
-    return mark_safe(kept)  # noqa: S308 (rendered by the template above, escaped there)
-
-
-def filled(body: str, request, pager) -> SafeString:
-    """The body with this request's CSRF token and the pager's "Save review and next"."""
-    and_next = render_to_string(AND_NEXT_TEMPLATE, {"pager": pager})
-    body = body.replace(_mark("csrf"), get_token(request)).replace(_mark("and-next"), and_next)
-    return mark_safe(body)  # noqa: S308 (kept HTML with our own fragments)
-
-
-def _key(request, proposal, version: str) -> str:
-    scope = scope_of(request.user)
-    parts = [
-        str(proposal.pk),
-        version,
-        get_language() or "",
-        timezone.get_current_timezone_name(),
-        timezone.localdate().isoformat(),
-        str(scope.everywhere),
-        *(",".join(sorted(map(str, ids))) for ids in _scope_sets(scope)),
-    ]
-    return "proposal-body:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-def _scope_sets(scope) -> tuple:
-    return (
-        scope.countries,
-        scope.partner_ids,
-        scope.managed_countries,
-        scope.managed_partner_ids,
-        scope.message_countries,
+    return kept.versions(
+        proposal=pk,
+        person=user.pk,
+        proposal_type=types[Proposal].pk,
+        report_type=types[Report].pk,
     )
 
 
-def _mark(name: str) -> str:
-    """A word no one can put on the page: derived from the secret key."""
-    digest = salted_hmac("grants.proposal_body", name, algorithm="sha256").hexdigest()
-    return f"kept-{name}-{digest[:24]}"
+def body(request, proposal, version: str | None, context) -> str:
+    """The body of ``proposal``'s page, kept under ``version`` (from ``versions``, asked first)
+    and the person's scope, or rendered with ``context()``."""
+    scope = scope_of(request.user)
+    parts = [
+        proposal.pk,
+        scope.everywhere,
+        *(sorted_ids(ids) for ids in (scope.countries, scope.partner_ids)),
+        *(sorted_ids(ids) for ids in (scope.managed_countries, scope.managed_partner_ids)),
+    ]
+    return kept.body(request, version, parts, context)
+
+
+def with_request_parts(body: str, request, pager) -> SafeString:
+    """The body with this request's CSRF token and the pager's "Save review and next"."""
+    and_next = render_to_string("grants/_review_and_next.html", {"pager": pager})
+    return filled(body, request, and_next=and_next)

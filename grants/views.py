@@ -173,7 +173,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "pager": pager,
         "queue_url": reverse("grants:dashboard"),
         "proposal": proposal,
-        "body": proposal_body.filled(body, request, pager),
+        "body": proposal_body.with_request_parts(body, request, pager),
     }
     return render(request, "grants/proposal.html", context)
 
