@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,11 +13,12 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from meetandcode.kernel.exceptions import InvalidTransition
+from meetandcode.kernel.kept_bodies import filled
 from meetandcode.kernel.ratelimit import ratelimit
 from organisations import audit
 from organisations.audit import Action
 
-from . import changes, questions, selectors, services
+from . import changes, edit_body, questions, selectors, services
 from .call_status import call_status
 from .eligibility import LIMIT_FIELDS, NON_FIELD, check_eligibility, limit_problems
 from .forms import FIELD_SECTION, SECTIONS, budget_lines_from, section_form
@@ -88,12 +90,24 @@ def _copy(request, organisations):
 
 @login_required
 def edit(request, pk):
+    # the versions of what the sections show, before reading any of it (events.edit_body)
+    version = edit_body.versions(pk)
     proposal = get_proposal_for(request.user, pk)
     if not can_edit(proposal):
         return redirect("events:detail", pk=proposal.pk)
+    kept = edit_body.sections(
+        request, proposal, version, lambda: {"proposal": proposal, "sections": _sections(proposal)}
+    )
+    return _render_edit(request, proposal, filled(kept, request))
+
+
+def _sections(proposal, form_of=None, form=None) -> list[dict]:
+    """Every section's context; ``form`` (with its errors) for the section ``form_of``."""
     warnings = limit_problems(proposal)
-    sections = [_section(key, proposal, warnings=warnings) for key in SECTIONS]
-    return _render_edit(request, proposal, sections)
+    return [
+        _section(key, proposal, form=form if key == form_of else None, warnings=warnings)
+        for key in SECTIONS
+    ]
 
 
 @login_required
@@ -117,16 +131,16 @@ def save_section(request, pk, section):
         if not request.htmx:
             return redirect(f"{proposal_url(proposal)}#section-{section}")
         return _saved(request, proposal, section)
-    warnings = limit_problems(proposal)
-    context = _section(section, proposal, form=form, warnings=warnings)
     if request.htmx:
+        context = _section(section, proposal, form=form, warnings=limit_problems(proposal))
         return render(
             request, "events/_section.html", {"s": context, "proposal": proposal}, status=400
         )
-    sections = [
-        context if key == section else _section(key, proposal, warnings=warnings)
-        for key in SECTIONS
-    ]
+    sections = render_to_string(
+        "events/_sections.html",
+        {"proposal": proposal, "sections": _sections(proposal, section, form)},
+        request,
+    )
     return _render_edit(request, proposal, sections, status=400)
 
 
@@ -158,10 +172,11 @@ def _section(key, proposal, form=None, warnings=None):
     return {"key": key, "title": SECTIONS[key][0], "form": form, "is_budget": key == "budget"}
 
 
-def _render_edit(request, proposal, sections, status=200):
+def _render_edit(request, proposal, sections_html, status=200):
     context = {
         "proposal": proposal,
-        "sections": sections,
+        "section_links": [(key, title) for key, (title, _form) in SECTIONS.items()],
+        "sections_html": sections_html,
         "duplicates": list(selectors.possible_duplicates(proposal)),
         "call": call_status(proposal.country_programme),
     }
