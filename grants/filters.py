@@ -81,6 +81,13 @@ class QueueOrdering(django_filters.OrderingFilter):
         return qs.order_by(*ordering, "pk")
 
 
+def focus_groups_offered() -> tuple:
+    """Every focus group with every column (its names in each language): what the queue's
+    focus-group filter offers and accepts, for the keys of what is built from the filters
+    (grants.queue_plan, grants.workbench). One small query."""
+    return tuple(FocusGroup.objects.order_by("pk").values_list())
+
+
 def visible_countries(user) -> list[str]:
     """The country codes of the programmes the person sees, for the country filter. One query."""
     programmes = visible_programmes(user).order_by("country")
@@ -202,7 +209,7 @@ class QueueFilter(DashboardFilter):
 
     search_fields = ("title", "description", "organisation__name")
     #: Filters that make the database scan and compute for each proposal (words in long texts,
-    #: an average score): the queue is then read in one pass (selectors.status_listing).
+    #: an average score): the queue is then read in one pass (grants.queue_plan.listing).
     scanning_filters = ("q", "town", "min_score")
 
     class Meta:

@@ -9,8 +9,9 @@ are its key (meetandcode.kernel.fragments), so a kept row is never out of date.
 
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
-from events.models import Proposal, allows
+from events.models import allows
 from meetandcode.kernel.fragments import KeptFragments
 
 from .selectors import FORMAT_LABELS, STATUS_LABELS
@@ -26,27 +27,27 @@ KEPT_FILTERS_BYTES = 2 * 1024 * 1024
 kept_filters = KeptFragments("grants/queue.html#filters", KEPT_FILTERS_BYTES)
 
 
-def row_values(proposal: Proposal) -> dict:
-    """Everything a row shows, as plain values (the queue's rows, ``selectors.rows_in_order``)."""
+def row_values(row: dict) -> dict:
+    """Everything a row shows, as plain values, from the queue's row (grants.queue_plan)."""
     return {
-        "pk": proposal.pk,
-        "title": str(proposal),
-        "format": proposal.format,
-        "country": proposal.country_programme.country.code,
-        "edition": proposal.country_programme.edition.code,
-        "organisation": proposal.organisation.name,
-        "city": proposal.city,
-        "starts_at": proposal.starts_at,
-        "requested_amount": proposal.requested_amount,
-        "currency": proposal.currency,
-        "status": proposal.status,
-        "avg_score": proposal.avg_score,
-        "review_count": proposal.review_count,
-        "submitted_at": proposal.submitted_at,
+        "pk": row["pk"],
+        "title": row["title"] or str(_("Untitled proposal")),
+        "format": row["format"],
+        "country": row["country"],
+        "edition": row["edition"],
+        "organisation": row["organisation"],
+        "city": row["city"],
+        "starts_at": row["starts_at"],
+        "requested_amount": row["requested_amount"],
+        "currency": row["currency"],
+        "status": row["status"],
+        "avg_score": row["avg_score"],
+        "review_count": row["review_count"],
+        "submitted_at": row["submitted_at"],
     }
 
 
-def rendered_rows(proposals: list[Proposal], *, can_bulk: bool) -> list[SafeString]:
+def rendered_rows(proposals: list[dict], *, can_bulk: bool) -> list[SafeString]:
     """Each row's HTML, the kept one where its content is the same."""
     rows = []
     for proposal in proposals:

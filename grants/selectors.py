@@ -10,7 +10,7 @@ import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import (
     Avg,
     Count,
@@ -90,40 +90,8 @@ def queue_for(user, programme_ids: list[int] | None = None) -> QuerySet[Proposal
     )
 
 
-# The columns a queue row shows (templates/grants/queue.html): the long texts stay in the table.
-ROW_FIELDS = (
-    "title",
-    "format",
-    "city",
-    "starts_at",
-    "requested_amount",
-    "currency",
-    "status",
-    "submitted_at",
-    "organisation__name",
-    "country_programme__country",
-    "country_programme__edition__code",
-)
 STATUS_LABELS = dict(Proposal.Status.choices)
 FORMAT_LABELS = dict(Format.choices)
-
-
-def rows_in_order(queue: QuerySet[Proposal], ids: list[int]) -> list[Proposal]:
-    """The queue's rows for one page of ids, in that order, with scores and review counts;
-    ``queue`` is the person's (``queue_for``), as the view built it for its filters.
-
-    The page's ids come from a lean query (ordering and filters only); the scores of 50 rows are
-    then cheap, where computing them before OFFSET would cost one subquery per skipped row.
-    Each row carries ``status_label`` and ``format_label``: what ``get_status_display`` and
-    ``get_format_display`` give, read from a dict once per row instead of rebuilt per call.
-    """
-    rows = queue.filter(pk__in=ids).only(*ROW_FIELDS)
-    found = {proposal.pk: proposal for proposal in rows}
-    ordered = [found[pk] for pk in ids if pk in found]
-    for proposal in ordered:
-        proposal.status_label = STATUS_LABELS.get(proposal.status, proposal.status)
-        proposal.format_label = FORMAT_LABELS.get(proposal.format, proposal.format)
-    return ordered
 
 
 @dataclass(frozen=True)
@@ -134,47 +102,6 @@ class StatusListing:
     @property
     def total(self) -> int:
         return self.page.paginator.count
-
-
-class _KnownCount:
-    """The ids of the chosen proposals, whose number the counts per status tell already: the
-    paginator slices them (LIMIT, OFFSET) without a COUNT query of its own."""
-
-    def __init__(self, ids: QuerySet, count: int):
-        self.ids, self._count = ids, count
-
-    def count(self) -> int:
-        return self._count
-
-    def __getitem__(self, index):
-        return list(self.ids[index])
-
-
-def status_listing(
-    proposals: QuerySet[Proposal], status: str | None, page_number, per_page: int, *, scan: bool
-) -> StatusListing:
-    """The counts per status and one page of the ids of the chosen status, in the queue's order,
-    in a number of queries that does not grow with the queue, two ways:
-
-    - ``scan``: one query reads the (id, status) pairs of the filtered queue, for filters that
-      cost the database a scan of their own (a text search, a score): it runs once, and what
-      it finds is a few rows;
-    - otherwise two small ones, the counts by GROUP BY and then one page by LIMIT and OFFSET:
-      a partner's whole queue (13,000 proposals at 100,000) is not carried through Python.
-    """
-    counts = dict.fromkeys(QUEUE_STATUSES, 0)
-    if scan:
-        ids = []
-        for pk, state in proposals.values_list("pk", "status"):
-            counts[state] = counts.get(state, 0) + 1
-            if not status or state == status:
-                ids.append(pk)
-        return StatusListing(counts=counts, page=Paginator(ids, per_page).get_page(page_number))
-    counts.update(proposals.order_by().values_list("status").annotate(n=Count("pk")))
-    chosen = proposals.filter(status=status) if status else proposals
-    total = counts.get(status, 0) if status else sum(counts.values())
-    paginator = Paginator(_KnownCount(chosen.values_list("pk", flat=True), total), per_page)
-    return StatusListing(counts=counts, page=paginator.get_page(page_number))
 
 
 @dataclass(frozen=True)

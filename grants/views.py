@@ -5,7 +5,7 @@ Reviews, comments, decisions and validation live in grants/views_decisions.py.
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet, Sum, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,15 +22,13 @@ from organisations.privacy import log_staff_read
 from organisations.selectors import RETURNING, validation_facts
 from programmes.models import Edition
 
-from . import exports, proposal_body, workbench
+from . import exports, proposal_body, queue_plan, workbench
 from .filters import DECIDABLE, SORT_LABELS, SORTS, TODO_CHOICES, QueueFilter
 from .selectors import (
     BudgetBar,
     bars_for,
     queue_for,
     queue_programmes,
-    rows_in_order,
-    status_listing,
     track_record,
 )
 
@@ -57,28 +55,11 @@ def _filtered(
     )
 
 
-def _listing_filter(
-    request: HttpRequest, queue: QuerySet[Proposal], codes: list[str], editions: list[Edition]
-) -> tuple[QueueFilter, QueueFilter]:
-    """The filter set the form shows and the one whose proposals are listed: every filter but
-    the status, since one scan gives the counts per status (what each status tab would show)
-    and, in the chosen order, the ids of the chosen status. Without a status in the query
-    string both are the same filter set (building the queue's queryset twice is not free)."""
-    if "status" not in request.GET:
-        filterset = _filtered(request, country_codes=codes, queryset=queue, editions=editions)
-        return filterset, filterset
-    others = request.GET.copy()
-    others.pop("status", None)
-    shown = _filtered(
-        request, country_codes=codes, queryset=Proposal.objects.none(), editions=editions
-    )
-    return shown, _filtered(request, others, codes, queryset=queue, editions=editions)
-
-
 @partner_required
 def queue(request: HttpRequest) -> HttpResponse:
     """The review queue. Without a query string it opens on what the person chose last, or on
-    what needs them (grants.workbench); a choice made here is remembered."""
+    what needs them (grants.workbench); a choice made here is remembered. What the filters
+    decide and the SQL of the page's queries come from the person's plan (grants.queue_plan)."""
     chosen_here = bool(request.GET)
     if not chosen_here:  # the filter form, the tabs and the links read the choice from here
         request.GET = QueryDict(workbench.queue_query(request.user))
@@ -86,59 +67,44 @@ def queue(request: HttpRequest) -> HttpResponse:
     programme_ids = [programme.pk for programme in programmes]
     codes = sorted({programme.country.code for programme in programmes})
     editions = list(Edition.objects.all())
-    whole = queue_for(request.user, programme_ids)
-    filterset, without_status = _listing_filter(request, whole, codes, editions)
-    valid = filterset.form.is_valid()
-    if valid and chosen_here:
-        workbench.remember(request.user, request.GET, filterset.current_edition)
-    status = filterset.form.cleaned_data.get("status") if valid else None
-    country = filterset.form.cleaned_data.get("country") if valid else None
-    listing = status_listing(
-        without_status.qs, status, request.GET.get("page"), PAGE_SIZE, scan=filterset.scans
-    )
+    plan = queue_plan.plan_for(request, programme_ids, codes, editions)
+    if plan.valid and chosen_here:
+        workbench.remember(request.user, request.GET, plan.current_edition)
+    listing = queue_plan.listing(plan, request.GET.get("page"), PAGE_SIZE)
     bars = bars_for(
         programmes,
-        filterset.chosen_edition or filterset.current_edition,
-        [country] if country else None,
+        plan.chosen_edition or plan.current_edition,
+        [plan.country] if plan.country else None,
     )
-    bulk_budgets = _bulk_budgets(without_status.qs, status, bars)
-    rows = rows_in_order(whole, list(listing.page.object_list))
+    bulk_budgets = _bulk_budgets(queue_plan.bulk_sums(plan), bars)
+    rows = queue_plan.page_rows(plan, list(listing.page.object_list))
     context = {
-        "filter": filterset,
+        "filter_html": plan.filter_html,
         "page": listing.page,
         "proposals": rows,
         "counts": listing.counts,
         "count_all": sum(listing.counts.values()),
         "status_tabs": [(code, LABELS[code], n) for code, n in listing.counts.items()],
-        "status_filter": status or "",
+        "status_filter": plan.status or "",
         # The chosen edition's budgets (the current one's with all editions chosen).
         "bars": bars,
-        "todo": filterset.form.cleaned_data.get("todo") if valid else "",
+        "todo": plan.todo,
         "todo_choices": TODO_CHOICES,
         "bulk_budgets": bulk_budgets,
         "matching_decidable": sum(budget["matching_count"] for budget in bulk_budgets),
-        "decidable_on_page": sum(1 for row in rows if row.status in DECIDABLE),
+        "decidable_on_page": sum(1 for row in rows if row["status"] in DECIDABLE),
         "queue_query": _without_page(request),
-        "sort": filterset.sort_param,
+        "sort": plan.sort,
         "sorts": [(param, SORT_LABELS[param]) for param in SORTS],
         "total": listing.total,
     }
     return render(request, "grants/queue.html", context)
 
 
-def _bulk_budgets(queue, status: str | None, bars: list[BudgetBar]) -> list[dict]:
+def _bulk_budgets(sums: dict[int, dict], bars: list[BudgetBar]) -> list[dict]:
     """For each budget bar's programme, how many of the filtered proposals can be decided and
-    what they request together, against what is left (one query): the bulk selection's
-    running total, and "select all that match the filters"."""
-    decidable = queue.filter(status__in=DECIDABLE)
-    if status:
-        decidable = decidable.filter(status=status)
-    sums = {
-        row["country_programme"]: row
-        for row in decidable.order_by()
-        .values("country_programme")
-        .annotate(n=Count("pk"), total=Sum("requested_amount"))
-    }
+    what they request together, against what is left: the bulk selection's running total,
+    and "select all that match the filters"."""
     budgets = []
     for bar in bars:
         found = sums.get(bar.programme.pk, {})

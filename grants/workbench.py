@@ -11,17 +11,23 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Case, Count, F, Q, Value, When, Window
 from django.db.models.functions import Lag, Lead, RowNumber
 from django.http import QueryDict
 
+from meetandcode.kernel.compiled import Compiled
 from meetandcode.kernel.memory import ByteLimitedLRU
 from organisations.permissions import may, scope_of
 from organisations.services import remember_choice
 from programmes.models import Edition, current_of
 
-from .filters import TODO_DECIDE, TODO_REVIEW, QueueFilter
+from .filters import (
+    TODO_DECIDE,
+    TODO_REVIEW,
+    QueueFilter,
+    focus_groups_offered,
+    visible_countries,
+)
 from .selectors import queue_for
 
 REMEMBERED = "queue"
@@ -70,14 +76,14 @@ def pager(user, pk: int, editions: list[Edition]) -> Pager:
     over the proposals that match and this one, kept to this one's row; the ids of the whole
     list never come to Python. A proposal that no longer matches the filters (just reviewed,
     say) keeps its place in the order, so "next" is the one after it, not the first of the
-    list. The query's SQL is built once per person, filters and edition (``_window_sql``)."""
-    sql, params = _window_sql(user, editions)
-    params = [pk if value == PROPOSAL else value for value in params]
-    # the SQL comes from Django's compiler, every value a parameter
-    query = f"SELECT matches, previous_id, next_id, position, total FROM ({sql}) AS listed"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(f"{query} WHERE listed.row_id = %s", [*params, pk])
-        row = cursor.fetchone()
+    list. The query's SQL is kept per person, filters and editions (``_window_sql``)."""
+    found, _names = _window_sql(user, editions).run(
+        "SELECT matches, previous_id, next_id, position, total FROM ({}) AS listed "
+        "WHERE listed.row_id = %s",
+        (pk,),
+        replace={PROPOSAL: pk},
+    )
+    row = found[0] if found else None
     if row is None:  # not in the person's queue at all (a conflict declared)
         return Pager(None, None, 0, 0, False)
     matches, previous_id, next_id, position, total = row
@@ -88,33 +94,40 @@ def pager(user, pk: int, editions: list[Edition]) -> Pager:
 
 #: stands for the proposal's id in the kept SQL's parameters (no filter takes such a number)
 PROPOSAL = -7_000_000_000_000_000_001
-#: how long a person's pager SQL is kept: the filters' choices (countries, focus groups) are
-#: read from the database when it is built, so a renamed focus group is seen within this time
-KEPT_SECONDS = 60
-_kept_sql = ByteLimitedLRU(4_000_000, size_of=lambda entry: len(entry[1]) + 200)
+#: how long a person's pager SQL lives at most (its key holds what it is built from)
+KEPT_SECONDS = 600
+_kept_sql = ByteLimitedLRU(4_000_000, size_of=lambda entry: entry[1].size)
 
 
-def _window_sql(user, editions: list[Edition]) -> tuple[str, tuple]:
+def _window_sql(user, editions: list[Edition]) -> Compiled:
     """The window query of the person's filtered queue, with ``PROPOSAL`` in its parameters,
-    built once a minute per process for the same person, scope, filters and editions.
+    built once per process for the same person, scope, filters, editions and choices offered
+    (countries, focus groups): the SQL depends on those only, never on the data.
 
     Building it was most of the pager's cost: the filters' form checks the remembered query,
     the queue's annotations and the windows are put together and compiled to SQL (about 10 ms
     of CPU), where running it takes a fraction of that."""
     current = current_of(editions)
+    codes = visible_countries(user)
     key = (
         user.pk,
         scope_of(user),
         queue_query(user),
+        tuple(codes),
+        focus_groups_offered(),
         tuple((edition.pk, edition.year) for edition in editions),
         current.pk if current else None,
     )
     kept = _kept_sql.get(key)
     if kept is not None and kept[0] > time.monotonic():
-        return kept[1], kept[2]
+        return kept[1]
     queue = queue_for(user)
     filterset = QueueFilter(
-        QueryDict(queue_query(user)), queryset=queue, request=_Request(user), editions=editions
+        QueryDict(queue_query(user)),
+        queryset=queue,
+        request=_Request(user),
+        editions=editions,
+        country_codes=codes,
     )
     listed = filterset.qs
     order = list(listed.query.order_by)
@@ -132,9 +145,9 @@ def _window_sql(user, editions: list[Edition]) -> tuple[str, tuple]:
         .values("row_id", "matches", "previous_id", "next_id", "position", "total")
         .order_by()
     )
-    sql, params = window.query.sql_with_params()
-    _kept_sql.put(key, (time.monotonic() + KEPT_SECONDS, sql, tuple(params)))
-    return sql, tuple(params)
+    compiled = Compiled.of(window)
+    _kept_sql.put(key, (time.monotonic() + KEPT_SECONDS, compiled))
+    return compiled
 
 
 class _Request:

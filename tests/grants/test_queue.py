@@ -335,7 +335,7 @@ def test_the_queue_answers_with_the_same_number_of_queries_for_5_or_30_proposals
     many = _queries_for_queue(client)
     assert many == few, (few, many)
     # 14: without a filter that scans, the counts per status and the page's ids are two small
-    # queries (grants.selectors.status_listing), not one reading every proposal of the queue;
+    # queries (grants.queue_plan.listing), not one reading every proposal of the queue;
     # one more sums what can be decided per country (the bulk selection's running total)
     assert few <= 14, few
 
@@ -382,7 +382,7 @@ def test_a_row_shows_its_link_labels_and_dates_as_the_template_filters_would(cli
 
 
 # Without a filter the counts and the page are two small queries; with a town (as with words or
-# a score) the filtered queue is read in one pass (grants.selectors.status_listing).
+# a score) the filtered queue is read in one pass (grants.queue_plan.listing).
 @pytest.mark.parametrize("town", [{}, {"town": "Esch"}])
 def test_the_counts_and_pages_agree_whatever_the_status_chosen(client, lu, monkeypatch, town):
     import grants.views
