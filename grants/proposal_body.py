@@ -45,11 +45,13 @@ WITH proposal AS (
 )
 SELECT md5(string_agg(version, ' ' ORDER BY version)) FROM (
     SELECT 'proposal ' || t.id || ' ' || t.xmin || t.ctid FROM "events_proposal" t
-    WHERE t.id IN (SELECT id FROM family) OR t.id IN (SELECT id FROM related)
+    WHERE t.id IN (SELECT id FROM family UNION SELECT id FROM related)
     UNION ALL SELECT 'organisation ' || t.id || ' ' || t.xmin || t.ctid
     FROM "organisations_organisation" t
-    WHERE t.id IN (SELECT organisation_id FROM proposal)
-    OR t.id IN (SELECT organisation_id FROM "events_proposal" WHERE id IN (SELECT id FROM related))
+    WHERE t.id IN (
+        SELECT organisation_id FROM proposal
+        UNION SELECT organisation_id FROM "events_proposal" WHERE id IN (SELECT id FROM related)
+    )
     UNION ALL SELECT 'form ' || t.id || ' ' || t.xmin || t.ctid FROM "organisations_legalform" t
     UNION ALL SELECT 'validation ' || t.id || ' ' || t.xmin || t.ctid
     FROM "organisations_organisationvalidation" t
