@@ -2,7 +2,9 @@
 answer the partner, download the award letter, write the report (added to the page through
 ``organisations.hooks.dashboard_sections``, in grants.apps)."""
 
-from django.db.models import Exists, OuterRef
+import functools
+
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -59,13 +61,7 @@ def dashboard_proposals(user, page: int = 1) -> tuple[list[Proposal], bool]:
     more query on every visit for a number the page does not show.
     """
     start = (page - 1) * PER_PAGE
-    proposals = list(
-        Proposal.objects.of_member(user)
-        .select_related("organisation", "grant", "report", "country_programme")
-        .only(*LISTED)
-        .annotate(has_award_letter=Exists(_current_letters()))
-        .order_by("-updated_at", "-id")[start : start + PER_PAGE + 1]
-    )
+    proposals = list(_listed_of(user.pk)[start : start + PER_PAGE + 1])
     older = len(proposals) > PER_PAGE
     proposals = proposals[:PER_PAGE]
     now = timezone.now()
@@ -77,6 +73,20 @@ def dashboard_proposals(user, page: int = 1) -> tuple[list[Proposal], bool]:
         if proposal.status == Proposal.Status.APPROVED:
             _report_step(proposal, now)
     return proposals, older
+
+
+@functools.lru_cache(maxsize=256)
+def _listed_of(user_id: int) -> QuerySet[Proposal]:
+    """The query of the person's proposals, built once per person in each process: putting its
+    filters and annotations together cost more than running it (issue 19). It is a description
+    of the query, evaluated afresh (sliced) at every request."""
+    return (
+        Proposal.objects.of_member(user_id)
+        .select_related("organisation", "grant", "report", "country_programme")
+        .only(*LISTED)
+        .annotate(has_award_letter=Exists(_current_letters()))
+        .order_by("-updated_at", "-id")
+    )
 
 
 def _current_letters():

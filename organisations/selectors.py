@@ -4,6 +4,7 @@ The fetch helpers answer 404 (Http404) for anything the person may not see, so a
 a stranger that an organisation exists.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -125,15 +126,8 @@ class MyOrganisations:
 
 def my_organisations(user, edition: Edition | None) -> MyOrganisations:
     """The person's active memberships and both kinds of waiting join request, in one query."""
-    requested = Q(status=Membership.Status.REQUESTED) & (
-        Q(user=user) | Q(organisation__in=_owned_organisations(user))
-    )
-    queryset = Membership.objects.filter(active_member_q(user=user) | requested).select_related(
-        "user", "organisation__legal_form"
-    )
-    if edition is not None:
-        queryset = queryset.annotate(**_fact_annotations(edition, prefix="organisation__"))
-    rows = list(queryset.order_by("organisation__name", "created_at", "pk"))
+    queryset = _my_memberships(user.pk, edition.pk if edition else None, _edition_start(edition))
+    rows = list(queryset.all())
     memberships = [row for row in rows if row.status == Membership.Status.ACTIVE]
     for membership in memberships:
         membership.organisation.validation_facts = _facts_from(membership) if edition else None
@@ -146,6 +140,26 @@ def my_organisations(user, edition: Edition | None) -> MyOrganisations:
         waiting_for_me=[row for row in waiting if row.user_id != user.pk],
         mine=[row for row in waiting if row.user_id == user.pk],
     )
+
+
+def _edition_start(edition: Edition | None):
+    return edition.event_start if edition else None
+
+
+@functools.lru_cache(maxsize=256)
+def _my_memberships(user_id: int, edition_id: int | None, event_start) -> QuerySet[Membership]:
+    """The query of ``my_organisations``, built once per person and edition in each process:
+    putting its filters and annotations together cost more than running it (issue 19). It is
+    a description of the query, evaluated afresh (``.all()``) at every request."""
+    edition = Edition(pk=edition_id, event_start=event_start) if edition_id else None
+    requested = Q(status=Membership.Status.REQUESTED) & (
+        Q(user_id=user_id) | Q(organisation__in=_owned_organisations(user_id))
+    )
+    queryset = Membership.objects.filter(active_member_q(user=user_id) | requested)
+    queryset = queryset.select_related("user", "organisation__legal_form")
+    if edition is not None:
+        queryset = queryset.annotate(**_fact_annotations(edition, prefix="organisation__"))
+    return queryset.order_by("organisation__name", "created_at", "pk")
 
 
 def join_requests_for_organisation(organisation: Organisation) -> list[Membership]:

@@ -150,3 +150,36 @@ def test_a_line_is_rendered_once_and_a_change_shows_at_once(client, member, rend
 def _lines(page: str) -> str:
     start = page.index('<ul class="list-group">')
     return page[start : page.index("</ul>", start)]
+
+
+def test_the_kept_queries_read_what_changed_since_the_last_visit(client, member):
+    """The dashboard's two queries are built once per person and kept (issue 19): a proposal
+    and a join request added between two visits show on the second, and the second visit
+    builds neither query again."""
+    from grants import dashboard
+    from organisations import selectors
+    from organisations.models import Membership
+
+    MembershipFactory(organisation=member.organisation, role=Membership.Role.OWNER)
+    member.role = Membership.Role.OWNER
+    member.save()
+    ProposalFactory(organisation=member.organisation, title="Robots first")
+    client.get(DASHBOARD_URL)
+    built = (
+        dashboard._listed_of.cache_info().misses,
+        selectors._my_memberships.cache_info().misses,
+    )
+
+    ProposalFactory(organisation=member.organisation, title="Painting with code second")
+    asking = MembershipFactory(
+        organisation=member.organisation, status=Membership.Status.REQUESTED
+    ).user
+    page = client.get(DASHBOARD_URL).content.decode()
+
+    assert "Robots first" in page and "Painting with code second" in page
+    assert asking.email in page
+    again = (
+        dashboard._listed_of.cache_info().misses,
+        selectors._my_memberships.cache_info().misses,
+    )
+    assert again == built
