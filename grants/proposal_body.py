@@ -14,13 +14,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from events.edit_body import PROPOSAL_CONTENT
 from events.models import Proposal, Report
 from meetandcode.kernel.kept_bodies import KeptBodies, filled, sorted_ids
 from organisations.permissions import scope_of
 
 # Every row the body reads, as "table id version". The tables are quoted: the guard test reads
 # the covered tables from this text.
-VERSIONS = """
+VERSIONS = f"""
 WITH proposal AS (
     SELECT id, organisation_id, country_programme_id FROM "events_proposal" WHERE id = %(proposal)s
 ), family AS (
@@ -66,22 +67,7 @@ SELECT md5(string_agg(version, ' ' ORDER BY version)) FROM (
     WHERE t.proposal_id IN (SELECT id FROM family)
     UNION ALL SELECT 'file ' || t.id || ' ' || t.xmin || t.ctid FROM "events_reportfile" t
     WHERE t.report_id IN (SELECT id FROM report)
-    UNION ALL SELECT 'line ' || t.id || ' ' || t.xmin || t.ctid FROM "events_budgetline" t
-    WHERE t.proposal_id IN (SELECT id FROM proposal)
-    UNION ALL SELECT 'focus ' || t.id || ' ' || t.xmin || t.ctid
-    FROM "events_proposal_focus_groups" t WHERE t.proposal_id IN (SELECT id FROM proposal)
-    UNION ALL SELECT 'group ' || t.id || ' ' || t.xmin || t.ctid FROM "events_focusgroup" t
-    UNION ALL SELECT 'spoken ' || t.id || ' ' || t.xmin || t.ctid
-    FROM "events_proposal_languages" t WHERE t.proposal_id IN (SELECT id FROM proposal)
-    UNION ALL SELECT 'language ' || t.id || ' ' || t.xmin || t.ctid FROM "events_language" t
-    UNION ALL SELECT 'choice ' || t.id || ' ' || t.xmin || t.ctid FROM "programmes_questionchoice" t
-    WHERE t.question_id IN (
-        SELECT id FROM "programmes_question" WHERE edition_id IN (SELECT edition_id FROM programme)
-    )
-    UNION ALL SELECT 'answer ' || t.id || ' ' || t.xmin || t.ctid FROM "events_answer" t
-    WHERE t.proposal_id IN (SELECT id FROM proposal)
-    UNION ALL SELECT 'question ' || t.id || ' ' || t.xmin || t.ctid FROM "programmes_question" t
-    WHERE t.edition_id IN (SELECT edition_id FROM programme)
+    {PROPOSAL_CONTENT}
     UNION ALL SELECT 'entry ' || t.id || ' ' || t.xmin || t.ctid FROM "organisations_auditentry" t
     WHERE t.id IN (SELECT id FROM entries)
     UNION ALL SELECT 'review ' || t.id || ' ' || t.xmin || t.ctid
@@ -109,7 +95,7 @@ SELECT md5(string_agg(version, ' ' ORDER BY version)) FROM (
         WHERE report_id IN (SELECT id FROM report)
     )
 ) AS versions (version)
-"""
+"""  # noqa: S608  # nosec B608 (constants only: no value is put into it)
 
 #: what the body reads that the key holds otherwise: the person's partner roles (their scope is
 #: part of the key) and Django's content types (fixed once the site is installed)
