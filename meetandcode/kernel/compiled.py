@@ -45,7 +45,7 @@ class Compiled:
         params = [replace.get(value, value) if _hashable(value) else value for value in self.params]
         with connection.cursor() as cursor:
             cursor.execute(wrap.format(self.sql), [*params, *more])
-            return cursor.fetchall(), [column.name for column in cursor.description]
+            return cursor.fetchall(), [column[0] for column in cursor.description]
 
 
 def _hashable(value) -> bool:
