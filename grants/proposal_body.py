@@ -122,12 +122,8 @@ def body(request, proposal, version: str | None, context) -> str:
     """The body of ``proposal``'s page, kept under ``version`` (from ``versions``, asked first)
     and the person's scope, or rendered with ``context()``."""
     scope = scope_of(request.user)
-    parts = [
-        proposal.pk,
-        scope.everywhere,
-        *(sorted_ids(ids) for ids in (scope.countries, scope.partner_ids)),
-        *(sorted_ids(ids) for ids in (scope.managed_countries, scope.managed_partner_ids)),
-    ]
+    sets = (scope.countries, scope.partner_ids, scope.managed_countries, scope.managed_partner_ids)
+    parts = [proposal.pk, scope.everywhere, *map(sorted_ids, sets)]
     return kept.body(request, version, parts, context)
 
 

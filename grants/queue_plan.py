@@ -16,7 +16,6 @@ itself is always read at the request. ``KEPT_SECONDS`` only bounds how long a pl
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -26,8 +25,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from meetandcode.kernel.compiled import Compiled
-from meetandcode.kernel.memory import ByteLimitedLRU
+from meetandcode.kernel.compiled import Compiled, KeptBuilds
 from organisations.permissions import scope_of
 from programmes.models import Edition, current_of
 
@@ -38,7 +36,7 @@ from .selectors import QUEUE_STATUSES, StatusListing, queue_for
 KEPT_SECONDS = 600
 #: stands for the page's ids in the rows' SQL parameters (the list replaces it at each request)
 PAGE_IDS = "grants.queue_plan:page-ids"
-_plans = ByteLimitedLRU(8 * 1024 * 1024, size_of=lambda plan: plan.size)
+_plans = KeptBuilds(8 * 1024 * 1024, KEPT_SECONDS, size_of=lambda plan: plan.size)
 
 #: the ids of a list given as one parameter: a PostgreSQL array, else (SQLite) a JSON array
 _IDS_OF_A_LIST = {True: "SELECT unnest(%s::bigint[])", False: "SELECT value FROM json_each(%s)"}
@@ -48,7 +46,6 @@ ROW_NAMES = {"id": "pk", "organisation_name": "organisation", "country_code": "c
 
 @dataclass(frozen=True)
 class QueuePlan:
-    expires: float
     valid: bool
     status: str | None
     country: str | None
@@ -85,11 +82,7 @@ def plan_for(request, programme_ids: list[int], codes: list[str], editions: list
         get_language(),
         timezone.get_current_timezone_name(),
     )
-    plan = _plans.get(key)
-    if plan is None or plan.expires < time.monotonic():
-        plan = _built(request, programme_ids, codes, editions)
-        _plans.put(key, plan)
-    return plan
+    return _plans.get(key, lambda: _built(request, programme_ids, codes, editions))
 
 
 def _built(request, programme_ids, codes, editions) -> QueuePlan:
@@ -131,7 +124,6 @@ def _built(request, programme_ids, codes, editions) -> QueuePlan:
         edition=F("country_programme__edition__code"),
     )
     return QueuePlan(
-        expires=time.monotonic() + KEPT_SECONDS,
         valid=valid,
         status=status,
         country=data.get("country") or None,

@@ -8,15 +8,13 @@ through that same list, so the filters carry along from the queue to the proposa
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, Q, Value, When, Window
 from django.db.models.functions import Lag, Lead, RowNumber
 from django.http import QueryDict
 
-from meetandcode.kernel.compiled import Compiled
-from meetandcode.kernel.memory import ByteLimitedLRU
+from meetandcode.kernel.compiled import Compiled, KeptBuilds
 from organisations.permissions import may, scope_of
 from organisations.services import remember_choice
 from programmes.models import Edition, current_of
@@ -96,7 +94,7 @@ def pager(user, pk: int, editions: list[Edition]) -> Pager:
 PROPOSAL = -7_000_000_000_000_000_001
 #: how long a person's pager SQL lives at most (its key holds what it is built from)
 KEPT_SECONDS = 600
-_kept_sql = ByteLimitedLRU(4_000_000, size_of=lambda entry: entry[1].size)
+_kept_sql = KeptBuilds(4_000_000, KEPT_SECONDS, size_of=lambda compiled: compiled.size)
 
 
 def _window_sql(user, editions: list[Edition]) -> Compiled:
@@ -118,9 +116,10 @@ def _window_sql(user, editions: list[Edition]) -> Compiled:
         tuple((edition.pk, edition.year) for edition in editions),
         current.pk if current else None,
     )
-    kept = _kept_sql.get(key)
-    if kept is not None and kept[0] > time.monotonic():
-        return kept[1]
+    return _kept_sql.get(key, lambda: _built_window_sql(user, editions, codes))
+
+
+def _built_window_sql(user, editions: list[Edition], codes: list[str]) -> Compiled:
     queue = queue_for(user)
     filterset = QueueFilter(
         QueryDict(queue_query(user)),
@@ -145,9 +144,7 @@ def _window_sql(user, editions: list[Edition]) -> Compiled:
         .values("row_id", "matches", "previous_id", "next_id", "position", "total")
         .order_by()
     )
-    compiled = Compiled.of(window)
-    _kept_sql.put(key, (time.monotonic() + KEPT_SECONDS, compiled))
-    return compiled
+    return Compiled.of(window)
 
 
 class _Request:

@@ -126,7 +126,8 @@ class MyOrganisations:
 
 def my_organisations(user, edition: Edition | None) -> MyOrganisations:
     """The person's active memberships and both kinds of waiting join request, in one query."""
-    queryset = _my_memberships(user.pk, edition.pk if edition else None, _edition_start(edition))
+    start = edition.event_start if edition else None
+    queryset = _my_memberships(user.pk, edition.pk if edition else None, start)
     rows = list(queryset.all())
     memberships = [row for row in rows if row.status == Membership.Status.ACTIVE]
     for membership in memberships:
@@ -140,10 +141,6 @@ def my_organisations(user, edition: Edition | None) -> MyOrganisations:
         waiting_for_me=[row for row in waiting if row.user_id != user.pk],
         mine=[row for row in waiting if row.user_id == user.pk],
     )
-
-
-def _edition_start(edition: Edition | None):
-    return edition.event_start if edition else None
 
 
 @functools.lru_cache(maxsize=256)

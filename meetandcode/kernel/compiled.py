@@ -8,11 +8,16 @@ is compiled as a stand-in (``replace``) and swapped in at each run.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
+
+from .memory import ByteLimitedLRU
 
 
 @dataclass(frozen=True)
@@ -54,3 +59,20 @@ def _hashable(value) -> bool:
     except TypeError:
         return False
     return True
+
+
+class KeptBuilds:
+    """What ``build()`` makes for a key, kept in this process for at most ``seconds`` and
+    ``limit`` bytes in all (``size_of`` an entry): the queue's plans, the pager's SQL."""
+
+    def __init__(self, limit: int, seconds: float, size_of: Callable[[Any], int]):
+        self.seconds = seconds
+        self._kept = ByteLimitedLRU(limit, size_of=lambda entry: size_of(entry[1]))
+
+    def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] > time.monotonic():
+            return kept[1]
+        built = build()
+        self._kept.put(key, (time.monotonic() + self.seconds, built))
+        return built
