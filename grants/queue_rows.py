@@ -7,12 +7,14 @@ the language, the time zone and whether the person may select rows for a bulk de
 are its key (meetandcode.kernel.fragments), so a kept row is never out of date.
 """
 
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from events.models import allows
 from meetandcode.kernel.fragments import KeptFragments
+from meetandcode.kernel.kept_bodies import filled, mark
 
 from .selectors import FORMAT_LABELS, STATUS_LABELS
 from .services import BULK_DECISIONS
@@ -96,3 +98,65 @@ def _bound_data(data) -> tuple:
 
 def _focus_groups(form):
     return list(form.fields["focus_group"].queryset)
+
+
+# The queue's whole main column (tabs, budget bars, filter form, rows, bulk form, pages): with
+# the rows and the filter form kept, rendering the rest was the queue's largest part
+# (bench/results.md, fourth round). Some 40 KB of HTML a page: about 200 pages.
+KEPT_MAIN_BYTES = 8 * 1024 * 1024
+kept_main = KeptFragments("grants/_queue_main.html", KEPT_MAIN_BYTES)
+
+
+def main_column(request, values: dict) -> SafeString:
+    """The queue's main column for ``values`` (plain values: ``plain_page`` and ``plain_bars``
+    make them of a page and the budget bars), kept by all of them with the query string, the
+    language and the time zone; this request's CSRF token is written in."""
+    query = request.GET.urlencode()
+    key = {"query": query, **values}
+    html = kept_main.rendered(
+        {name: frozen(value) for name, value in key.items()},
+        context=lambda: {
+            **values,
+            "query": QueryDict(query),
+            "query_string": query,
+            "csrf_token": mark("csrf_token"),
+        },
+    )
+    return filled(html, request)
+
+
+def frozen(value):
+    """``value`` as a key: dicts, lists and tuples made tuples, all the way down."""
+    if isinstance(value, dict):
+        return tuple((name, frozen(item)) for name, item in value.items())
+    if isinstance(value, list | tuple):
+        return tuple(frozen(item) for item in value)
+    return value
+
+
+def plain_page(page) -> dict:
+    """What the main column shows of a paginator's page."""
+    return {
+        "number": page.number,
+        "num_pages": page.paginator.num_pages,
+        "has_previous": page.has_previous(),
+        "previous_page_number": page.number - 1,
+        "has_next": page.has_next(),
+        "next_page_number": page.number + 1,
+    }
+
+
+def plain_bars(bars) -> list[dict]:
+    """What the budget bars show (grants/_budget_bars.html), of each ``BudgetBar``."""
+    return [
+        {
+            "country": {"code": bar.country.code, "name": str(bar.country.name)},
+            "programme": {"edition": {"code": bar.programme.edition.code}},
+            "currency": bar.currency,
+            "budget": bar.budget,
+            "reserved": bar.reserved,
+            "remaining": bar.remaining,
+            "percent": bar.percent,
+        }
+        for bar in bars
+    ]

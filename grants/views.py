@@ -14,15 +14,15 @@ from django.utils import timezone
 from events import changes
 from events.models import Proposal
 from events.permissions import get_partner_proposal_for, visible_proposals
-from organisations import audit
+from organisations import audit, notifications
 from organisations.audit import Action
 from organisations.models import OrganisationValidation
-from organisations.permissions import partner_required
+from organisations.permissions import may, partner_required
 from organisations.privacy import log_staff_read
 from organisations.selectors import RETURNING, validation_facts
 from programmes.models import Edition
 
-from . import exports, proposal_body, queue_plan, workbench
+from . import exports, proposal_body, queue_plan, queue_rows, workbench
 from .filters import DECIDABLE, SORT_LABELS, SORTS, TODO_CHOICES, QueueFilter
 from .selectors import (
     BudgetBar,
@@ -78,16 +78,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     bulk_budgets = _bulk_budgets(queue_plan.bulk_sums(plan), bars)
     rows = queue_plan.page_rows(plan, list(listing.page.object_list))
-    context = {
+    can_decide = may(request.user, "partner_pages.decide")
+    inbox = notifications.inbox_of(request.user)  # the layout's, read once for both
+    values = {
         "filter_html": plan.filter_html,
-        "page": listing.page,
+        "page": queue_rows.plain_page(listing.page),
         "proposals": rows,
-        "counts": listing.counts,
         "count_all": sum(listing.counts.values()),
         "status_tabs": [(code, LABELS[code], n) for code, n in listing.counts.items()],
         "status_filter": plan.status or "",
         # The chosen edition's budgets (the current one's with all editions chosen).
-        "bars": bars,
+        "bars": queue_rows.plain_bars(bars),
         "todo": plan.todo,
         "todo_choices": TODO_CHOICES,
         "bulk_budgets": bulk_budgets,
@@ -97,8 +98,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         "sort": plan.sort,
         "sorts": [(param, SORT_LABELS[param]) for param in SORTS],
         "total": listing.total,
+        "can_decide": can_decide,
+        "unread_notifications": inbox.unread,
     }
-    return render(request, "grants/queue.html", context)
+    main = queue_rows.main_column(request, values)
+    layout = {"unread_notifications": inbox.unread, "user_notifications": inbox.latest}
+    return render(request, "grants/queue.html", {"main": main, **layout})
 
 
 def _bulk_budgets(sums: dict[int, dict], bars: list[BudgetBar]) -> list[dict]:

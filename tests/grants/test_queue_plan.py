@@ -1,6 +1,8 @@
 """The queue's plan and the pager's SQL, built once per person and filters (grants.queue_plan,
 grants.workbench, issue 19): a second look builds nothing, and still shows the data as it is."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -47,7 +49,7 @@ def test_a_second_look_builds_no_plan_and_shows_what_changed(client, lu, builds)
     assert builds == ["queue"]  # the same plan
     assert sorted(_ids(page)) == sorted([first.pk, second.pk])
     assert 'id="queue-total"' in page.content.decode()
-    assert page.context["total"] == 2
+    assert re.search(r'id="queue-total"[^>]*>\s*2 proposals', page.content.decode())
 
 
 def test_other_filters_or_another_language_get_a_plan_of_their_own(client, lu, builds):  # noqa: F811

@@ -41,6 +41,9 @@ def renders(monkeypatch) -> list[int]:
     monkeypatch.setattr(queue_rows, "_context", counted)
     fresh = KeptFragments(queue_rows.kept.template_name, queue_rows.KEPT_ROWS_BYTES)
     monkeypatch.setattr(queue_rows, "kept", fresh)
+    # a main column kept by an earlier test showing the same values would hold its rows
+    main = KeptFragments(queue_rows.kept_main.template_name, queue_rows.KEPT_MAIN_BYTES)
+    monkeypatch.setattr(queue_rows, "kept_main", main)
     return rendered
 
 
