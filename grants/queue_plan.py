@@ -29,8 +29,9 @@ from meetandcode.kernel.compiled import Compiled, KeptBuilds
 from organisations.permissions import scope_of
 from programmes.models import Edition, current_of
 
-from .filters import DECIDABLE, QueueFilter, focus_groups_offered
+from .filters import DECIDABLE, QueueFilter
 from .queue_rows import filter_fields
+from .reference import Reference
 from .selectors import QUEUE_STATUSES, StatusListing, queue_for
 
 KEPT_SECONDS = 600
@@ -66,9 +67,12 @@ class QueuePlan:
         return len(self.filter_html) + sum(part.size for part in parts)
 
 
-def plan_for(request, programme_ids: list[int], codes: list[str], editions: list[Edition]):
+def plan_for(request, reference: Reference) -> QueuePlan:
     """The person's plan for the query string of ``request``: kept, or built."""
     user = request.user
+    programme_ids = [programme.pk for programme in reference.programmes]
+    codes = sorted({programme.country.code for programme in reference.programmes})
+    editions = list(reference.editions)
     current = current_of(editions)
     key = (
         user.pk,
@@ -76,7 +80,7 @@ def plan_for(request, programme_ids: list[int], codes: list[str], editions: list
         request.GET.urlencode(),
         tuple(programme_ids),
         tuple(codes),
-        focus_groups_offered(),
+        reference.focus_groups,
         tuple((edition.pk, edition.year, str(edition.name)) for edition in editions),
         current.pk if current else None,
         get_language(),

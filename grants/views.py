@@ -20,15 +20,14 @@ from organisations.models import OrganisationValidation
 from organisations.permissions import may, partner_required
 from organisations.privacy import log_staff_read
 from organisations.selectors import RETURNING, validation_facts
-from programmes.models import Edition
 
 from . import exports, proposal_body, queue_plan, queue_rows, workbench
 from .filters import DECIDABLE, SORT_LABELS, SORTS, TODO_CHOICES, QueueFilter
+from .reference import reference_for
 from .selectors import (
     BudgetBar,
     bars_for,
     queue_for,
-    queue_programmes,
     track_record,
 )
 
@@ -63,11 +62,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     chosen_here = bool(request.GET)
     if not chosen_here:  # the filter form, the tabs and the links read the choice from here
         request.GET = QueryDict(workbench.queue_query(request.user))
-    programmes = queue_programmes(request.user)
-    programme_ids = [programme.pk for programme in programmes]
-    codes = sorted({programme.country.code for programme in programmes})
-    editions = list(Edition.objects.all())
-    plan = queue_plan.plan_for(request, programme_ids, codes, editions)
+    reference = reference_for(request.user)  # programmes, editions, focus groups
+    programmes = list(reference.programmes)
+    plan = queue_plan.plan_for(request, reference)
     if plan.valid and chosen_here:
         workbench.remember(request.user, request.GET, plan.current_edition)
     listing = queue_plan.listing(plan, request.GET.get("page"), PAGE_SIZE)
@@ -138,7 +135,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = proposal_body.versions(pk, request.user)
     proposal = get_partner_proposal_for(request.user, pk, also=("grant", "report"))
     log_staff_read(request, proposal)
-    pager = workbench.pager(request.user, proposal.pk, list(Edition.objects.all()))
+    pager = workbench.pager(request.user, proposal.pk, reference_for(request.user))
     body = proposal_body.body(request, proposal, version, lambda: _body_context(request, proposal))
     context = {
         "pager": pager,

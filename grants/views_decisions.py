@@ -30,7 +30,7 @@ from organisations.permissions import (
     partner_required,
     visible_programmes,
 )
-from programmes.models import CountryProgramme, Edition
+from programmes.models import CountryProgramme
 
 from . import services, workbench
 from .filters import DECIDABLE, QueueFilter
@@ -46,6 +46,7 @@ from .forms import (
     ReviewForm,
     TokenForm,
 )
+from .reference import reference_for
 from .selectors import queue_for
 
 PROPOSAL_PAGE = "grants:proposal"
@@ -110,8 +111,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _next_in_queue(request, proposal) -> int | None:
-    editions = list(Edition.objects.all())
-    return workbench.pager(request.user, proposal.pk, editions).next_id
+    return workbench.pager(request.user, proposal.pk, reference_for(request.user)).next_id
 
 
 def _render_review(request, proposal, form, own, status=200, and_next=False) -> HttpResponse:

@@ -23,9 +23,8 @@ from .filters import (
     TODO_DECIDE,
     TODO_REVIEW,
     QueueFilter,
-    focus_groups_offered,
-    visible_countries,
 )
+from .reference import Reference
 from .selectors import queue_for
 
 REMEMBERED = "queue"
@@ -67,7 +66,7 @@ class Pager:
     listed: bool  # whether the proposal itself matches the filters (a reviewed one may not)
 
 
-def pager(user, pk: int, editions: list[Edition]) -> Pager:
+def pager(user, pk: int, reference: Reference) -> Pager:
     """The proposals before and after ``pk`` in the person's filtered, ordered queue.
 
     One query asks the database for the proposal's neighbours: a window, in the filters' order,
@@ -75,7 +74,7 @@ def pager(user, pk: int, editions: list[Edition]) -> Pager:
     list never come to Python. A proposal that no longer matches the filters (just reviewed,
     say) keeps its place in the order, so "next" is the one after it, not the first of the
     list. The query's SQL is kept per person, filters and editions (``_window_sql``)."""
-    found, _names = _window_sql(user, editions).run(
+    found, _names = _window_sql(user, reference).run(
         "SELECT matches, previous_id, next_id, position, total FROM ({}) AS listed "
         "WHERE listed.row_id = %s",
         (pk,),
@@ -97,7 +96,7 @@ KEPT_SECONDS = 600
 _kept_sql = KeptBuilds(4_000_000, KEPT_SECONDS, size_of=lambda compiled: compiled.size)
 
 
-def _window_sql(user, editions: list[Edition]) -> Compiled:
+def _window_sql(user, reference: Reference) -> Compiled:
     """The window query of the person's filtered queue, with ``PROPOSAL`` in its parameters,
     built once per process for the same person, scope, filters, editions and choices offered
     (countries, focus groups): the SQL depends on those only, never on the data.
@@ -105,14 +104,15 @@ def _window_sql(user, editions: list[Edition]) -> Compiled:
     Building it was most of the pager's cost: the filters' form checks the remembered query,
     the queue's annotations and the windows are put together and compiled to SQL (about 10 ms
     of CPU), where running it takes a fraction of that."""
+    editions = list(reference.editions)
     current = current_of(editions)
-    codes = visible_countries(user)
+    codes = sorted({programme.country.code for programme in reference.programmes})
     key = (
         user.pk,
         scope_of(user),
         queue_query(user),
         tuple(codes),
-        focus_groups_offered(),
+        reference.focus_groups,
         tuple((edition.pk, edition.year) for edition in editions),
         current.pk if current else None,
     )
