@@ -3,13 +3,14 @@ kept per person, filters, choices offered and language (issue 19).
 
 Most of the queue page's cost was not reading the data but preparing to: checking the filters'
 form, building the person's annotated queue (scores, review counts, conflicts) and compiling
-four queries from it (the counts per status, the page's ids, the bulk selection's sums, the
-page's rows). Their SQL depends only on the person, their scope, the query string, the editions
-and the language, never on the data: it is kept with what the form decided (status, country,
-order...) and the filter form's rendered fields, and run as it is with the page's values.
+three queries from it (the tally: the counts per status and the bulk selection's sums per
+programme, from one GROUP BY; the page's ids; the page's rows). Their SQL depends only on the
+person, their scope, the query string, the editions and the language, never on the data: it is
+kept with what the form decided (status, country, order...) and the filter form's rendered
+fields, and run as it is with the page's values.
 
 What the form offers and accepts from the database is in the key: the countries (from the
-person's programmes, read at each request) and the focus groups (one small query). The data
+person's programmes) and the focus groups, both from grants.reference. The data
 itself is always read at the request. ``KEPT_SECONDS`` only bounds how long a plan lives.
 """
 
@@ -56,14 +57,15 @@ class QueuePlan:
     chosen_edition: Edition | None
     current_edition: Edition | None
     filter_html: str
-    counts: Compiled  # (status, n) per status; with ``scans``, (id, status) of every match
+    #: (status, programme, n, total requested) per status and programme; with ``scans``,
+    #: (id, status, programme, requested) of every match in the queue's order
+    tally: Compiled
     ids: Compiled  # the chosen status's ids in the queue's order (LIMIT and OFFSET added)
-    bulk: Compiled  # (programme, n, total requested) of the decidable matches
     rows: Compiled  # a page's rows by their ids (PAGE_IDS)
 
     @property
     def size(self) -> int:
-        parts = (self.counts, self.ids, self.bulk, self.rows)
+        parts = (self.tally, self.ids, self.rows)
         return len(self.filter_html) + sum(part.size for part in parts)
 
 
@@ -97,18 +99,15 @@ def _built(request, programme_ids, codes, editions) -> QueuePlan:
     status = data.get("status") or None
     proposals = listed.qs
     if shown.scans:
-        counts = Compiled.of(proposals.values_list("pk", "status"))
+        columns = ("pk", "status", "country_programme", "requested_amount")
+        tally = Compiled.of(proposals.values_list(*columns))
     else:
-        counts = Compiled.of(proposals.order_by().values_list("status").annotate(n=Count("pk")))
+        tally = Compiled.of(
+            proposals.order_by()
+            .values_list("status", "country_programme")
+            .annotate(n=Count("pk"), total=Sum("requested_amount"))
+        )
     chosen = proposals.filter(status=status) if status else proposals
-    decidable = proposals.filter(status__in=DECIDABLE)
-    if status:
-        decidable = decidable.filter(status=status)
-    sums = (
-        decidable.order_by()
-        .values("country_programme")
-        .annotate(n=Count("pk"), total=Sum("requested_amount"))
-    )
     # one of two constant texts; the ids are a parameter
     page = RawSQL(_IDS_OF_A_LIST[connection.vendor == "postgresql"], [PAGE_IDS])  # noqa: S611  # nosec B611
     rows = whole.filter(pk__in=page).values(
@@ -137,9 +136,8 @@ def _built(request, programme_ids, codes, editions) -> QueuePlan:
         chosen_edition=shown.chosen_edition,
         current_edition=shown.current_edition,
         filter_html=filter_fields(shown),
-        counts=counts,
+        tally=tally,
         ids=Compiled.of(chosen.values_list("pk", flat=True)),
-        bulk=Compiled.of(sums),
         rows=Compiled.of(rows.order_by()),
     )
 
@@ -171,25 +169,53 @@ def page_rows(plan: QueuePlan, ids: list[int]) -> list[dict]:
     return [rows[pk] for pk in ids if pk in rows]
 
 
-def listing(plan: QueuePlan, page_number, per_page: int) -> StatusListing:
+@dataclass(frozen=True)
+class Tally:
+    """What one query tells of the filtered queue: how many proposals each status holds and,
+    per programme, how many of them can be decided and what they request together (the bulk
+    selection's running total, of the chosen status only when one is chosen)."""
+
+    counts: dict[str, int]
+    sums: dict[int, dict]
+    ids: list[int] | None  # with ``scans``: the chosen status's ids, in the queue's order
+
+
+def tally(plan: QueuePlan) -> Tally:
+    """The counts per status and the bulk sums, in one query grouping by status and programme
+    (or, with ``scans``, one pass over the matches, which also gives the chosen ids)."""
+    counts = dict.fromkeys(QUEUE_STATUSES, 0)
+    sums: dict[int, dict] = {}
+    ids = [] if plan.scans else None
+    found, _names = plan.tally.run()
+    for row in found:
+        if plan.scans:
+            pk, state, programme, requested = row
+            n = 1
+            if not plan.status or state == plan.status:
+                ids.append(pk)
+        else:
+            state, programme, n, requested = row
+        counts[state] = counts.get(state, 0) + n
+        if state in DECIDABLE and (not plan.status or state == plan.status):
+            summed = sums.setdefault(programme, {"n": 0, "total": 0})
+            summed["n"] += n
+            summed["total"] += requested or 0
+    return Tally(counts=counts, sums=sums, ids=ids)
+
+
+def listing(plan: QueuePlan, found: Tally, page_number, per_page: int) -> StatusListing:
     """The counts per status and one page of the ids of the chosen status, in the queue's
     order, in a number of queries that does not grow with the queue, two ways:
 
-    - ``scans``: one query reads the (id, status) pairs of the filtered queue, for filters that
+    - ``scans``: the tally read the (id, status) pairs of the filtered queue, for filters that
       cost the database a scan of their own (a text search, a score): it runs once, and what
       it finds is a few rows;
-    - otherwise two small ones, the counts by GROUP BY and then one page by LIMIT and OFFSET:
-      a partner's whole queue (13,000 proposals at 100,000) is not carried through Python."""
-    counts = dict.fromkeys(QUEUE_STATUSES, 0)
-    found, _names = plan.counts.run()
-    if plan.scans:
-        ids = []
-        for pk, state in found:
-            counts[state] = counts.get(state, 0) + 1
-            if not plan.status or state == plan.status:
-                ids.append(pk)
-        return StatusListing(counts=counts, page=Paginator(ids, per_page).get_page(page_number))
-    counts.update(found)
+    - otherwise one small query more, one page of ids by LIMIT and OFFSET: a partner's whole
+      queue (13,000 proposals at 100,000) is not carried through Python."""
+    if found.ids is not None:
+        page = Paginator(found.ids, per_page).get_page(page_number)
+        return StatusListing(counts=found.counts, page=page)
+    counts = found.counts
     total = counts.get(plan.status, 0) if plan.status else sum(counts.values())
     paginator = Paginator(_PageOfIds(plan.ids, total), per_page)
     return StatusListing(counts=counts, page=paginator.get_page(page_number))
@@ -209,10 +235,3 @@ class _PageOfIds:
         start = index.start or 0
         found, _names = self.ids.run("{} LIMIT %s OFFSET %s", (index.stop - start, start))
         return [pk for (pk,) in found]
-
-
-def bulk_sums(plan: QueuePlan) -> dict[int, dict]:
-    """For each programme, how many of the filtered proposals can be decided and what they
-    request together (the bulk selection's running total)."""
-    found, _names = plan.bulk.run()
-    return {programme: {"n": n, "total": total} for programme, n, total in found}

@@ -67,13 +67,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     plan = queue_plan.plan_for(request, reference)
     if plan.valid and chosen_here:
         workbench.remember(request.user, request.GET, plan.current_edition)
-    listing = queue_plan.listing(plan, request.GET.get("page"), PAGE_SIZE)
+    found = queue_plan.tally(plan)  # the counts per status and the bulk sums
+    listing = queue_plan.listing(plan, found, request.GET.get("page"), PAGE_SIZE)
     bars = bars_for(
         programmes,
         plan.chosen_edition or plan.current_edition,
         [plan.country] if plan.country else None,
     )
-    bulk_budgets = _bulk_budgets(queue_plan.bulk_sums(plan), bars)
+    bulk_budgets = _bulk_budgets(found.sums, bars)
     rows = queue_plan.page_rows(plan, list(listing.page.object_list))
     can_decide = may(request.user, "partner_pages.decide")
     inbox = notifications.inbox_of(request.user)  # the layout's, read once for both

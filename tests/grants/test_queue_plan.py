@@ -11,6 +11,7 @@ from tests.grants.test_queue import (  # noqa: F401 (fixtures)
     _ids,
     _queue,
     _submitted,
+    be,
     client,
     edition,
     lu,
@@ -72,3 +73,38 @@ def test_the_pager_builds_its_query_once_and_follows_new_proposals(client, lu, b
 
     assert f'href="/partner/proposals/{between.pk}/"' in page
     assert builds.count("pager") == 1
+
+
+def _selectable(response) -> dict[str, tuple[int, str]]:
+    """The bulk selection's "matching" figures per country: (how many, what they request)."""
+    found = re.findall(
+        r'<tr data-country="(\w+)" data-currency="\w+" data-remaining="[\d.]+" '
+        r'data-matching-count="(\d+)" data-matching-total="([\d.]+)">',
+        response.content.decode(),
+    )
+    return {country: (int(n), total) for country, n, total in found}
+
+
+@pytest.mark.parametrize("scan", [{}, {"q": "robots"}])
+def test_one_tally_gives_the_counts_and_what_can_be_decided_per_country(client, lu, be, scan):  # noqa: F811
+    from decimal import Decimal
+
+    from tests.grants.test_queue import S
+
+    for amount in ("100", "250"):
+        _submitted(lu, title="Robots", requested_amount=Decimal(amount))
+    _submitted(lu, title="Robots", status=S.CHANGES_REQUESTED, requested_amount=Decimal("40"))
+    _submitted(lu, title="Robots", status=S.APPROVED, requested_amount=Decimal("500"))
+    _submitted(be, title="Robots", requested_amount=Decimal("300"))
+
+    everything = _queue(client, todo="all", **scan)
+    submitted = _queue(client, todo="all", status="submitted", **scan)
+    approved = _queue(client, todo="all", status="approved", **scan)
+
+    # only submitted proposals can be decided: not the one whose changes were asked for
+    assert _selectable(everything) == {"LU": (2, "350.00"), "BE": (1, "300.00")}
+    assert _selectable(submitted) == {"LU": (2, "350.00"), "BE": (1, "300.00")}
+    assert _selectable(approved) == {"LU": (0, "0"), "BE": (0, "0")}
+    page = everything.content.decode()
+    assert re.search(r'data-status="submitted"[^>]*>\s*Submitted <span[^>]*>3</span>', page)
+    assert re.search(r'data-status="approved"[^>]*>\s*Approved <span[^>]*>1</span>', page)
