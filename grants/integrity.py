@@ -197,7 +197,10 @@ def _similar_texts(proposal: Proposal) -> list[dict]:
             continue
         with transaction.atomic(), connection.cursor() as cursor:
             # the % operator's threshold for this query: the GIN index finds the candidates
-            cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [threshold])
+            # (set_config, not SET: the parameters are bound by the server, and SET takes none)
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(threshold)]
+            )
             rows = list(
                 others.filter(**{f"{column}__trigram_similar": text})
                 .annotate(similarity=TrigramSimilarity(column, Value(text)))

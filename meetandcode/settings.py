@@ -130,6 +130,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Our queries are short: PostgreSQL's JIT cost ~100 ms compiling a 240 ms queue query.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Parameters bound by the server: psycopg then prepares a query run more than five times on
+    # a connection (the pool keeps them), so PostgreSQL stops parsing and planning the pages'
+    # same queries again; planning took longer than running the queue's rows (bench/results.md).
+    # Off (DB_SERVER_SIDE_BINDING=0) behind a pooler that cannot keep prepared statements.
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = env.bool(
+        "DB_SERVER_SIDE_BINDING", default=True
+    )
     if env.bool("DB_POOL", default=True):
         # The pool keeps connections itself: CONN_MAX_AGE must stay 0 with it.
         DATABASES["default"]["CONN_MAX_AGE"] = 0
