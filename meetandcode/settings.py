@@ -130,13 +130,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Our queries are short: PostgreSQL's JIT cost ~100 ms compiling a 240 ms queue query.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
-    # Parameters bound by the server: psycopg then prepares a query run more than five times on
-    # a connection (the pool keeps them), so PostgreSQL stops parsing and planning the pages'
-    # same queries again; planning took longer than running the queue's rows (bench/results.md).
-    # Off (DB_SERVER_SIDE_BINDING=0) behind a pooler that cannot keep prepared statements.
-    DATABASES["default"]["OPTIONS"]["server_side_binding"] = env.bool(
-        "DB_SERVER_SIDE_BINDING", default=True
-    )
+    # Prepared statements: with parameters bound by the server, psycopg prepares a query run
+    # more than five times on a connection (the pool keeps connections, and so their prepared
+    # queries), so PostgreSQL stops parsing and planning the pages' same queries at every
+    # request: planning the queue's rows took longer than running them (bench/results.md).
+    # DB_PREPARED_STATEMENTS=0 behind a pooler that cannot keep them (PgBouncer's transaction
+    # mode without max_prepared_statements): Django's default, parameters bound by psycopg.
+    if env.bool("DB_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
     if env.bool("DB_POOL", default=True):
         # The pool keeps connections itself: CONN_MAX_AGE must stay 0 with it.
         DATABASES["default"]["CONN_MAX_AGE"] = 0
