@@ -109,10 +109,15 @@ print(json.dumps({
 """
 
 
+#: a guard against a script that hangs, not a measure of speed: migrating a new SQLite file and
+#: writing the people took over 120 s on a slow machine beside the browser tests
+SCRIPT_TIMEOUT = 600
+
+
 def python(script: str, env: dict, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603 (our own script, run by this interpreter)
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=120, check=False, **kwargs,
+        timeout=SCRIPT_TIMEOUT, check=False, **kwargs,
     )  # fmt: skip
 
 
