@@ -73,7 +73,7 @@ def plan_for(request, reference: Reference) -> QueuePlan:
     """The person's plan for the query string of ``request``: kept, or built."""
     user = request.user
     programme_ids = [programme.pk for programme in reference.programmes]
-    codes = sorted({programme.country.code for programme in reference.programmes})
+    codes = reference.country_codes
     editions = list(reference.editions)
     current = current_of(editions)
     key = (

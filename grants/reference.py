@@ -47,6 +47,11 @@ class Reference:
     focus_groups: tuple
 
     @property
+    def country_codes(self) -> list[str]:
+        """The countries of the person's programmes, in order (the country filter's choices)."""
+        return sorted({programme.country.code for programme in self.programmes})
+
+    @property
     def size(self) -> int:
         return 1000 * (len(self.programmes) + len(self.editions) + len(self.focus_groups))
 

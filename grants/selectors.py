@@ -7,6 +7,7 @@ average score and the number of reviews are subqueries in the queue's own SQL.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -129,7 +130,7 @@ def queue_programmes(user) -> list[CountryProgramme]:
 
 
 def bars_for(
-    programmes: list[CountryProgramme], edition: Edition | None, countries: list[str] | None
+    programmes: Sequence[CountryProgramme], edition: Edition | None, countries: list[str] | None
 ) -> list[BudgetBar]:
     """One bar per programme of ``edition`` (of ``countries``, when given), in their order."""
     return [

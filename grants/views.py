@@ -63,14 +63,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not chosen_here:  # the filter form, the tabs and the links read the choice from here
         request.GET = QueryDict(workbench.queue_query(request.user))
     reference = reference_for(request.user)  # programmes, editions, focus groups
-    programmes = list(reference.programmes)
     plan = queue_plan.plan_for(request, reference)
     if plan.valid and chosen_here:
         workbench.remember(request.user, request.GET, plan.current_edition)
     found = queue_plan.tally(plan)  # the counts per status and the bulk sums
     listing = queue_plan.listing(plan, found, request.GET.get("page"), PAGE_SIZE)
     bars = bars_for(
-        programmes,
+        reference.programmes,
         plan.chosen_edition or plan.current_edition,
         [plan.country] if plan.country else None,
     )

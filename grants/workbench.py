@@ -106,7 +106,7 @@ def _window_sql(user, reference: Reference) -> Compiled:
     of CPU), where running it takes a fraction of that."""
     editions = list(reference.editions)
     current = current_of(editions)
-    codes = sorted({programme.country.code for programme in reference.programmes})
+    codes = reference.country_codes
     key = (
         user.pk,
         scope_of(user),
