@@ -92,8 +92,12 @@ class Window:
 def report_window(proposal: Proposal) -> Window:
     """Open from the event's start; due the country programme's hours after its end."""
     hours = proposal.country_programme.report_deadline_hours
-    due = proposal.ends_at + timedelta(hours=hours) if proposal.ends_at else None
-    return Window(opens_at=proposal.starts_at, due_at=due)
+    return report_window_of(proposal.starts_at, proposal.ends_at, hours)
+
+
+def report_window_of(starts_at, ends_at, deadline_hours: int) -> Window:
+    due = ends_at + timedelta(hours=deadline_hours) if ends_at else None
+    return Window(opens_at=starts_at, due_at=due)
 
 
 def report_of(proposal: Proposal) -> Report | None:
