@@ -5,11 +5,40 @@ WEB_CONCURRENCY sets the number of worker processes; each holds its own database
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 
 def _default_workers() -> int:
     # The cores this container may use, not the host's (sched_getaffinity honours cpusets).
     return 2 * len(os.sched_getaffinity(0)) + 1
+
+
+def _metrics_dir() -> str:
+    """Where each worker writes its Prometheus counts (prometheus_client's multiprocess mode),
+    set before the app is loaded: a new folder per start, or the one given, emptied, so a
+    restart begins from zero, as Prometheus expects of counters."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not given:
+        shm = "/dev/shm"  # noqa: S108 (memory, like the heartbeat files below)
+        return tempfile.mkdtemp(
+            prefix="meetandcode-metrics-", dir=shm if os.path.isdir(shm) else None
+        )
+    Path(given).mkdir(parents=True, exist_ok=True)
+    for stale in Path(given).glob("*.db"):
+        stale.unlink()
+    return given
+
+
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir()
+
+
+def child_exit(server, worker):
+    """A recycled worker's counts stay in the folder (a counter never goes back); this drops only
+    what describes a live process."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
 
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from meetandcode.kernel import replica
 from programmes.models import CountryProgramme, Edition, current_of
 
 from .models import Delivery, Event, FocusGroup, Format, Language
@@ -51,6 +52,7 @@ def version() -> float:
 
 
 def bump_version() -> None:
+    replica.note_primary_position()
     cache.set(VERSION_KEY, time.time(), timeout=None)
     cache.delete(EDITIONS_KEY)  # a first event of a new edition: read the editions again
 

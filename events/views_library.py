@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from meetandcode.kernel.languages import LANGUAGE_CODES
+from meetandcode.kernel.replica import replica_reads
 
 from .models import Format, Resource
 
@@ -91,6 +92,7 @@ class ResourceFilter(django_filters.FilterSet):
 
 
 @require_GET
+@replica_reads
 def library(request: HttpRequest) -> HttpResponse:
     filterset = ResourceFilter(request.GET, queryset=Resource.objects.published())
     page = Paginator(filterset.qs.order_by("-created_at", "-id"), PER_PAGE).get_page(
@@ -111,6 +113,7 @@ def library(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@replica_reads
 def resource_file(request: HttpRequest, pk: int) -> FileResponse:
     resource = get_object_or_404(Resource.objects.published(), pk=pk)
     if not resource.file:

@@ -15,6 +15,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_safe
 
 from meetandcode.kernel.page_cache import for_visitors
+from meetandcode.kernel.replica import replica_reads
 
 from . import feeds
 from .feed_encoding import StoredFeed, accepts_gzip, encoding_key
@@ -53,6 +54,7 @@ FEED_DEFAULTS = {
 
 @require_GET
 @for_visitors
+@replica_reads
 def event_list(request):
     # Built and queried only when the template's cached list and filters (keyed by the events'
     # version) are missing.
@@ -102,6 +104,7 @@ def _fragment_key(request) -> str:
 
 @require_GET
 @for_visitors
+@replica_reads
 def event_detail(request, pk, slug):
     event = get_object_or_404(visible_events(), pk=pk)
     if slug != event.slug:
@@ -138,6 +141,7 @@ def _language_names(codes: str) -> list[str]:
 
 
 @require_GET
+@replica_reads
 def event_calendar(request, pk, slug):
     event = get_object_or_404(visible_events(), pk=pk)
     body = feeds.ical([event], name=event.title)
@@ -147,6 +151,7 @@ def event_calendar(request, pk, slug):
 
 
 @require_safe  # GET and HEAD (a partner's link checker asks HEAD), as events.feed_cache answers
+@replica_reads
 def feed(request, fmt):
     """One feed, filtered like /events/, served from the cache until an event changes."""
     filterset = PublicEventFilter(
@@ -196,6 +201,7 @@ def _build(fmt: str, events) -> bytes:
 @require_GET
 @xframe_options_exempt
 @csp_override({**settings.SECURE_CSP, "frame-ancestors": ["*"]})
+@replica_reads
 def embed_map(request):
     """A small map and list for a partner's website; the only page others may frame."""
     filterset = PublicEventFilter(request.GET, queryset=visible_events())

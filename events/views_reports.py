@@ -23,6 +23,7 @@ from django_htmx.http import reswap, retarget
 from events.permissions import managed_proposals
 from events.permissions import visible_proposals as partner_proposals
 from meetandcode.kernel.exceptions import DomainError
+from meetandcode.kernel.replica import replica_reads
 from organisations.permissions import manager_required, may, partner_required
 from organisations.privacy import log_staff_read
 
@@ -322,6 +323,7 @@ def _file_response(file, name: str, content_type: str) -> FileResponse:
 
 
 @require_GET
+@replica_reads
 def public_photo(request: HttpRequest, pk: int, slug: str, file_pk: int) -> HttpResponse:
     """A photo the organisation marked public, of an event the public may see."""
     row = get_object_or_404(

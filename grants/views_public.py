@@ -17,6 +17,7 @@ from django_countries import countries
 from events.models import Language, language_name
 from meetandcode.kernel.languages import LANGUAGE_CODES
 from meetandcode.kernel.page_cache import for_visitors
+from meetandcode.kernel.replica import replica_reads
 from organisations.models import LegalForm
 from programmes.country_content import info_of, text_for
 from programmes.models import CountryProgramme, Edition, current_of
@@ -47,6 +48,7 @@ class EditionForm(forms.Form):
 
 @require_GET
 @for_visitors
+@replica_reads
 def impact_page(request: HttpRequest) -> HttpResponse:
     editions = list(Edition.objects.only("id", "year", "name"))
     form = EditionForm(request.GET or None, editions=editions)
@@ -107,6 +109,7 @@ def bar_chart(rows: list[impact.Figures]) -> dict | None:
 
 
 @require_GET
+@replica_reads
 def country_page(request: HttpRequest, code: str) -> HttpResponse:
     code = code.upper()
     programmes = list(
@@ -151,6 +154,7 @@ def _other_countries(programme: CountryProgramme) -> list[tuple[str, str]]:
 
 
 @require_GET
+@replica_reads
 def faq(request: HttpRequest) -> HttpResponse:
     """The published questions in the visitor's language; one not yet translated shows its
     English text (an entry with neither is left out)."""

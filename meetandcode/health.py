@@ -44,12 +44,12 @@ def check_cache():
     return ok, "answers" if ok else "value written was not read back"
 
 
-def _in_process() -> bool:
+def tasks_in_process() -> bool:
     return bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False))
 
 
 def check_broker():
-    if _in_process():
+    if tasks_in_process():
         return True, "in-process (no Redis configured)"
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=settings.REDIS_TIMEOUT_SECONDS)
@@ -57,7 +57,7 @@ def check_broker():
 
 
 def check_workers():
-    if _in_process():
+    if tasks_in_process():
         return True, "in-process (tasks run in the web process)"
     # limit=1: answer as soon as one worker replies instead of waiting out the timeout.
     replies = app.control.ping(timeout=WORKER_PING_TIMEOUT, limit=1) or []
@@ -119,7 +119,7 @@ def queues(checks: dict) -> dict | None:
     """How much work waits, when tasks go through Redis (None when they run in-process). These
     are figures, not checks: they never make /healthz fail (docs/operations.md: what to alert on).
     """
-    if _in_process():
+    if tasks_in_process():
         return None
     tasks, tasks_error = _figure(
         task_queue_length, skip="" if checks["broker"]["ok"] else "broker unreachable"

@@ -4,6 +4,8 @@ Development defaults are safe and need nothing: SQLite under var/, console e-mai
 in-process. Production (DEBUG off) refuses to start without its secrets.
 """
 
+import copy
+import ipaddress
 import logging
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,6 +17,8 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from events.geo import COUNTRY_CENTRES
+from meetandcode.kernel.object_storage import VARIABLES as S3_VARIABLES
+from meetandcode.kernel.object_storage import s3_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -72,6 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "meetandcode.kernel.metrics.RequestMetricsMiddleware",  # first: it times all the rest
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -161,7 +166,31 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+
+# A streaming replica for the reads that may be a few seconds old (meetandcode.kernel.replica):
+# the same settings as the primary's, another server. Unset: every query goes to the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL on PostgreSQL.")
+    _server = ("NAME", "USER", "PASSWORD", "HOST", "PORT")
+    _replica = {
+        key: value for key, value in env.db("DATABASE_REPLICA_URL").items() if key in _server
+    }
+    DATABASES["replica"] = copy.deepcopy(DATABASES["default"]) | _replica
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the test database itself
+    DATABASE_ROUTERS = ["meetandcode.kernel.replica.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Metrics (/metrics, Prometheus' text format; docs/operations.md) --------------------------
+# Who may read them: a scraper that sends "Authorization: Bearer <METRICS_TOKEN>", or one whose
+# address (behind TRUSTED_PROXY_COUNT proxies) is in METRICS_ALLOWED_NETWORKS (comma-separated
+# CIDRs, e.g. 10.0.0.0/8). With neither set, /metrics answers 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+for _network in METRICS_ALLOWED_NETWORKS:
+    ipaddress.ip_network(_network, strict=False)  # a typo stops the start, not every scrape
 
 # --- Redis: cache and Celery broker ------------------------------------------
 # REDIS_URL unset means "no Redis here": a local cache, and tasks run in-process (make run decides
@@ -415,6 +444,16 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Object storage (S3 or compatible: MinIO, Ceph, a cloud's) instead of the two folders, for
+# several hosts: S3_PRIVATE_BUCKET and S3_PUBLIC_BUCKET both set turn it on (docs/deploy.md).
+# The private bucket must not be readable by the public: the app reads its files and streams
+# them after its permission check. The public one holds the resource library's files.
+S3_PUBLIC_BUCKET = env.str("S3_PUBLIC_BUCKET", default="")
+S3_PRIVATE_BUCKET = env.str("S3_PRIVATE_BUCKET", default="")
+if bool(S3_PUBLIC_BUCKET) != bool(S3_PRIVATE_BUCKET):
+    raise ImproperlyConfigured("Set both S3_PUBLIC_BUCKET and S3_PRIVATE_BUCKET, or neither.")
+if S3_PRIVATE_BUCKET:
+    STORAGES |= s3_storages({name: env.str(name, default="") for name in S3_VARIABLES})
 # whitenoise knows no .geojson type: without this the map feed goes out as octet-stream. With it,
 # the feed goes out as GeoJSON and, like every compressed static file, as its pre-built .gz.
 WHITENOISE_MIMETYPES = {".geojson": "application/geo+json"}
@@ -435,7 +474,7 @@ if not DEBUG and not TESTING:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # Health probes (the container's own, a load balancer's) speak plain HTTP to the app itself.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -11,6 +11,7 @@ from . import views, views_language
 # feeds (partners subscribe to them) and the admin. Their pages are in English (the default).
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics_view, name="metrics"),
     path("i18n/setlang/", views_language.set_language, name="set_language"),
     path("", include("events.urls_feeds")),  # /events.geojson, .ics, .rss, .csv
     path("admin/", admin.site.urls),

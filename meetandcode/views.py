@@ -1,21 +1,23 @@
 from typing import NamedTuple
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django_countries.fields import Country
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from events.public import editions as public_editions
 from events.public import map_editions, upcoming_q, visible_events
 from events.public import version as public_events_version
 from grants import impact
 from meetandcode.kernel.page_cache import for_visitors
+from meetandcode.kernel.replica import replica_reads
 from programmes.models import current_of
 
-from . import health
+from . import health, metrics
 
 UPCOMING_SECONDS = 60  # an event that has just ended leaves the list within a minute
 
@@ -26,6 +28,7 @@ class HomeEvents(NamedTuple):
 
 
 @for_visitors
+@replica_reads
 def home(request: HttpRequest) -> HttpResponse:
     """The programme's front page: the current edition, how to apply, upcoming (else recently
     held) events and headline figures (both cached), where to start."""
@@ -83,3 +86,17 @@ def healthz(request):
     if waiting is not None:  # tasks go through Redis: how many wait there and in the outbox
         body["queues"] = waiting
     return JsonResponse(body, status=503 if failing else 200)
+
+
+@never_cache
+def metrics_view(request):
+    """Prometheus' text format, for a scraper with the token or from an allowed network."""
+    if not metrics.configured():
+        raise Http404
+    if not metrics.allowed(request):
+        return HttpResponse(
+            "Forbidden: a METRICS_TOKEN bearer token or an allowed network.\n",
+            status=403,
+            content_type="text/plain; charset=utf-8",
+        )
+    return HttpResponse(metrics.exposition(), content_type=CONTENT_TYPE_LATEST)

@@ -8,6 +8,7 @@ archives against it first and the restored rows and files after.
 
 # subprocess: pg_dump and pg_restore only, with argument lists and no shell (nosec below).
 import hashlib
+import io
 import json
 import os
 import re
@@ -28,13 +29,53 @@ DUMP, FILES, MANIFEST = "database.dump", "files.tar", "manifest.json"
 LIBPQ_ENV = {"HOST": "PGHOST", "PORT": "PGPORT", "USER": "PGUSER", "PASSWORD": "PGPASSWORD"}
 
 
+STORAGE_LABELS = {"media": "default", "private": "private"}
+
+
+def _on_disk(alias: str) -> bool:
+    return hasattr(storages[alias], "location") and not hasattr(storages[alias], "bucket_name")
+
+
 def media_folders() -> dict[str, Path]:
-    """The two folders to keep: public uploads (MEDIA_ROOT) and private files (award letters,
-    report files; PRIVATE_MEDIA_ROOT), as the storages use them."""
+    """The folders to keep: public uploads (MEDIA_ROOT) and private files (award letters,
+    report files; PRIVATE_MEDIA_ROOT), as the storages use them; none for a storage in object
+    storage (``buckets``)."""
     return {
-        "media": Path(storages["default"].location),
-        "private": Path(storages["private"].location),
+        label: Path(storages[alias].location)
+        for label, alias in STORAGE_LABELS.items()
+        if _on_disk(alias)
     }
+
+
+def buckets() -> dict[str, str]:
+    """The storages kept in object storage (S3_*_BUCKET), by label: their bucket's name."""
+    return {
+        label: storages[alias].bucket_name
+        for label, alias in STORAGE_LABELS.items()
+        if not _on_disk(alias)
+    }
+
+
+def _stored_names(storage, prefix: str = ""):
+    folders, files = storage.listdir(prefix)
+    for name in files:
+        yield f"{prefix}{name}"
+    for folder in folders:
+        yield from _stored_names(storage, f"{prefix}{folder}/")
+
+
+def _add_bucket(archive: tarfile.TarFile, label: str) -> dict[str, str]:
+    """Every object of the label's bucket into the archive, as its folder would be (files are at
+    most 20 MB: read whole); returns their checksums."""
+    storage, checksums = storages[STORAGE_LABELS[label]], {}
+    for name in sorted(_stored_names(storage)):
+        with storage.open(name, "rb") as stored:
+            data = stored.read()
+        member = tarfile.TarInfo(f"{label}/{name}")
+        member.size, member.mtime = len(data), int(timezone.now().timestamp())
+        archive.addfile(member, io.BytesIO(data))
+        checksums[member.name] = hashlib.sha256(data).hexdigest()
+    return checksums
 
 
 def database_settings() -> dict:
@@ -135,16 +176,19 @@ def backup(target: Path) -> dict:
         dump = [tool("pg_dump", conn), "--format=custom", f"--snapshot={snapshot}"]
         _run([*dump, f"--file={target / DUMP}", name], name=name)
         server_version = conn.info.server_version
-    folders = media_folders()
+    folders, in_buckets = media_folders(), {}
     with tarfile.open(target / FILES, "w") as archive:  # photos and PDFs are compressed
         for label, root in folders.items():
             if root.is_dir():
                 archive.add(root, arcname=label)
+        for label in buckets():
+            in_buckets |= _add_bucket(archive, label)
     manifest = {
         "created_at": timezone.now().isoformat(),
         "database": {"name": name, "server_version": server_version, "tables": counts},
         "archives": {DUMP: sha256(target / DUMP), FILES: sha256(target / FILES)},
-        "files": file_checksums(folders),
+        "files": file_checksums(folders) | in_buckets,
+        "buckets": buckets(),
     }
     (target / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
     return manifest

@@ -32,6 +32,8 @@ from django.middleware.csrf import get_token
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
+from . import replica
+
 PAGES_VERSION_KEY = "public-pages:version"
 # The versions every kept page's key includes: the pages' own, and those the apps add at start
 # (``keyed_by``: events.apps adds the public events' version).
@@ -93,6 +95,7 @@ def keyed_by(version_key: str) -> None:
 
 def bump_version() -> None:
     """What the kept pages show has changed: none of them is served again."""
+    replica.note_primary_position()
     cache.set(PAGES_VERSION_KEY, time.time(), timeout=None)
 
 

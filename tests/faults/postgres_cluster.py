@@ -43,18 +43,21 @@ class PostgresCluster:
         if done.returncode:
             raise RuntimeError(f"{program} failed: {done.stderr.decode(errors='replace')}")
 
-    def init(self) -> None:
+    def own_folder(self) -> None:
         if os.geteuid() == 0:
             postgres = pwd.getpwnam("postgres")
             shutil.chown(self.folder, postgres.pw_uid, postgres.pw_gid)
+
+    def init(self) -> None:
+        self.own_folder()
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
 
+    # No durability needed for a test cluster (a base backup of it needs full_page_writes).
+    durability = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
     def _options(self) -> str:
-        # No durability needed for a test cluster; the socket in our folder, not /run/postgresql.
-        return (
-            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder}"
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
+        # The socket in our folder, not /run/postgresql.
+        return f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} {self.durability}"
 
     def start(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", self._options(),

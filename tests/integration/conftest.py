@@ -13,7 +13,6 @@ import email
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import uuid
@@ -30,17 +29,13 @@ from django.db import connection
 
 from meetandcode.celery import app as celery_app
 from tests.conftest import _skip_or_fail
+from tests.integration.object_storage import MOTO_SERVER, S3Server
+from tests.integration.ports import free_port as _free_port
 from tests.waiting import wait_until
 
 CELERY = Path(sys.executable).with_name("celery")
 STARTUP_SECONDS = 40  # a worker imports Django and WeasyPrint; the machine may be busy
 MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"  # the file backend ends each message with this line
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class RedisServer:
@@ -206,3 +201,13 @@ def sent_mails(folder: Path) -> list[EmailMessage]:
             if chunk.strip():
                 found.append(email.message_from_bytes(chunk, policy=policy.default))
     return found
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    if not MOTO_SERVER.exists():
+        _skip_or_fail("needs moto's S3 server (pip install -r requirements-dev.txt)")
+    server = S3Server(tmp_path_factory.mktemp("s3"))
+    server.start()
+    yield server
+    server.stop()

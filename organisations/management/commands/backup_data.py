@@ -23,3 +23,5 @@ class Command(BaseCommand):
             f"Backed up {rows} rows in {len(manifest['database']['tables'])} tables and "
             f"{len(manifest['files'])} files to {folder}"
         )
+        for label, bucket in manifest["buckets"].items():
+            self.stdout.write(f"The {label} files were read from the bucket {bucket}.")

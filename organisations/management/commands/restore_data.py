@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from organisations import backups
 
@@ -24,8 +24,16 @@ class Command(BaseCommand):
     def handle(self, *args, folder: Path, database_name=None, media_root=None, private_root=None,
                **options):  # fmt: skip
         folders = backups.media_folders()
-        folders["media"] = media_root or folders["media"]
-        folders["private"] = private_root or folders["private"]
+        given = {"media": media_root, "private": private_root}
+        folders |= {label: folder for label, folder in given.items() if folder}
+        missing = [label for label in backups.STORAGE_LABELS if label not in folders]
+        if missing:
+            raise CommandError(
+                f"The {' and '.join(missing)} files are kept in object storage "
+                f"({', '.join(backups.buckets()[label] for label in missing)}): restore them into "
+                "empty folders with --media-root and --private-root, then copy each folder into "
+                "its bucket (for example aws s3 sync FOLDER s3://BUCKET). docs/operations.md."
+            )
         name = database_name or backups.database_settings()["NAME"]
         manifest = backups.restore(folder, name=name, folders=folders)
         rows = sum(manifest["database"]["tables"].values())
