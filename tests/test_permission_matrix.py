@@ -36,8 +36,8 @@ SKIPPED_PREFIXES = {
 }
 
 # The addresses that are the same in every language (outside i18n_patterns, meetandcode/urls.py):
-# the health probe and the open feeds partners subscribe to.
-UNPREFIXED = {"healthz", "feeds:geojson", "feeds:ics", "feeds:rss", "feeds:csv"}
+# the health probe, the metrics and the open feeds partners subscribe to.
+UNPREFIXED = {"healthz", "metrics", "feeds:geojson", "feeds:ics", "feeds:rss", "feeds:csv"}
 OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
 PERSONAS = [
@@ -224,6 +224,7 @@ ANY = frozenset({"any signed-in person"})
 MATRIX = {
     "home": "public",
     "healthz": "health",
+    "metrics": "metrics",
     "privacy": "public",
     "letters:download": "applicant_and_partner",
     "letters:upload_donation_receipt": APPLICANT_ONLY,
@@ -374,8 +375,15 @@ ACTIONS = [(n, r, p) for n, r, p in URLS if not isinstance(MATRIX.get(n), str)]
 
 
 @pytest.mark.parametrize(("name", "route", "params"), PAGES, ids=[u[0] for u in PAGES])
-def test_each_page_by_each_persona(world, name, route, params):
+def test_each_page_by_each_persona(world, name, route, params, settings):
     kind = MATRIX[name]
+    if kind == "metrics":  # a scraper's token or network, never a person's session or role
+        settings.METRICS_TOKEN, settings.METRICS_ALLOWED_NETWORKS = "a-scraper-token", []
+        url = reverse(name)
+        assert {p: world.client(p).get(url).status_code for p in PERSONAS} == dict.fromkeys(
+            PERSONAS, 403
+        )
+        return
     if kind == "health":  # the probe answers the same to everyone and shows no data
         url = reverse(name, kwargs=_kwargs(world, name, params))
         answers = {world.client(p).get(url).status_code for p in PERSONAS}

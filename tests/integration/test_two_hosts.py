@@ -237,8 +237,8 @@ def test_a_journey_across_two_hosts_loses_and_duplicates_nothing(
         members.values_list("user", flat=True)
     )
     assert set(approvals.values_list("status", flat=True)) == {"sent"}
-    letters_mailed = [m for m in sent_mails(mail_dir)
-                      if any(p.get_content_type() == "application/pdf" for p in m.walk())]  # fmt: skip
+    letters_mailed = [m for m in sent_mails(mail_dir) if any(
+        part.get_content_type() == "application/pdf" for part in m.walk())]  # fmt: skip
     assert len(letters_mailed) == approvals.count()  # each approval e-mail once, with its letter
     assert one.files_on_disk() == [] and two.files_on_disk() == []
 
