@@ -28,6 +28,9 @@ def open_a_marker(page: Page):
         single.first.click()
         try:
             link.wait_for(state="visible", timeout=1500)
+            # The popup pans the map to fit (an animation): a visitor reads it once it stands
+            # still, and a click on it while it moves misses or lands on a redrawn one.
+            page.wait_for_function(POPUP_STILL, timeout=3000)
             return link
         except PlaywrightError:  # the marker was redrawn under the click: click again
             continue
@@ -35,12 +38,27 @@ def open_a_marker(page: Page):
     return link
 
 
+# True once the open popup has kept its place on screen for 300 ms (checked at each frame).
+POPUP_STILL = """() => {
+    const popup = document.querySelector(".leaflet-popup");
+    if (!popup) return false;
+    const box = popup.getBoundingClientRect(), at = `${box.x},${box.y}`;
+    const seen = window.__popupStill;
+    if (!seen || seen.at !== at || seen.popup !== popup) {
+        window.__popupStill = {at, popup, since: performance.now()};
+        return false;
+    }
+    return performance.now() - seen.since > 300;
+}"""
+
+
 def follow_a_marker(page: Page, event_page: re.Pattern) -> None:
     """Open a marker's popup and follow its link to the event's page. A popup can close under
     the click (the map still settling after the zoom into a cluster): open it again."""
     for _ in range(CLICK_TRIES):
-        open_a_marker(page).click()
+        link = open_a_marker(page)
         try:
+            link.click(timeout=5000)  # a popup closed by a redraw meanwhile: open it again
             page.wait_for_url(event_page, timeout=5000)
             return
         except PlaywrightError:
