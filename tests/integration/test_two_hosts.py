@@ -176,6 +176,7 @@ def scrape(host: Host) -> dict[tuple, float]:
 
 def test_a_journey_across_two_hosts_loses_and_duplicates_nothing(
     hosts,
+    tmp_path,
     s3_server,
     mail_dir,
     workers,
@@ -241,6 +242,7 @@ def test_a_journey_across_two_hosts_loses_and_duplicates_nothing(
         part.get_content_type() == "application/pdf" for part in m.walk())]  # fmt: skip
     assert len(letters_mailed) == approvals.count()  # each approval e-mail once, with its letter
     assert one.files_on_disk() == [] and two.files_on_disk() == []
+    assert [p for p in tmp_path.glob("worker-*/**/*") if p.is_file()] == []  # nor the workers'
 
     # Two beats on two hosts would send the same sweep twice: one reminder all the same.
     due, _ = approved_event(programme=programme)
