@@ -5,6 +5,7 @@ WEB_CONCURRENCY sets the number of worker processes; each holds its own database
 """
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -30,7 +31,14 @@ def _metrics_dir() -> str:
     return given
 
 
+_MADE_HERE = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir()
+
+
+def on_exit(server):
+    """The folder made for this start goes with it (a given one is emptied at the next start)."""
+    if _MADE_HERE:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
 
 def child_exit(server, worker):
