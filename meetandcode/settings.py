@@ -179,6 +179,10 @@ if DATABASE_REPLICA_URL:
     }
     DATABASES["replica"] = copy.deepcopy(DATABASES["default"]) | _replica
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the test database itself
+    if "pool" in DATABASES["replica"].get("OPTIONS", {}):
+        # A replica that does not answer costs a public page this long before the primary
+        # answers it (then this process leaves the replica alone for a while).
+        DATABASES["replica"]["OPTIONS"]["pool"]["timeout"] = env.int("DB_REPLICA_TIMEOUT", 2)
     DATABASE_ROUTERS = ["meetandcode.kernel.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

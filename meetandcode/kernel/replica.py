@@ -18,6 +18,7 @@ Without ``DATABASE_REPLICA_URL`` there is no ``replica`` database and nothing ch
 import contextvars
 import functools
 import logging
+import time
 from contextlib import contextmanager
 
 from django.core.cache import cache
@@ -31,6 +32,8 @@ REPLICA = "replica"
 REPLAYED = "SELECT coalesce(pg_last_wal_replay_lsn() >= %s::pg_lsn, true)"
 POSITION_KEY = "replica:primary-position"  # the primary's WAL position at the last public change
 _wanted = contextvars.ContextVar("replica_reads", default=False)
+AWAY_SECONDS = 10.0
+_away_until = 0.0
 
 
 def configured() -> bool:
@@ -69,12 +72,17 @@ def note_primary_position() -> None:
 def caught_up() -> bool:
     """Whether the replica has replayed the last public change (one query on the replica); a
     replica that does not answer has not (the primary answers instead)."""
+    global _away_until  # noqa: PLW0603 (this process's memory of a replica that did not answer)
+    if time.monotonic() < _away_until:
+        return False
     needed = cache.get(POSITION_KEY) or "0/0"
     try:
         with connections[REPLICA].cursor() as cursor:
             cursor.execute(REPLAYED, [needed])
             return cursor.fetchone()[0]
     except DatabaseError:
+        # Left alone for a while: one request in AWAY_SECONDS waits for it, not every one.
+        _away_until = time.monotonic() + AWAY_SECONDS
         log.warning("The replica does not answer: public pages read the primary", exc_info=True)
         return False
 
