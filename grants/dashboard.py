@@ -97,6 +97,9 @@ def _current_letters():
     return AwardLetter.objects.filter(grant__proposal=OuterRef("pk"), superseded=False)
 
 
+STAND_IN_PK = 987_654_321_012  # a proposal id no one has: reversed once, then replaced
+
+
 class _Links:
     """The addresses of a page's lines, each pattern reversed once (in the page's language)."""
 
@@ -107,9 +110,6 @@ class _Links:
         if name not in self._patterns:
             self._patterns[name] = reverse(name, args=[STAND_IN_PK])
         return self._patterns[name].replace(str(STAND_IN_PK), str(pk), 1)
-
-
-STAND_IN_PK = 987_654_321_012
 
 
 def _aware(value):

@@ -213,6 +213,6 @@ def _export(request: HttpRequest, respond) -> HttpResponse:
     """A past edition's rows no longer change: their export may read the replica."""
     filtered = _filtered(request)
     edition = filtered.chosen_edition
-    if edition is None or edition.event_end >= timezone.localdate():
+    if edition is None or not edition.events_over():
         return respond(filtered.qs)
     return from_replica(request, lambda: respond(filtered.qs))

@@ -19,7 +19,7 @@ from prometheus_client.registry import Collector
 from grants.models import AwardLetter
 from meetandcode import health
 from meetandcode.kernel.metrics import process_metrics
-from programmes.models import CountryProgramme, Edition, current_of
+from programmes.models import CountryProgramme, Edition
 
 
 def configured() -> bool:
@@ -109,7 +109,7 @@ class ProgrammeFigures(Collector):
         )
 
     def _budgets(self):
-        edition = current_of(list(Edition.objects.all()))
+        edition = Edition.objects.current()
         labels = ["edition", "country", "currency"]
         budget = GaugeMetricFamily(
             "meetandcode_budget", "A country's budget in the current edition.", labels=labels

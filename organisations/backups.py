@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psycopg
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.management.base import CommandError
 from django.utils import timezone
 from psycopg import sql
@@ -33,7 +33,7 @@ STORAGE_LABELS = {"media": "default", "private": "private"}
 
 
 def _on_disk(alias: str) -> bool:
-    return hasattr(storages[alias], "location") and not hasattr(storages[alias], "bucket_name")
+    return isinstance(storages[alias], FileSystemStorage)
 
 
 def media_folders() -> dict[str, Path]:

@@ -91,6 +91,10 @@ class Edition(models.Model):
         opened = self.applications_open <= timezone.localdate(now)
         return opened and now <= self.application_deadline
 
+    def events_over(self, now=None) -> bool:
+        """Whether the edition's last event day has passed: its proposals no longer change."""
+        return self.event_end < timezone.localdate(now or timezone.now())
+
     def phase(self, now=None) -> str:
         """Where the call stands: "upcoming" (announced, not open yet), "open" or "closed"."""
         now = now or timezone.now()

@@ -53,9 +53,9 @@ def view_label(request) -> str:
     """The URL pattern's name (``events:detail``), never the path: one series per page, however
     many ids and query strings people send."""
     match = getattr(request, "resolver_match", None)
-    if match is not None:
-        return match.view_name or "unnamed"
-    return getattr(request, "metrics_view", "") or "unmatched"
+    if match is None:  # answered before URL resolving (a kept feed, a static file) or a 404
+        return "unmatched"
+    return match.view_name or "unnamed"
 
 
 class RequestMetricsMiddleware:

@@ -20,6 +20,16 @@ def postgres_bin() -> Path | None:
     return found[-1].parent if found else None
 
 
+def required_postgres_bin() -> Path:
+    """The server's programs, or the test is skipped (fails in CI: tests.conftest)."""
+    from tests.conftest import _skip_or_fail
+
+    bin_dir = postgres_bin()
+    if bin_dir is None:
+        _skip_or_fail("needs PostgreSQL's server programs (apt-get install postgresql)")
+    return bin_dir
+
+
 class PostgresCluster:
     """Its folder is made directly under the system's temporary folder: when the tests run as
     root, the cluster runs as the postgres user, who must reach it (pytest's tmp_path is

@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.conftest import _skip_or_fail
 from tests.integration.conftest import _free_port
 from tests.waiting import wait_until
 
-from .postgres_cluster import PostgresCluster, postgres_bin
+from .postgres_cluster import PostgresCluster, required_postgres_bin
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres]
 
@@ -55,9 +54,7 @@ class Answer:
 
 @pytest.fixture
 def cluster():
-    bin_dir = postgres_bin()
-    if bin_dir is None:
-        _skip_or_fail("needs PostgreSQL's server programs (apt-get install postgresql)")
+    bin_dir = required_postgres_bin()
     server = PostgresCluster(bin_dir)
     try:
         server.init()

@@ -69,3 +69,10 @@ def test_a_later_year_announced_for_later_is_not_current_while_this_call_is_open
 
 def test_no_edition_means_none():
     assert Edition.objects.current() is None
+
+
+def test_an_editions_events_are_over_from_the_day_after_its_last_event_day():
+    """What lets a past edition's exports read the replica (grants.views._export)."""
+    edition = EditionFactory(year=THIS_YEAR)  # events until 31 October
+    assert not edition.events_over(_at(THIS_YEAR, 10, 31, hour=20))
+    assert edition.events_over(_at(THIS_YEAR, 11, 1, hour=12))

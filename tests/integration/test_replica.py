@@ -12,8 +12,7 @@ import sys
 import pytest
 from django.conf import settings
 
-from tests.conftest import _skip_or_fail
-from tests.faults.postgres_cluster import PostgresCluster, postgres_bin
+from tests.faults.postgres_cluster import PostgresCluster, required_postgres_bin
 
 pytestmark = [pytest.mark.postgres]
 
@@ -36,9 +35,7 @@ class Replica(PostgresCluster):
 
 @pytest.fixture
 def replicated():
-    bin_dir = postgres_bin()
-    if bin_dir is None:
-        _skip_or_fail("needs PostgreSQL's server programs (apt-get install postgresql)")
+    bin_dir = required_postgres_bin()
     primary = PostgresCluster(bin_dir)
     primary.durability = "-c fsync=off -c synchronous_commit=off"  # a base backup needs FPWs
     standby = Replica(bin_dir, primary)
