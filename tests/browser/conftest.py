@@ -20,7 +20,10 @@ import pytest
 from tests.conftest import chromium_path
 
 # Quiet and offline: no sandbox (CI runs as root in a container), no GPU, none of chromium's own
-# network traffic (updates, sync, first-run pages).
+# network traffic (updates, sync, first-run pages), and no name resolves but the live server's:
+# a map tile (or anything else bound for the internet) fails at once, before it leaves. Routing
+# requests through Playwright (page.route) would do the same but turns the browser's cache off,
+# and every page would fetch its styles and scripts again.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -28,6 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
 ]
 TIMEOUT_MS = 15_000
 
