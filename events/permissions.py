@@ -86,3 +86,9 @@ def get_partner_proposal_for(user, pk, also: tuple[str, ...] = ()) -> Proposal:
         ),
         pk=pk,
     )
+
+
+def get_partner_proposal_heading(user, pk) -> Proposal:
+    """The same check, reading only the title and the organisation's id (a page whose body is
+    kept needs no more)."""
+    return get_object_or_404(visible_proposals(user).only("title", "organisation_id"), pk=pk)

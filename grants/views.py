@@ -13,7 +13,11 @@ from django.utils import timezone
 
 from events import changes
 from events.models import Proposal
-from events.permissions import get_partner_proposal_for, visible_proposals
+from events.permissions import (
+    get_partner_proposal_for,
+    get_partner_proposal_heading,
+    visible_proposals,
+)
 from meetandcode.kernel.replica import from_replica
 from organisations import audit, notifications
 from organisations.audit import Action
@@ -130,14 +134,23 @@ def _without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+#: what the proposal page's body reads with the proposal (one query)
+WHOLE = ("grant", "report")
+
+
 @partner_required
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # the versions of what the body shows, before reading any of it (grants.proposal_body)
     version = proposal_body.versions(pk, request.user)
-    proposal = get_partner_proposal_for(request.user, pk, also=("grant", "report"))
+    # the title for the heading; the whole proposal is read only when its body is not kept
+    proposal = get_partner_proposal_heading(request.user, pk)
     log_staff_read(request, proposal)
     pager = workbench.pager(request.user, proposal.pk, reference_for(request.user))
-    body = proposal_body.body(request, proposal, version, lambda: _body_context(request, proposal))
+
+    def context() -> dict:
+        return _body_context(request, get_partner_proposal_for(request.user, pk, also=WHOLE))
+
+    body = proposal_body.body(request, proposal, version, context)
     context = {
         "pager": pager,
         "queue_url": reverse("grants:dashboard"),
