@@ -55,22 +55,34 @@ def _identity(request, per: str) -> str | None:
 def consume(request, action: str, spec: str) -> bool:
     """Count one try of ``action``; False when any of the rates is already used up."""
     allowed = True
-    now = time.time()
     for rate in parse_rates(spec):
         who = _identity(request, rate.per)
         if who is None:
             continue
-        window = int(now // rate.seconds)
-        key = f"rl:{action}:{rate.per}:{rate.count}/{rate.seconds}:{who}:{window}"
-        try:
-            cache.add(key, 0, timeout=rate.seconds + 1)
-            used = cache.incr(key)
-        except Exception:  # noqa: BLE001 (a cache fault lets the request through)
-            log.warning("Rate limit %s not counted: the cache does not answer", action)
+        used = counted(f"{action}:{rate.per}", who, rate)
+        if used is None:
             return True
         if used > rate.count:
             allowed = False
     return allowed
+
+
+def counted(action: str, who: str, rate: Rate) -> int | None:
+    """Count one more try by ``who`` in the rate's current window: the tries so far, or None
+    when the cache does not answer (the caller lets the request through, and it is logged)."""
+    window = int(time.time() // rate.seconds)
+    key = f"rl:{action}:{rate.count}/{rate.seconds}:{who}:{window}"
+    try:
+        cache.add(key, 0, timeout=rate.seconds + 1)
+        return cache.incr(key)
+    except Exception:  # noqa: BLE001 (a cache fault lets the request through)
+        log.warning("Rate limit %s not counted: the cache does not answer", action)
+        return None
+
+
+def seconds_left(rate: Rate) -> int:
+    """Until the rate's current window ends (for Retry-After)."""
+    return rate.seconds - int(time.time()) % rate.seconds
 
 
 def too_many(request):
