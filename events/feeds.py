@@ -96,7 +96,7 @@ def place_line(event: Event) -> str:
 # --- GeoJSON (RFC 7946) --------------------------------------------------------------------------
 
 
-def _format_labels() -> dict[str, str]:
+def format_labels() -> dict[str, str]:
     return {value: str(label) for value, label in Format.choices}
 
 
@@ -121,7 +121,7 @@ def geojson_in_python(events) -> bytes:
     """The FeatureCollection built from plain rows (no model instances): SQLite's way."""
     rows = events.order_by(*FEED_ORDER).values_list(*GEOJSON_FIELDS)
     url_head, url_tail = event_url_maker_parts()
-    labels = _format_labels()
+    labels = format_labels()
     features = []
     for (pk, slug, title, organisation, country, town, venue, lat, lon, starts, ends, fmt,
          delivery, age_min, age_max, languages, approximate, status) in rows:  # fmt: skip
@@ -188,7 +188,7 @@ FROM (EVENTS) AS e
 
 def _sql_format_label() -> tuple[str, list[str]]:
     """A CASE giving each format's label as a JSON string, and its parameters."""
-    labels = _format_labels()
+    labels = format_labels()
     sql = "CASE e.format " + "WHEN %s THEN %s " * len(labels) + "ELSE to_json(e.format)::text END"
     params = [text for code, label in labels.items() for text in (code, json.dumps(label))]
     return sql, params

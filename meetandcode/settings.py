@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_countries",
+    "ninja",  # its Swagger UI's static files, for /api/docs/ (nothing from a CDN)
+    "meetandcode.api",
 ]
 
 MIDDLEWARE = [
@@ -350,6 +352,10 @@ ACCOUNT_RATE_LIMITS = {
 # Behind the reverse proxy every request comes from the proxy's address: set TRUSTED_PROXY_COUNT=1
 # there so the per-address limits count the client's address (X-Forwarded-For) instead.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The API's rate limits (meetandcode/api/throttles.py): per personal token, and per address for
+# requests without one (the public endpoints).
+API_RATE_PER_TOKEN = env.str("API_RATE_PER_TOKEN", default="600/m")
+API_RATE_PER_ADDRESS = env.str("API_RATE_PER_ADDRESS", default="120/m")
 # Optional two-factor for applicants: an authenticator app (TOTP) with recovery codes.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Meet and Code"

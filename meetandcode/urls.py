@@ -8,12 +8,14 @@ from organisations.views_privacy import privacy_notice
 from . import views, views_language
 
 # Addresses that are the same in every language: the health probe, the language switch, the open
-# feeds (partners subscribe to them) and the admin. Their pages are in English (the default).
+# feeds (partners subscribe to them), the API and the admin. Their pages are in English (the
+# default).
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("metrics", views.metrics_view, name="metrics"),
     path("i18n/setlang/", views_language.set_language, name="set_language"),
     path("", include("events.urls_feeds")),  # /events.geojson, .ics, .rss, .csv
+    path("api/", include("meetandcode.api.urls")),  # /api/v1/..., /api/schema/, /api/docs/
     path("admin/", admin.site.urls),
 ]
 
@@ -32,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("grants.urls_letters")),  # /letters/verify/<code>/ as printed on letters
     path("my/", include("organisations.urls")),
+    path("partner/api-tokens/", include("meetandcode.api.urls_pages")),
     path("partner/", include("grants.urls")),
     path("", include("grants.urls_public")),  # /impact/, /countries/<code>/, /faq/
     path("", include("events.urls")),

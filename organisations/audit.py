@@ -36,6 +36,8 @@ class Action(models.TextChoices):
     ACCOUNT_UPDATE = "account.update", _("Name or language changed")
     ACCOUNT_DELETE = "account.delete", _("Account deleted")
     CONSENT_ACCEPT = "consent.accept", _("Privacy notice accepted")
+    API_TOKEN_CREATE = "api_token.create", _("API token created")
+    API_TOKEN_REVOKE = "api_token.revoke", _("API token revoked")
 
     PROPOSAL_CREATE = "proposal.create", _("Draft started")
     PROPOSAL_SUBMIT = "proposal.submit", _("Proposal submitted")

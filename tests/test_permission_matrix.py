@@ -38,6 +38,16 @@ SKIPPED_PREFIXES = {
 # The addresses that are the same in every language (outside i18n_patterns, meetandcode/urls.py):
 # the health probe, the metrics and the open feeds partners subscribe to.
 UNPREFIXED = {"healthz", "metrics", "feeds:geojson", "feeds:ics", "feeds:rss", "feeds:csv"}
+# ... and the API (/api/v1/..., its schema and its page), for other systems
+UNPREFIXED |= {
+    "api:api-root",
+    "api:openapi-json",
+    "api:openapi-view",
+    "api:list_events",
+    "api:get_event",
+    "api:get_figures",
+    "api:me",
+}
 OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
 PERSONAS = [
@@ -101,6 +111,7 @@ PARAM_MAP = {
     ("events:save_section", "section"): lambda w: "basics",
     ("public:country", "code"): lambda w: "lu",
     ("letters:verify", "code"): lambda w: w.letter.code,
+    ("api:get_event", "event_id"): lambda w: w.event.pk,
     # by parameter name: every other <pk> of the app is the approved proposal
     "pk": lambda w: w.proposal.pk,
     "grant_id": lambda w: w.grant.pk,
@@ -196,6 +207,10 @@ KINDS = {
         **ASKED_FOR_IT,
         "manager_without_second_factor": FB,  # refused whatever the second factor
     },
+    # the API's staff endpoints: a personal token only, never a session (tests/api/ for tokens)
+    "token_only": dict.fromkeys(PERSONAS, 401),
+    # the API's prefix itself: nothing there (the endpoints are under /api/v1/)
+    "nothing": dict.fromkeys(PERSONAS, NF),
     # the admin's index: accounts let into the admin (the LU manager for the country pages)
     "admin_index": {
         "anonymous": L,
@@ -309,6 +324,15 @@ MATRIX = {
     "events:embed_map": "public",
     "events:library": "public",
     "events:library_file": "public",
+    "api:api-root": "nothing",
+    "api:openapi-json": "public",
+    "api:openapi-view": "public",
+    "api:list_events": "public",
+    "api:get_event": "public",
+    "api:get_figures": "public",
+    "api:me": "token_only",
+    "api_tokens:list": "partner_list",
+    "api_tokens:revoke": STAFF | {"other_partner"},  # one's own token only: tests/api/
 }
 
 

@@ -1,0 +1,39 @@
+"""``/api/``: the v1 endpoints, the OpenAPI schema (``/api/schema/``) and its browsable page
+(``/api/docs/``, Swagger UI served from our own static files)."""
+
+from django.urls import path
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from . import public, staff
+from .throttles import PerAddress, PerToken
+
+api = NinjaAPI(
+    title="Meet and Code Grants API",
+    version="1",
+    description=(
+        "Funded events and figures for anyone; proposals, reviews, payments and reports for "
+        "partner and programme staff with a personal token. See docs/api.md."
+    ),
+    urls_namespace="api",
+    openapi_url="/schema/",
+    docs_url="/docs/",
+    throttle=[PerToken(), PerAddress()],
+)
+api.add_router("/v1/", public.router)
+api.add_router("/v1/", staff.router)
+
+
+@api.exception_handler(ValidationError)
+def invalid_parameters(request, exc: ValidationError):
+    """A parameter that is not valid: the same shape as the feeds' 400 (docs/feeds.md)."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        name = str(error.get("loc", ["", "?"])[-1])
+        errors.setdefault(name, []).append(error.get("msg", "not valid"))
+    return api.create_response(request, {"errors": errors}, status=400)
+
+
+urlpatterns = [
+    path("", api.urls),
+]
