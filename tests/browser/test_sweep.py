@@ -147,6 +147,7 @@ def _pages(applicant: User, manager: User) -> dict[str, list[str]]:
             f"/partner/proposals/{granted.pk}/",
             f"/partner/proposals/{granted.pk}/payment/",
             "/partner/tokens/",
+            "/partner/api-tokens/",
             "/partner/validations/",
             reverse("grants:notifications"),
         ],
