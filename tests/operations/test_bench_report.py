@@ -30,13 +30,20 @@ def test_the_targets_say_met_or_missed_on_the_ratios():
                  load.WORKING_QUEUE):  # fmt: skip
         met[name] = _row(1.0)
     lines = "\n".join(load._targets_section([{"size": 10_000, "results": met, "prepared": {}}]))
-    assert (
-        "partner queue: at most 2.5 x the floor (gunicorn CPU a request) | **met** (2.50 x)"
-        in lines
-    )
+    queue_line = "partner queue: at most 2.5 x the floor (gunicorn CPU a request) | **met**"
+    assert f"{queue_line} (2.50 x; 2.50 x the floor's own row)" in lines
     assert "proposal page (partner): at most 2.5 x the floor" in lines
-    assert "**missed** (2.60 x)" in lines
+    assert "**missed** (2.60 x; 2.60 x the floor's own row)" in lines
     assert "10.0 against 2.0 ms: 5.0 x (reported)" in lines
+
+
+def test_a_ratio_is_taken_against_the_floor_asked_beside_the_page():
+    results = _results(floor=8.0, bare=2.0, queue=20.0)
+    results["partner queue"]["floor_beside_ms"] = 10.0  # the machine slowed down meanwhile
+    assert load.floor_ratio(results, "partner queue") == 2.0
+    assert load.run_floor_ratio(results, "partner queue") == 2.5
+    runs = [{"cpu_ms": 8.0, "requests": 300}, {"cpu_ms": 12.0, "requests": 100}]
+    assert load.pooled_cpu_ms(runs) == 9.0  # by requests, not the mean of the two
 
 
 def test_a_new_run_keeps_what_was_written_by_hand(tmp_path, monkeypatch):
