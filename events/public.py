@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from meetandcode.kernel import replica
+from meetandcode.kernel.widgets import DateInput
 from programmes.models import CountryProgramme, Edition, current_of
 
 from .models import Delivery, Event, FocusGroup, Format, Language
@@ -174,12 +175,8 @@ class PublicEventFilter(django_filters.FilterSet):
         choices=[(band, _("%(band)s years") % {"band": band}) for band in AGE_BANDS],
         method="filter_age",
     )
-    date_from = django_filters.DateFilter(
-        label=_("From"), method="filter_from", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = django_filters.DateFilter(
-        label=_("Until"), method="filter_to", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = django_filters.DateFilter(label=_("From"), method="filter_from", widget=DateInput())
+    date_to = django_filters.DateFilter(label=_("Until"), method="filter_to", widget=DateInput())
     delivery = django_filters.ChoiceFilter(label=_("In person or online"), choices=Delivery.choices)
     language = django_filters.ModelChoiceFilter(
         label=_("Language"),

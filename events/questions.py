@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from meetandcode.kernel.widgets import DateInput
 from programmes.models import Question
 
 from . import uploads
@@ -85,7 +86,7 @@ def form_field(question: Question) -> forms.Field:
         bounds = {"min_value": question.min_value, "max_value": question.max_value}
         return forms.IntegerField(**bounds, **common)
     if question.kind == Kind.DATE:
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        return forms.DateField(widget=DateInput(), **common)
     if question.kind == Kind.YES_NO:
         choices = [(YES, gettext_lazy("Yes")), (NO, gettext_lazy("No"))]
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)

@@ -13,6 +13,7 @@ from django_countries import countries as all_countries
 
 from events.models import REVIEWABLE, TRANSITIONS, FocusGroup, Format, Proposal
 from meetandcode.kernel.choices import read_choices_at_once
+from meetandcode.kernel.widgets import DateInput
 from organisations.permissions import visible_programmes
 from programmes.models import Edition, current_of
 
@@ -110,7 +111,7 @@ def date_filter(label, field_name: str, lookup_expr: str) -> django_filters.Date
         label=label,
         field_name=field_name,
         lookup_expr=lookup_expr,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetandcode.kernel.exceptions import DomainError
 from meetandcode.kernel.formatting import format_money
+from meetandcode.kernel.widgets import DateInput
 
 from .services import REJECTION_REASONS, rejection_reason
 
@@ -241,7 +242,7 @@ class PaymentForm(forms.Form):
 
     paid_on = forms.DateField(
         label=_("Paid on"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=DateInput(attrs={"class": "form-control"}),
         help_text=_("The date the bank transfer was made."),
     )
     amount = forms.DecimalField(
