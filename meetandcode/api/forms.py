@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meetandcode.kernel.widgets import DateInput
+
 from .models import ApiToken
 from .tokens import DEFAULT_DAYS, latest_expiry
 
@@ -15,7 +17,7 @@ class TokenForm(forms.Form):
         help_text=_("What will use it, e.g. “our CRM” or “the payments export”."),
     )
     scope = forms.ChoiceField(
-        label=_("May"),
+        label=_("Access"),
         choices=ApiToken.Scope.choices,
         initial=ApiToken.Scope.READ,
         widget=forms.RadioSelect,
@@ -23,7 +25,7 @@ class TokenForm(forms.Form):
     )
     expires_on = forms.DateField(
         label=_("Expires on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("At most a year from today."),
     )
 
