@@ -47,6 +47,10 @@ UNPREFIXED |= {
     "api:get_event",
     "api:get_figures",
     "api:me",
+    "api:list_proposals",
+    "api:get_proposal",
+    "api:add_comment",
+    "api:record_payment",
 }
 OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
@@ -112,6 +116,9 @@ PARAM_MAP = {
     ("public:country", "code"): lambda w: "lu",
     ("letters:verify", "code"): lambda w: w.letter.code,
     ("api:get_event", "event_id"): lambda w: w.event.pk,
+    ("api:get_proposal", "proposal_id"): lambda w: w.proposal.pk,
+    ("api:add_comment", "proposal_id"): lambda w: w.proposal.pk,
+    ("api:record_payment", "proposal_id"): lambda w: w.proposal.pk,
     # by parameter name: every other <pk> of the app is the approved proposal
     "pk": lambda w: w.proposal.pk,
     "grant_id": lambda w: w.grant.pk,
@@ -235,6 +242,8 @@ APPLICANT_ONLY = {"applicant"}
 STAFF = {"reviewer", "manager", "programme_staff"}
 MANAGER = {"manager", "programme_staff"}
 ANY = frozenset({"any signed-in person"})
+#: the API's write endpoints: a personal token only; a session, any persona's, gets 401
+TOKEN_ACTION = frozenset({"a personal API token"})
 
 MATRIX = {
     "home": "public",
@@ -331,6 +340,10 @@ MATRIX = {
     "api:get_event": "public",
     "api:get_figures": "public",
     "api:me": "token_only",
+    "api:list_proposals": "token_only",
+    "api:get_proposal": "token_only",
+    "api:add_comment": TOKEN_ACTION,
+    "api:record_payment": TOKEN_ACTION,
     "api_tokens:list": "partner_list",
     "api_tokens:revoke": STAFF | {"other_partner"},  # one's own token only: tests/api/
 }
@@ -450,6 +463,11 @@ def test_each_action_refuses_get_and_wrong_people(world, name, route, params):
         else:
             assert response.status_code in (NA, FB), (url, persona, response.status_code)
     if allowed == ANY:
+        return
+    if allowed == TOKEN_ACTION:  # no session is enough, whoever's: 401, nothing changed
+        before = _snapshot()
+        answers = {p: world.client(p).post(url, {}).status_code for p in PERSONAS}
+        assert answers == dict.fromkeys(PERSONAS, 401) and _snapshot() == before, answers
         return
     for persona in PERSONAS:
         if persona in allowed:

@@ -1,15 +1,29 @@
 """The API for partner and programme staff, with a personal token: who the token acts as, and
-(issue 21, next) their countries' proposals, reviews, payments and reports through the same
-selectors, services and permission policy as the pages."""
+their countries' proposals, through the same selectors, filters and permission policy as the
+review queue and the proposal page (another country's proposal is a 404 here as there, and
+opening one is recorded as the page records it)."""
 
-from datetime import date
+import math
+from datetime import date, datetime
+from decimal import Decimal
+from urllib.parse import urlencode
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
 
+from events.permissions import get_partner_proposal_for
+from grants import payments, services
+from grants.filters import QueueFilter
+from grants.models import Grant as GrantModel
+from grants.selectors import queue_for
+from meetandcode.kernel.exceptions import AmountNotAllowed, DomainError
 from organisations.permissions import scope_of
+from organisations.privacy import log_staff_read
 
 from .auth import token_auth
+from .schemas import FieldErrors, Problem
 
 router = Router(tags=["Staff: with a token"], auth=token_auth)
 
@@ -38,3 +52,245 @@ def me(request: HttpRequest):
         "countries": sorted(scope.countries),
         "managed_countries": sorted(scope.managed_countries),
     }
+
+
+class QueueFilters(Schema):
+    """The review queue's filters (the dashboard's form), checked the same way."""
+
+    edition: str | None = Field(None, description="an edition's year, or all (default: current)")
+    todo: str | None = Field(None, description="all, review (not reviewed by me) or decide")
+    q: str | None = Field(None, description="words in the title, description or organisation")
+    status: str | None = Field(None, description="submitted, approved, rejected, ...")
+    country: str | None = Field(None, description="one of the person's countries, e.g. LU")
+    format: str | None = None
+    town: str | None = None
+    date_from: str | None = Field(None, description="YYYY-MM-DD: events from this day")
+    date_to: str | None = Field(None, description="YYYY-MM-DD: events until this day")
+    min_score: str | None = Field(None, description="average score at least (1 to 5)")
+    focus_group: str | None = None
+    signals: str | None = Field(None, description="open (not checked yet) or any")
+    sort: str | None = Field(None, description="submitted, -score, amount, ... as the queue")
+
+
+class Paging(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+class Organisation(Schema):
+    id: int
+    name: str
+
+
+class StaffProposal(Schema):
+    """A proposal as the review queue lists it."""
+
+    id: int
+    title: str
+    status: str
+    organisation: Organisation
+    country: str
+    edition: int
+    town: str
+    format: str
+    starts_at: datetime | None
+    ends_at: datetime | None
+    requested_amount: Decimal
+    currency: str
+    submitted_at: datetime | None
+    average_score: float | None
+    reviews: int
+
+
+class Grant(Schema):
+    reference: str
+    amount: Decimal
+    currency: str
+    status: str
+    payment_status: str
+    paid_on: date | None
+
+
+class ProposalDetail(StaffProposal):
+    """The proposal page's facts."""
+
+    description: str
+    delivery: str
+    venue: str
+    age_min: int | None
+    age_max: int | None
+    grant: Grant | None
+    report_status: str | None
+
+
+class ProposalPage(Schema):
+    count: int
+    page: int
+    pages: int
+    next: str | None
+    previous: str | None
+    results: list[StaffProposal]
+
+
+def _summary(proposal) -> dict:
+    score = getattr(proposal, "avg_score", None)
+    return {
+        "id": proposal.pk,
+        "title": proposal.title,
+        "status": proposal.status,
+        "organisation": {"id": proposal.organisation_id, "name": proposal.organisation.name},
+        "country": str(proposal.country_programme.country),
+        "edition": proposal.country_programme.edition.year,
+        "town": proposal.city,
+        "format": proposal.format,
+        "starts_at": proposal.starts_at,
+        "ends_at": proposal.ends_at,
+        "requested_amount": proposal.requested_amount,
+        "currency": proposal.currency,
+        "submitted_at": proposal.submitted_at,
+        "average_score": None if score is None else round(float(score), 2),
+        "reviews": getattr(proposal, "review_count", 0),
+    }
+
+
+def _grant(grant) -> dict:
+    return {
+        "reference": grant.reference,
+        "amount": grant.amount,
+        "currency": grant.currency,
+        "status": grant.status,
+        "payment_status": grant.payment_status,
+        "paid_on": grant.paid_on,
+    }
+
+
+def _link(request: HttpRequest, page: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return request.build_absolute_uri(f"{request.path}?{urlencode(sorted(query.items()))}")
+
+
+@router.get(
+    "/proposals/",
+    response={200: ProposalPage, 400: FieldErrors},
+    summary="The person's review queue",
+)
+def list_proposals(request: HttpRequest, filters: Query[QueueFilters], paging: Query[Paging]):
+    """The proposals of the token person's countries that the review queue shows them, with its
+    filters (the current edition unless ``edition`` says otherwise); a conflict of interest
+    they declared leaves the proposal out, as in the queue."""
+    filterset = QueueFilter(request.GET, queryset=queue_for(request.user), request=request)
+    if not filterset.is_valid():
+        return JsonResponse({"errors": filterset.form.errors}, status=400)
+    proposals = filterset.qs
+    if not proposals.ordered:
+        proposals = proposals.order_by("submitted_at", "pk")
+    count = proposals.count()
+    pages = max(1, math.ceil(count / paging.page_size))
+    start = (paging.page - 1) * paging.page_size
+    return {
+        "count": count,
+        "page": paging.page,
+        "pages": pages,
+        "next": _link(request, paging.page + 1) if paging.page < pages else None,
+        "previous": _link(request, paging.page - 1) if 1 < paging.page <= pages else None,
+        "results": [_summary(p) for p in proposals[start : start + paging.page_size]],
+    }
+
+
+@router.get(
+    "/proposals/{proposal_id}/",
+    response={200: ProposalDetail, 404: Problem},
+    summary="One proposal",
+)
+def get_proposal(request: HttpRequest, proposal_id: int):
+    """As the proposal page: only the person's countries (else 404), and the reading is
+    recorded in the audit log as the page records it."""
+    proposal = get_partner_proposal_for(request.user, proposal_id, also=("grant", "report"))
+    log_staff_read(request, proposal)
+    grant = getattr(proposal, "grant", None)
+    report = getattr(proposal, "report", None)
+    scored = queue_for(request.user).filter(pk=proposal.pk).values("avg_score", "review_count")
+    facts = scored.first() or {"avg_score": None, "review_count": 0}
+    proposal.avg_score, proposal.review_count = facts["avg_score"], facts["review_count"]
+    return {
+        **_summary(proposal),
+        "description": proposal.description,
+        "delivery": proposal.delivery,
+        "venue": proposal.venue_name,
+        "age_min": proposal.age_min,
+        "age_max": proposal.age_max,
+        "grant": None if grant is None else _grant(grant),
+        "report_status": None if report is None else report.status,
+    }
+
+
+# --- Writing (a read-and-write token; the pages' services decide the rest) --------------------
+
+
+class CommentIn(Schema):
+    body: str = Field(..., max_length=3000, description="the comment's text")
+    to_applicant: bool = Field(False, description="shown to the applicant (else internal)")
+
+
+class CommentOut(Schema):
+    id: int
+    to_applicant: bool
+
+
+class PaymentIn(Schema):
+    paid_on: date = Field(..., description="the day the bank transfer was made")
+    amount: Decimal = Field(..., description="the amount paid, at most the grant")
+    reference: str = Field(..., max_length=100, description="the payment's bank reference")
+
+
+def _writable(request: HttpRequest) -> None:
+    if not request.auth.may_write:
+        raise PermissionDenied(_("This token may only read: make a read-and-write token."))
+
+
+@router.post(
+    "/proposals/{proposal_id}/comments/",
+    response={201: CommentOut, 400: FieldErrors, 403: Problem, 404: Problem},
+    summary="Add a comment",
+)
+def add_comment(request: HttpRequest, proposal_id: int, comment: CommentIn):
+    """As "Add a comment" on the proposal page: partner staff of the proposal's country."""
+    _writable(request)
+    proposal = get_partner_proposal_for(request.user, proposal_id)
+    try:
+        made = services.add_comment(
+            proposal, author=request.user, body=comment.body, to_applicant=comment.to_applicant
+        )
+    except DomainError as error:
+        return Status(400, {"errors": {"body": [str(error)]}})
+    return Status(201, {"id": made.pk, "to_applicant": made.to_applicant})
+
+
+@router.post(
+    "/proposals/{proposal_id}/payment/",
+    response={200: Grant, 400: FieldErrors, 403: Problem, 404: Problem, 409: Problem},
+    summary="Record the grant's payment",
+)
+def record_payment(request: HttpRequest, proposal_id: int, payment: PaymentIn):
+    """As the payment page: a manager of the country (or programme staff), once, when the grant
+    is payable, never more than the grant."""
+    _writable(request)
+    proposal = get_partner_proposal_for(request.user, proposal_id)
+    grants = GrantModel.objects.select_related("country_programme")
+    grant = grants.filter(proposal=proposal).first()
+    if grant is None:
+        return Status(409, {"detail": _("This proposal has no grant to pay.")})
+    try:
+        paid = payments.record_payment(
+            grant,
+            actor=request.user,
+            paid_on=payment.paid_on,
+            amount=payment.amount,
+            reference=payment.reference,
+        )
+    except AmountNotAllowed as refused:  # more than the grant, as the page says it
+        return Status(400, {"errors": {"amount": [str(refused)]}})
+    except payments.PaymentRefused as refused:
+        return Status(400, {"errors": {refused.field or "__all__": [str(refused)]}})
+    return Status(200, _grant(paid))

@@ -1,6 +1,7 @@
 """``/api/``: the v1 endpoints, the OpenAPI schema (``/api/schema/``) and its browsable page
 (``/api/docs/``, Swagger UI served from our own static files)."""
 
+from django.core.exceptions import PermissionDenied
 from django.urls import path
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
@@ -22,6 +23,12 @@ api = NinjaAPI(
 )
 api.add_router("/v1/", public.router)
 api.add_router("/v1/", staff.router)
+
+
+@api.exception_handler(PermissionDenied)
+def refused(request, exc: PermissionDenied):
+    """The policy said no (organisations.permissions): its words, as the pages show them."""
+    return api.create_response(request, {"detail": str(exc) or "Not allowed."}, status=403)
 
 
 @api.exception_handler(ValidationError)
