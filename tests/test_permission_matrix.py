@@ -51,6 +51,7 @@ UNPREFIXED |= {
     "api:get_proposal",
     "api:add_comment",
     "api:record_payment",
+    "api:list_payments",
 }
 OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
@@ -342,6 +343,7 @@ MATRIX = {
     "api:me": "token_only",
     "api:list_proposals": "token_only",
     "api:get_proposal": "token_only",
+    "api:list_payments": "token_only",
     "api:add_comment": TOKEN_ACTION,
     "api:record_payment": TOKEN_ACTION,
     "api_tokens:list": "partner_list",

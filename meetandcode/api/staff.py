@@ -15,9 +15,9 @@ from ninja import Field, Query, Router, Schema, Status
 
 from events.permissions import get_partner_proposal_for
 from grants import payments, services
-from grants.filters import QueueFilter
+from grants.filters import PaymentFilter, QueueFilter
 from grants.models import Grant as GrantModel
-from grants.selectors import queue_for
+from grants.selectors import grants_for, queue_for
 from meetandcode.kernel.exceptions import AmountNotAllowed, DomainError
 from organisations.permissions import scope_of
 from organisations.privacy import log_staff_read
@@ -222,6 +222,83 @@ def get_proposal(request: HttpRequest, proposal_id: int):
         "age_max": proposal.age_max,
         "grant": None if grant is None else _grant(grant),
         "report_status": None if report is None else report.status,
+    }
+
+
+# --- Payments ------------------------------------------------------------------------------
+
+
+class PaymentFilters(Schema):
+    """The payments list's filters, checked the same way."""
+
+    q: str | None = Field(None, description="grant or payment reference, event, organisation")
+    country: str | None = Field(None, description="one of the person's countries")
+    edition: int | None = Field(None, description="an edition's year")
+    status: str | None = Field(None, description="unpaid, payable or paid")
+    paid_from: str | None = Field(None, description="YYYY-MM-DD")
+    paid_to: str | None = Field(None, description="YYYY-MM-DD")
+
+
+class GrantPayment(Grant):
+    """A grant in the payments list: what it is for and where its payment stands."""
+
+    proposal_id: int
+    title: str
+    organisation: Organisation
+    country: str
+    edition: int
+    approved_at: datetime
+    state: str = Field(..., description="paid, payable, waiting (for the report) or cancelled")
+    paid_amount: Decimal | None
+    payment_reference: str
+
+
+class PaymentPage(Schema):
+    count: int
+    page: int
+    pages: int
+    next: str | None
+    previous: str | None
+    results: list[GrantPayment]
+
+
+def _payment_row(grant) -> dict:
+    proposal = grant.proposal
+    return {
+        **_grant(grant),
+        "proposal_id": proposal.pk,
+        "title": proposal.title,
+        "organisation": {"id": proposal.organisation_id, "name": proposal.organisation.name},
+        "country": str(grant.country_programme.country),
+        "edition": grant.country_programme.edition.year,
+        "approved_at": grant.approved_at,
+        "state": payments.payment_state(grant),
+        "paid_amount": grant.paid_amount,
+        "payment_reference": grant.payment_reference,
+    }
+
+
+@router.get(
+    "/payments/",
+    response={200: PaymentPage, 400: FieldErrors},
+    summary="The grants of the person's countries and their payments",
+)
+def list_payments(request: HttpRequest, filters: Query[PaymentFilters], paging: Query[Paging]):
+    """As the payments page: the grants of the person's countries, latest approval first."""
+    filterset = PaymentFilter(request.GET, queryset=grants_for(request.user), request=request)
+    if not filterset.is_valid():
+        return JsonResponse({"errors": filterset.form.errors}, status=400)
+    grants = filterset.qs
+    count = grants.count()
+    pages = max(1, math.ceil(count / paging.page_size))
+    start = (paging.page - 1) * paging.page_size
+    return {
+        "count": count,
+        "page": paging.page,
+        "pages": pages,
+        "next": _link(request, paging.page + 1) if paging.page < pages else None,
+        "previous": _link(request, paging.page - 1) if 1 < paging.page <= pages else None,
+        "results": [_payment_row(g) for g in grants[start : start + paging.page_size]],
     }
 
 

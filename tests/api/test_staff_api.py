@@ -184,3 +184,28 @@ def test_a_payment_is_recorded_once_by_a_manager_as_on_the_payment_page(world, l
     assert [(e.actor, e.to_state) for e in entries] == [(manager, "paid")]
     no_grant = f"{live_server.url}/api/v1/proposals/{world.lu[0].pk}/payment/"
     assert post(no_grant, paid, token=_write_token(world.lu_manager)).status == 409
+
+
+def test_the_payments_list_is_the_persons_countries_with_the_pages_filters(world, live_server):
+    approved = world.lu[1]
+    GrantFactory(proposal=approved, amount=Decimal("350.00"), approved_at=timezone.now())
+    be_approved = ProposalFactory(
+        country_programme=world.be_proposal.country_programme, status="approved", title="Ghent"
+    )
+    GrantFactory(proposal=be_approved, amount=Decimal("300.00"), approved_at=timezone.now())
+    url = f"{live_server.url}/api/v1/payments/"
+    lu, be = _token(world.lu_manager), _token(world.be_manager)
+
+    rows = get(url, token=lu).json()["results"]
+    assert [(r["title"], r["country"], r["amount"], r["payment_status"]) for r in rows] == [
+        ("Scratch club", "LU", "350.00", "unpaid")
+    ]
+    assert rows[0]["state"] in {"payable", "waiting"} and rows[0]["proposal_id"] == approved.pk
+    assert [r["title"] for r in get(url, token=be).json()["results"]] == ["Ghent"]
+    assert get(f"{url}?status=paid", token=lu).json()["results"] == []
+    wrong = get(f"{url}?status=someday", token=lu)
+    assert wrong.status == 400 and list(wrong.json()["errors"]) == ["status"]
+    assert titles(get(f"{live_server.url}/api/v1/proposals/?edition=all", token=be)) == {
+        "Brussels hack",
+        "Ghent",
+    }
