@@ -9,6 +9,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -17,6 +18,7 @@ from events.permissions import get_partner_proposal_for
 from grants import payments, services
 from grants.filters import PaymentFilter, QueueFilter
 from grants.models import Grant as GrantModel
+from grants.models import Review, ReviewScore
 from grants.selectors import grants_for, queue_for
 from meetandcode.kernel.exceptions import AmountNotAllowed, DomainError
 from organisations.permissions import scope_of
@@ -111,8 +113,27 @@ class Grant(Schema):
     paid_on: date | None
 
 
+class ReviewOut(Schema):
+    reviewer: str
+    conflict_of_interest: bool = Field(..., description="declared: its scores do not count")
+    scores: dict[str, int] = Field(..., description="criterion: score (1 to 5)")
+    comment: str
+    updated_at: datetime
+
+
+class CommentDetail(Schema):
+    id: int
+    author: str
+    body: str
+    to_applicant: bool
+    created_at: datetime
+
+
 class ProposalDetail(StaffProposal):
-    """The proposal page's facts."""
+    """The proposal page's facts, its reviews and staff comments."""
+
+    reviews: list[ReviewOut]
+    comments: list[CommentDetail]
 
     description: str
     delivery: str
@@ -222,6 +243,38 @@ def get_proposal(request: HttpRequest, proposal_id: int):
         "age_max": proposal.age_max,
         "grant": None if grant is None else _grant(grant),
         "report_status": None if report is None else report.status,
+        "reviews": [_review(review) for review in _reviews_of(proposal)],
+        "comments": [_comment(comment) for comment in _comments_of(proposal)],
+    }
+
+
+def _reviews_of(proposal):
+    scores = Prefetch("scores", queryset=ReviewScore.objects.select_related("criterion"))
+    reviews = Review.objects.filter(proposal=proposal).select_related("reviewer")
+    return reviews.prefetch_related(scores).order_by("created_at", "pk")
+
+
+def _review(review) -> dict:
+    return {
+        "reviewer": str(review.reviewer),
+        "conflict_of_interest": review.conflict_of_interest,
+        "scores": {str(s.criterion.name): s.score for s in review.scores.all()},
+        "comment": review.comment,
+        "updated_at": review.updated_at,
+    }
+
+
+def _comments_of(proposal):
+    return proposal.comments.select_related("author").order_by("created_at", "pk")
+
+
+def _comment(comment) -> dict:
+    return {
+        "id": comment.pk,
+        "author": str(comment.author) if comment.author else "",
+        "body": comment.body,
+        "to_applicant": comment.to_applicant,
+        "created_at": comment.created_at,
     }
 
 

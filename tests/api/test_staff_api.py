@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants.models import ProposalComment
+from grants.services import add_comment, submit_review
 from meetandcode.api.tokens import create_token
 from organisations.audit import Action
 from organisations.models import AuditEntry, PartnerStaff
@@ -19,6 +20,7 @@ from tests.factories import (
     CountryProgrammeFactory,
     GrantFactory,
     ProposalFactory,
+    ReviewCriterionFactory,
     UserFactory,
     log_in_with_second_factor,
 )
@@ -209,3 +211,22 @@ def test_the_payments_list_is_the_persons_countries_with_the_pages_filters(world
         "Brussels hack",
         "Ghent",
     }
+
+
+def test_one_proposal_carries_its_reviews_and_staff_comments(world, live_server):
+    proposal = world.lu[0]
+    criterion = ReviewCriterionFactory(edition=proposal.country_programme.edition, name="Reach")
+    submit_review(proposal, reviewer=world.lu_manager, scores={criterion.pk: 4}, comment="Good.")
+    add_comment(proposal, author=world.lu_manager, body="Ask for the venue.", to_applicant=False)
+
+    detail = get(
+        f"{live_server.url}/api/v1/proposals/{proposal.pk}/", token=_token(world.lu_manager)
+    )
+    body = detail.json()
+    assert [(r["reviewer"], r["scores"], r["comment"]) for r in body["reviews"]] == [
+        (str(world.lu_manager), {"Reach": 4}, "Good.")
+    ]
+    assert [(c["body"], c["to_applicant"]) for c in body["comments"]] == [
+        ("Ask for the venue.", False)
+    ]
+    assert body["average_score"] == 4.0
