@@ -6,7 +6,7 @@ from django import forms
 class DateInput(forms.DateInput):
     """The browser's date picker (``<input type="date">``). Its value must be ISO 8601
     (YYYY-MM-DD) in every language: Django's DateInput writes a date in the page language's
-    format (06.03.2027 in German), which the browser rejects, so the field would show empty and
+    format (DD.MM.YYYY in German), which the browser rejects, so the field would show empty and
     a date set before (or typed before an error) would be lost."""
 
     input_type = "date"

@@ -1,5 +1,5 @@
 """Every date picker shows its date in every language: the browser's <input type="date"> takes
-only YYYY-MM-DD, and a date written the language's way (06.03.2027 in German) shows as empty,
+only YYYY-MM-DD, and a date written the language's way (DD.MM.YYYY in German) shows as empty,
 so a date set for the person, or typed before an error, would be lost."""
 
 import datetime as dt
