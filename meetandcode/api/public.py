@@ -2,8 +2,6 @@
 the programme's figures. No token needed; limited per address (api.urls)."""
 
 import hashlib
-import math
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -27,11 +25,10 @@ from programmes.models import Edition
 
 from . import schemas
 from .auth import optional_token_auth
+from .paging import Paging, page_of
 
 router = Router(tags=["Public: events and figures"])
 
-PAGE_SIZE = 50
-LARGEST_PAGE = 200
 CACHE_SECONDS = 300  # what a client or proxy may reuse, as for the feeds
 
 
@@ -51,11 +48,6 @@ class EventFilters(Schema):
     bbox: str | None = Field(None, description="west,south,east,north in degrees")
     edition: str | None = Field(None, description="an edition's year, or all")
     when: str | None = Field(None, description="upcoming or all")
-
-
-class Paging(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(PAGE_SIZE, ge=1, le=LARGEST_PAGE)
 
 
 def _event(event: Event, url_parts: tuple[str, str], labels: dict[str, str]) -> dict:
@@ -103,12 +95,6 @@ def _public(response: HttpResponse, etag: str) -> HttpResponse:
     return response
 
 
-def _page_link(request: HttpRequest, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{urlencode(sorted(query.items()))}")
-
-
 @router.get(
     "/events/",
     response={200: schemas.EventPage, 400: schemas.FieldErrors},
@@ -128,20 +114,10 @@ def list_events(
     if (unchanged := _cached_answer(request, etag)) is not None:
         return _public(unchanged, etag)
     events = filterset.qs.order_by(*feeds.FEED_ORDER)
-    count = events.count()
-    pages = max(1, math.ceil(count / paging.page_size))
-    start = (paging.page - 1) * paging.page_size
     with translation.override(settings.LANGUAGE_CODE):
         url_parts, labels = feeds.event_url_maker_parts(), feeds.format_labels()
-        results = [_event(e, url_parts, labels) for e in events[start : start + paging.page_size]]
-    body = schemas.EventPage(
-        count=count,
-        page=paging.page,
-        pages=pages,
-        next=_page_link(request, paging.page + 1) if paging.page < pages else None,
-        previous=_page_link(request, paging.page - 1) if 1 < paging.page <= pages else None,
-        results=results,
-    )
+        page = page_of(request, events, paging, lambda e: _event(e, url_parts, labels))
+    body = schemas.EventPage(**page)
     return _public(JsonResponse(body.model_dump(mode="json")), etag)
 
 

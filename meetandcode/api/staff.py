@@ -3,10 +3,8 @@ their countries' proposals, through the same selectors, filters and permission p
 review queue and the proposal page (another country's proposal is a 404 here as there, and
 opening one is recorded as the page records it)."""
 
-import math
 from datetime import date, datetime
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -25,6 +23,7 @@ from organisations.permissions import scope_of
 from organisations.privacy import log_staff_read
 
 from .auth import token_auth
+from .paging import Paging, page_of
 from .schemas import FieldErrors, Problem
 
 router = Router(tags=["Staff: with a token"], auth=token_auth)
@@ -72,11 +71,6 @@ class QueueFilters(Schema):
     focus_group: str | None = None
     signals: str | None = Field(None, description="open (not checked yet) or any")
     sort: str | None = Field(None, description="submitted, -score, amount, ... as the queue")
-
-
-class Paging(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=200)
 
 
 class Organisation(Schema):
@@ -185,12 +179,6 @@ def _grant(grant) -> dict:
     }
 
 
-def _link(request: HttpRequest, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{urlencode(sorted(query.items()))}")
-
-
 @router.get(
     "/proposals/",
     response={200: ProposalPage, 400: FieldErrors},
@@ -206,17 +194,7 @@ def list_proposals(request: HttpRequest, filters: Query[QueueFilters], paging: Q
     proposals = filterset.qs
     if not proposals.ordered:
         proposals = proposals.order_by("submitted_at", "pk")
-    count = proposals.count()
-    pages = max(1, math.ceil(count / paging.page_size))
-    start = (paging.page - 1) * paging.page_size
-    return {
-        "count": count,
-        "page": paging.page,
-        "pages": pages,
-        "next": _link(request, paging.page + 1) if paging.page < pages else None,
-        "previous": _link(request, paging.page - 1) if 1 < paging.page <= pages else None,
-        "results": [_summary(p) for p in proposals[start : start + paging.page_size]],
-    }
+    return page_of(request, proposals, paging, _summary)
 
 
 @router.get(
@@ -341,18 +319,7 @@ def list_payments(request: HttpRequest, filters: Query[PaymentFilters], paging: 
     filterset = PaymentFilter(request.GET, queryset=grants_for(request.user), request=request)
     if not filterset.is_valid():
         return JsonResponse({"errors": filterset.form.errors}, status=400)
-    grants = filterset.qs
-    count = grants.count()
-    pages = max(1, math.ceil(count / paging.page_size))
-    start = (paging.page - 1) * paging.page_size
-    return {
-        "count": count,
-        "page": paging.page,
-        "pages": pages,
-        "next": _link(request, paging.page + 1) if paging.page < pages else None,
-        "previous": _link(request, paging.page - 1) if 1 < paging.page <= pages else None,
-        "results": [_payment_row(g) for g in grants[start : start + paging.page_size]],
-    }
+    return page_of(request, filterset.qs, paging, _payment_row)
 
 
 # --- Writing (a read-and-write token; the pages' services decide the rest) --------------------
