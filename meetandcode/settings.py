@@ -356,6 +356,10 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # requests without one (the public endpoints).
 API_RATE_PER_TOKEN = env.str("API_RATE_PER_TOKEN", default="600/m")
 API_RATE_PER_ADDRESS = env.str("API_RATE_PER_ADDRESS", default="120/m")
+# Hosts a webhook may be sent to although they are not public, over http too: none. The test
+# suite puts its loopback receiver here (meetandcode/kernel/webhook_http.py); not an environment
+# variable, so that no installation opens its own network by a setting.
+WEBHOOK_ALLOWED_HOSTS: list[str] = []
 # Optional two-factor for applicants: an authenticator app (TOTP) with recovery codes.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Meet and Code"
