@@ -17,6 +17,16 @@ class Paging(Schema):
     page_size: int = Field(PAGE_SIZE, ge=1, le=LARGEST_PAGE)
 
 
+class Page(Schema):
+    """What every list answers besides its ``results``."""
+
+    count: int
+    page: int
+    pages: int
+    next: str | None
+    previous: str | None
+
+
 def page_of(request: HttpRequest, rows, paging: Paging, row: Callable[[object], dict]) -> dict:
     """``rows`` (a queryset, ordered) cut to the asked page, each made a dict by ``row``."""
     count = rows.count()

@@ -83,11 +83,6 @@ def _etag(*parts: object) -> str:
     return '"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'
 
 
-def _cached_answer(request: HttpRequest, etag: str) -> HttpResponse | None:
-    """304 when the client holds this version already."""
-    return get_conditional_response(request, etag=etag)
-
-
 def _public(response: HttpResponse, etag: str) -> HttpResponse:
     response["ETag"] = etag
     response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
@@ -111,7 +106,7 @@ def list_events(
         return JsonResponse({"errors": filterset.form.errors}, status=400)
     key = feed_cache_key("api-v1", filterset.data, version(), editions())
     etag = _etag(key, paging.page, paging.page_size, request.get_host())
-    if (unchanged := _cached_answer(request, etag)) is not None:
+    if (unchanged := get_conditional_response(request, etag=etag)) is not None:
         return _public(unchanged, etag)
     events = filterset.qs.order_by(*feeds.FEED_ORDER)
     with translation.override(settings.LANGUAGE_CODE):
@@ -130,7 +125,7 @@ def list_events(
 def get_event(request: HttpRequest, event_id: int) -> HttpResponse:
     event = get_object_or_404(visible_events(), pk=event_id)
     etag = _etag("event", event.pk, event.updated_at.isoformat(), request.get_host())
-    if (unchanged := _cached_answer(request, etag)) is not None:
+    if (unchanged := get_conditional_response(request, etag=etag)) is not None:
         return _public(unchanged, etag)
     with translation.override(settings.LANGUAGE_CODE):
         body = _event(event, feeds.event_url_maker_parts(), feeds.format_labels())
@@ -151,7 +146,7 @@ def get_figures(request: HttpRequest, edition: int | None = None) -> HttpRespons
         figures = impact.cached(chosen)
     rows = [figures.total, *figures.by_country, *figures.by_edition]
     etag = _etag("figures", edition, [repr(row) for row in rows])
-    if (unchanged := _cached_answer(request, etag)) is not None:
+    if (unchanged := get_conditional_response(request, etag=etag)) is not None:
         return _public(unchanged, etag)
     body = schemas.Figures(
         edition=edition,

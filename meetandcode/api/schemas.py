@@ -4,6 +4,8 @@ from datetime import datetime
 
 from ninja import Schema
 
+from .paging import Page
+
 
 class Problem(Schema):
     """An answer that is not the resource: why, in words."""
@@ -46,14 +48,9 @@ class PublicEvent(Schema):
     updated_at: datetime
 
 
-class EventPage(Schema):
+class EventPage(Page):
     """One page of events, soonest first, and where the others are."""
 
-    count: int
-    page: int
-    pages: int
-    next: str | None
-    previous: str | None
     results: list[PublicEvent]
 
 

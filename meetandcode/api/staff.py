@@ -15,7 +15,6 @@ from ninja import Field, Query, Router, Schema, Status
 from events.permissions import get_partner_proposal_for
 from grants import payments, services
 from grants.filters import PaymentFilter, QueueFilter
-from grants.models import Grant as GrantModel
 from grants.models import Review, ReviewScore
 from grants.selectors import grants_for, queue_for
 from meetandcode.kernel.exceptions import AmountNotAllowed, DomainError
@@ -23,7 +22,7 @@ from organisations.permissions import scope_of
 from organisations.privacy import log_staff_read
 
 from .auth import token_auth
-from .paging import Paging, page_of
+from .paging import Page, Paging, page_of
 from .schemas import FieldErrors, Problem
 
 router = Router(tags=["Staff: with a token"], auth=token_auth)
@@ -138,12 +137,7 @@ class ProposalDetail(StaffProposal):
     report_status: str | None
 
 
-class ProposalPage(Schema):
-    count: int
-    page: int
-    pages: int
-    next: str | None
-    previous: str | None
+class ProposalPage(Page):
     results: list[StaffProposal]
 
 
@@ -209,9 +203,9 @@ def get_proposal(request: HttpRequest, proposal_id: int):
     log_staff_read(request, proposal)
     grant = getattr(proposal, "grant", None)
     report = getattr(proposal, "report", None)
-    scored = queue_for(request.user).filter(pk=proposal.pk).values("avg_score", "review_count")
-    facts = scored.first() or {"avg_score": None, "review_count": 0}
-    proposal.avg_score, proposal.review_count = facts["avg_score"], facts["review_count"]
+    reviews = list(_reviews_of(proposal))
+    summary = services.summary_of(reviews)  # the page's own average, from the same reviews
+    proposal.avg_score, proposal.review_count = summary.average, summary.count
     return {
         **_summary(proposal),
         "description": proposal.description,
@@ -221,7 +215,7 @@ def get_proposal(request: HttpRequest, proposal_id: int):
         "age_max": proposal.age_max,
         "grant": None if grant is None else _grant(grant),
         "report_status": None if report is None else report.status,
-        "reviews": [_review(review) for review in _reviews_of(proposal)],
+        "reviews": [_review(review) for review in reviews],
         "comments": [_comment(comment) for comment in _comments_of(proposal)],
     }
 
@@ -284,12 +278,7 @@ class GrantPayment(Grant):
     payment_reference: str
 
 
-class PaymentPage(Schema):
-    count: int
-    page: int
-    pages: int
-    next: str | None
-    previous: str | None
+class PaymentPage(Page):
     results: list[GrantPayment]
 
 
@@ -373,9 +362,8 @@ def record_payment(request: HttpRequest, proposal_id: int, payment: PaymentIn):
     """As the payment page: a manager of the country (or programme staff), once, when the grant
     is payable, never more than the grant."""
     _writable(request)
-    proposal = get_partner_proposal_for(request.user, proposal_id)
-    grants = GrantModel.objects.select_related("country_programme")
-    grant = grants.filter(proposal=proposal).first()
+    proposal = get_partner_proposal_for(request.user, proposal_id, also=("grant",))
+    grant = getattr(proposal, "grant", None)
     if grant is None:
         return Status(409, {"detail": _("This proposal has no grant to pay.")})
     try:

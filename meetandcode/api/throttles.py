@@ -8,11 +8,9 @@ from allauth.account.adapter import get_adapter
 from django.conf import settings
 from ninja.throttling import BaseThrottle
 
-from meetandcode.kernel.ratelimit import Rate, counted, seconds_left
+from meetandcode.kernel.ratelimit import PERIODS, Rate, counted, seconds_left
 
 from .models import ApiToken
-
-PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def rate_of(spec: str) -> Rate:

@@ -35,7 +35,6 @@ def demo(settings, live_server):
 
 @pytest.fixture
 def offline_tiles(page: Page) -> Page:
-    page.route("**/tiles.invalid/**", lambda route: route.abort())
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.js_errors = errors
@@ -103,7 +102,6 @@ def test_without_tiles_the_map_shows_country_outlines_under_its_markers(
     tile_url, demo, settings, page, live_server
 ):
     settings.MAP_TILE_URL = tile_url
-    page.route("**/tiles.invalid/**", lambda route: route.abort())
     seen = watch_the_page(page, live_server.url)
 
     page.goto(DEMO_EVENTS)

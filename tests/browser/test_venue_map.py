@@ -156,7 +156,6 @@ def test_without_tiles_the_venue_map_shows_country_outlines_and_still_pins(
 ):
     settings.MAP_TILE_URL = tile_url
     page = applicant
-    page.route("**/tiles.invalid/**", lambda route: route.abort())
     seen = watch_the_page(page, live_server.url)
     page.goto(edit_url(draft))
 
