@@ -24,6 +24,7 @@ from .models import (
     ReportFile,
     Resource,
 )
+from .services import save_event_edit
 
 
 @admin.register(FocusGroup)
@@ -130,6 +131,12 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     # Published and cancelled together with its proposal, by grants.services.
     readonly_fields = ("status", "published_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        save_event_edit(obj, actor=request.user, fields=sorted(form.changed_data))
 
 
 AGE_BANDS = ("age_under_8", "age_8_12", "age_13_16", "age_17_24", "age_over_24")

@@ -4,6 +4,7 @@ Every state change of a report happens here, in one transaction with an audit en
 report; notifications are written in the same transaction and sent after commit.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -376,7 +377,15 @@ def set_photo_public(report_file: ReportFile, *, actor, public: bool) -> ReportF
 # --- The partner's side ----------------------------------------------------------------------
 
 
-def _decide(report: Report, *, actor, action: Action, to_state: str, message: str = "") -> Report:
+def _decide(
+    report: Report,
+    *,
+    actor,
+    action: Action,
+    to_state: str,
+    message: str = "",
+    before_audit: Callable[[Report], None] | None = None,
+) -> Report:
     require(actor, "programme.decide", report.proposal.country_programme)
     locked = Report.objects.select_for_update().select_related("proposal").get(pk=report.pk)
     if locked.status != Report.Status.SUBMITTED:
@@ -389,6 +398,8 @@ def _decide(report: Report, *, actor, action: Action, to_state: str, message: st
     if to_state == Report.Status.ACCEPTED:
         locked.accepted_at = timezone.now()
     locked.save()
+    if before_audit:
+        before_audit(locked)  # what follows from the decision, seen by the audit's listeners
     audit.record(
         locked,
         actor=actor,
@@ -400,16 +411,23 @@ def _decide(report: Report, *, actor, action: Action, to_state: str, message: st
     return locked
 
 
+def _mark_held(report: Report) -> None:
+    event = Event.objects.select_for_update().filter(proposal_id=report.proposal_id).first()
+    if event is not None and event.status == Event.Status.SCHEDULED:
+        event.status = Event.Status.HELD
+        event.save(update_fields=["status", "updated_at"])  # the feeds hear of it
+
+
 def accept_report(report: Report, *, actor) -> Report:
     """The partner accepts the report: the event counts as held and its page says so."""
     with transaction.atomic():
         locked = _decide(
-            report, actor=actor, action=Action.REPORT_ACCEPT, to_state=Report.Status.ACCEPTED
+            report,
+            actor=actor,
+            action=Action.REPORT_ACCEPT,
+            to_state=Report.Status.ACCEPTED,
+            before_audit=_mark_held,
         )
-        event = Event.objects.select_for_update().filter(proposal_id=locked.proposal_id).first()
-        if event is not None and event.status == Event.Status.SCHEDULED:
-            event.status = Event.Status.HELD
-            event.save(update_fields=["status", "updated_at"])  # the feeds hear of it
         notify_proposal(locked.proposal, "report_accepted")
     report.refresh_from_db()
     return locked

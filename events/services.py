@@ -16,7 +16,7 @@ from organisations.permissions import require
 from . import questions
 from .changes import proposal_snapshot
 from .eligibility import check_eligibility
-from .models import EDITABLE, TRANSITIONS, BudgetLine, Proposal
+from .models import EDITABLE, TRANSITIONS, BudgetLine, Event, Proposal
 
 # transition (a key of TRANSITIONS) -> what the audit log calls it
 AUDIT_ACTIONS: dict[str, Action] = {
@@ -246,3 +246,13 @@ def submit_proposal(proposal: Proposal, *, actor, now=None) -> Proposal:
 def _submitted(proposal_id: int) -> None:
     for function in hooks.proposal_submitted:
         function(proposal_id)
+
+
+def save_event_edit(event: Event, *, actor, fields: list[str]) -> Event:
+    """Staff correct a published event in the admin: saved and audited, so that the change is in
+    its timeline and the webhooks for changed events hear of it (meetandcode.api)."""
+    with transaction.atomic():
+        event.save()
+        if fields:
+            audit.record(event, actor=actor, action=Action.EVENT_EDIT, data={"fields": fields})
+    return event

@@ -269,6 +269,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "organisations.tasks.send_pending_notifications",
         "schedule": env.float("NOTIFICATION_SWEEP_SECONDS", default=60.0),
     },
+    # Webhook deliveries whose next attempt has come (retries), or whose task was lost.
+    "send-due-webhooks": {
+        "task": "meetandcode.api.tasks.send_due_webhooks",
+        "schedule": env.float("WEBHOOK_SWEEP_SECONDS", default=30.0),
+    },
     # Award letters whose task was lost (broker down at commit) are built late, never missing.
     "build-missing-award-letters": {
         "task": "grants.tasks.build_missing_award_letters",
@@ -360,6 +365,16 @@ API_RATE_PER_ADDRESS = env.str("API_RATE_PER_ADDRESS", default="120/m")
 # suite puts its loopback receiver here (meetandcode/kernel/webhook_http.py); not an environment
 # variable, so that no installation opens its own network by a setting.
 WEBHOOK_ALLOWED_HOSTS: list[str] = []
+# A webhook's connection and each read wait at most this many seconds.
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+# The pauses before each further attempt of a failed delivery; then it is "failed" (8 attempts
+# over about a day and a half by default).
+WEBHOOK_RETRY_SECONDS = [
+    int(seconds)
+    for seconds in env.list(
+        "WEBHOOK_RETRY_SECONDS", default=["60", "300", "1800", "7200", "21600", "43200", "86400"]
+    )
+]
 # Optional two-factor for applicants: an authenticator app (TOTP) with recovery codes.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Meet and Code"

@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("", include("grants.urls_letters")),  # /letters/verify/<code>/ as printed on letters
     path("my/", include("organisations.urls")),
     path("partner/api-tokens/", include("meetandcode.api.urls_pages")),
+    path("partner/webhooks/", include("meetandcode.api.urls_webhooks")),
     path("partner/", include("grants.urls")),
     path("", include("grants.urls_public")),  # /impact/, /countries/<code>/, /faq/
     path("", include("events.urls")),

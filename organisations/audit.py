@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from . import hooks
 from .models import AuditEntry
 
 
@@ -38,6 +39,10 @@ class Action(models.TextChoices):
     CONSENT_ACCEPT = "consent.accept", _("Privacy notice accepted")
     API_TOKEN_CREATE = "api_token.create", _("API token created")
     API_TOKEN_REVOKE = "api_token.revoke", _("API token revoked")
+    WEBHOOK_CREATE = "webhook.create", _("Webhook endpoint registered")
+    WEBHOOK_DISABLE = "webhook.disable", _("Webhook endpoint turned off")
+    WEBHOOK_REPLAY = "webhook.replay", _("Webhook delivery sent again")
+    WEBHOOK_PING = "webhook.ping", _("Test webhook sent")
 
     PROPOSAL_CREATE = "proposal.create", _("Draft started")
     PROPOSAL_SUBMIT = "proposal.submit", _("Proposal submitted")
@@ -46,6 +51,7 @@ class Action(models.TextChoices):
     PROPOSAL_REJECT = "proposal.reject", _("Proposal rejected")
     PROPOSAL_WITHDRAW = "proposal.withdraw", _("Proposal withdrawn")
     PROPOSAL_CANCEL = "proposal.cancel", _("Grant cancelled")
+    EVENT_EDIT = "event.edit", _("Public event edited")
     REVIEW_SUBMIT = "review.submit", _("Review saved")
     REVIEW_UPDATE = "review.update", _("Review changed")
     REVIEW_CONFLICT = "review.conflict", _("Conflict of interest declared")
@@ -104,7 +110,7 @@ def record(
     """Write one entry. ``action`` must be an Action (or its value): ValueError otherwise."""
     if action not in Action.values:
         raise ValueError(f"unknown audit action {action!r}: add it to organisations.audit.Action")
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         action=Action(action),
         content_type=ContentType.objects.get_for_model(target),
@@ -114,6 +120,9 @@ def record(
         message=message,
         data=data or {},
     )
+    for function in hooks.recorded:
+        function(entry, target)
+    return entry
 
 
 def entries_for(target):

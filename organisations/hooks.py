@@ -17,6 +17,10 @@ that owns the rest adds its function in its ``AppConfig.ready()``:
   the proposals with their next step, paged by the address's ``query``).
 - ``proposal_submitted(proposal_id)``: after commit of a proposal handed in (grants: its
   integrity signals computed again).
+- ``recorded(entry, target)``: in the transaction of every audited change, right after its entry is
+  written (meetandcode.api: the webhook deliveries of the happening, written in the same
+  transaction, so that they exist exactly when the change does). Must be quick for the actions
+  it does not care about.
 """
 
 from collections.abc import Callable, Iterator
@@ -55,3 +59,4 @@ attachments = Hook()
 organisation_changed = Hook()
 dashboard_sections = Hook()
 proposal_submitted = Hook()
+recorded = Hook()

@@ -6,6 +6,8 @@ manager is let into the admin, for the country pages) and the manager of Belgium
 country); programme staff (a superuser). The Luxembourg manager and programme staff are also asked
 signed in with their password alone, the second factor not passed in that session."""
 
+import uuid
+
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -13,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from events.models import Answer, Proposal, Report, ReportFile, Resource
 from grants.letters import new_code
 from grants.models import AwardLetter
+from meetandcode.api.models import WebhookDelivery, WebhookEndpoint
 from organisations.models import (
     Membership,
     OrganisationValidation,
@@ -132,6 +135,17 @@ class MatrixWorld:
         self.manager.save(update_fields=["is_staff"])
         self.programme_staff = UserFactory(
             is_programme_staff=True, is_staff=True, is_superuser=True
+        )
+        self.webhook = WebhookEndpoint.objects.create(
+            owner=self.manager,
+            name="Luxembourg's site",
+            url="https://hooks.example.org/in",
+            kinds=["event.published"],
+            countries=["LU"],
+            secret="whsec_matrix",  # noqa: S106 (a test's)
+        )
+        self.delivery = WebhookDelivery.objects.create(
+            endpoint=self.webhook, event_id=uuid.uuid4(), kind="event.published", body="{}"
         )
 
     #: Signed in with the password alone: they hold an authenticator, the session has not used it.

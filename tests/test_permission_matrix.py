@@ -120,6 +120,11 @@ PARAM_MAP = {
     ("api:get_proposal", "proposal_id"): lambda w: w.proposal.pk,
     ("api:add_comment", "proposal_id"): lambda w: w.proposal.pk,
     ("api:record_payment", "proposal_id"): lambda w: w.proposal.pk,
+    ("webhooks:detail", "pk"): lambda w: w.webhook.pk,
+    ("webhooks:ping", "pk"): lambda w: w.webhook.pk,
+    ("webhooks:disable", "pk"): lambda w: w.webhook.pk,
+    ("webhooks:replay", "pk"): lambda w: w.webhook.pk,
+    ("webhooks:replay", "delivery_pk"): lambda w: w.delivery.pk,
     # by parameter name: every other <pk> of the app is the approved proposal
     "pk": lambda w: w.proposal.pk,
     "grant_id": lambda w: w.grant.pk,
@@ -199,6 +204,17 @@ KINDS = {
         "other_applicant": FB,
         "applicant": FB,
         "other_partner": OK,
+        "reviewer": FB,
+        "manager": OK,
+        "programme_staff": OK,
+        **ASKED_FOR_IT,
+    },
+    # one manager's object (a webhook endpoint): the managers of its countries only
+    "manager_object": {
+        "anonymous": L,
+        "other_applicant": FB,
+        "applicant": FB,
+        "other_partner": NF,
         "reviewer": FB,
         "manager": OK,
         "programme_staff": OK,
@@ -348,6 +364,12 @@ MATRIX = {
     "api:record_payment": TOKEN_ACTION,
     "api_tokens:list": "partner_list",
     "api_tokens:revoke": STAFF | {"other_partner"},  # one's own token only: tests/api/
+    "webhooks:list": "manager_list",
+    "webhooks:new": "manager_list",
+    "webhooks:detail": "manager_object",
+    "webhooks:ping": MANAGER,
+    "webhooks:disable": MANAGER,
+    "webhooks:replay": MANAGER,
 }
 
 
@@ -403,6 +425,8 @@ def _snapshot():
         "organisations.MemberInvitation",
         "organisations.OrganisationValidation",
         "organisations.ValidationToken",
+        "api.WebhookEndpoint",
+        "api.WebhookDelivery",
     ):
         model = apps.get_model(label)
         rows[label] = list(model.objects.order_by("pk").values())

@@ -7,3 +7,10 @@ class ApiConfig(AppConfig):
     label = "api"
     verbose_name = _("API")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from organisations import hooks
+
+        from . import webhooks
+
+        hooks.recorded.register(webhooks.fan_out)

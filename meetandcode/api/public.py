@@ -50,7 +50,7 @@ class EventFilters(Schema):
     when: str | None = Field(None, description="upcoming or all")
 
 
-def _event(event: Event, url_parts: tuple[str, str], labels: dict[str, str]) -> dict:
+def event_fields(event: Event, url_parts: tuple[str, str], labels: dict[str, str]) -> dict:
     return {
         "id": event.pk,
         "title": event.title,
@@ -111,7 +111,7 @@ def list_events(
     events = filterset.qs.order_by(*feeds.FEED_ORDER)
     with translation.override(settings.LANGUAGE_CODE):
         url_parts, labels = feeds.event_url_maker_parts(), feeds.format_labels()
-        page = page_of(request, events, paging, lambda e: _event(e, url_parts, labels))
+        page = page_of(request, events, paging, lambda e: event_fields(e, url_parts, labels))
     body = schemas.EventPage(**page)
     return _public(JsonResponse(body.model_dump(mode="json")), etag)
 
@@ -128,7 +128,7 @@ def get_event(request: HttpRequest, event_id: int) -> HttpResponse:
     if (unchanged := get_conditional_response(request, etag=etag)) is not None:
         return _public(unchanged, etag)
     with translation.override(settings.LANGUAGE_CODE):
-        body = _event(event, feeds.event_url_maker_parts(), feeds.format_labels())
+        body = event_fields(event, feeds.event_url_maker_parts(), feeds.format_labels())
     return _public(JsonResponse(schemas.PublicEvent(**body).model_dump(mode="json")), etag)
 
 

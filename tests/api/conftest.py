@@ -2,6 +2,8 @@ import uuid
 
 import pytest
 
+from tests.api.receiver import receiver  # noqa: F401 (a fixture for the tests here)
+
 
 @pytest.fixture(autouse=True)
 def own_rate_limits(settings):

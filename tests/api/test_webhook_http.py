@@ -3,9 +3,7 @@ after the name is resolved), and a real receiver on loopback (allow-listed, as o
 that checks the signature, answers 500 or takes too long."""
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -65,44 +63,6 @@ def test_a_public_address_is_called_at_the_address_that_was_checked():
         "/in?x=1",
         "93.184.215.14",
     )
-
-
-class Receiver(ThreadingHTTPServer):
-    """A partner's endpoint on loopback: keeps what it got, answers as told."""
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.got: list[tuple[dict, bytes]] = []
-        self.answers: list[int] = []
-        self.delay = 0.0
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/hooks/meetandcode"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 (http.server's name)
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.got.append((dict(self.headers), body))
-        time.sleep(self.server.delay)
-        status = self.server.answers.pop(0) if self.server.answers else 204
-        self.send_response(status)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def receiver(settings):
-    server = Receiver()
-    settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def test_the_receiver_gets_a_body_it_can_verify_and_its_answer_is_returned(receiver):
