@@ -2,6 +2,7 @@
 and the notifications in the outbox, waiting or failed. Real Redis, real tasks, no worker."""
 
 import datetime as dt
+import uuid
 
 import pytest
 import redis
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from meetandcode import health
+from meetandcode.celery import app as celery_app
 from organisations.models import Notification
 from organisations.tasks import enqueue
 from tests.factories import UserFactory
@@ -17,13 +19,18 @@ pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
 
 @pytest.fixture
-def task_queue():
-    """The broker's list for the Celery queue, emptied before and after the test (no worker
-    takes from it in this Redis database)."""
+def task_queue(settings):
+    """A Celery queue of the test's own in the broker (no worker takes from it): tests running
+    beside it in other processes queue their tasks in the usual queue of the same Redis
+    database, and would be counted here."""
+    name = f"healthz-{uuid.uuid4().hex}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = name
+    conf = celery_app.conf
+    saved, conf.task_default_queue = conf.task_default_queue, name
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    client.delete(settings.CELERY_TASK_DEFAULT_QUEUE)
     yield client
-    client.delete(settings.CELERY_TASK_DEFAULT_QUEUE)
+    conf.task_default_queue = saved
+    client.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
     client.close()
 
 
