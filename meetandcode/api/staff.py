@@ -12,6 +12,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from events import reports
 from events.permissions import get_partner_proposal_for
 from grants import payments, services
 from grants.filters import PaymentFilter, QueueFilter
@@ -217,6 +218,64 @@ def get_proposal(request: HttpRequest, proposal_id: int):
         "report_status": None if report is None else report.status,
         "reviews": [_review(review) for review in reviews],
         "comments": [_comment(comment) for comment in _comments_of(proposal)],
+    }
+
+
+class ReportFileOut(Schema):
+    kind: str
+    name: str
+    size: int
+    public: bool
+
+
+class ReportOut(Schema):
+    status: str
+    submitted_at: datetime | None
+    accepted_at: datetime | None
+    figures: dict[str, int] | None = Field(
+        None, description="participants by age, gender and focus group; null while a draft"
+    )
+    only_possible_thanks_to_grant: bool | None
+    went_well: str
+    went_badly: str
+    files: list[ReportFileOut]
+
+
+@router.get(
+    "/proposals/{proposal_id}/report/",
+    response={200: ReportOut, 404: Problem},
+    summary="The report after the event",
+)
+def get_report(request: HttpRequest, proposal_id: int):
+    """As the proposal page's report: the figures, texts and files once it is handed in (a
+    draft shows its status only); 404 when there is none yet."""
+    proposal = get_partner_proposal_for(request.user, proposal_id, also=("report",))
+    report = getattr(proposal, "report", None)
+    if report is None:
+        return Status(404, {"detail": _("There is no report on this proposal yet.")})
+    log_staff_read(request, proposal)
+    if report.status == report.Status.DRAFT:
+        draft = {"figures": None, "only_possible_thanks_to_grant": None, "files": []}
+        return {**_report_dates(report), **draft, "went_well": "", "went_badly": ""}
+    files = report.files.order_by("kind", "pk")
+    return {
+        **_report_dates(report),
+        "figures": {name: getattr(report, name) for name in reports.NUMBERS},
+        "only_possible_thanks_to_grant": report.only_possible_thanks_to_grant,
+        "went_well": report.went_well,
+        "went_badly": report.went_badly,
+        "files": [
+            {"kind": f.kind, "name": f.original_name, "size": f.size, "public": f.public}
+            for f in files
+        ],
+    }
+
+
+def _report_dates(report) -> dict:
+    return {
+        "status": report.status,
+        "submitted_at": report.submitted_at,
+        "accepted_at": report.accepted_at,
     }
 
 

@@ -14,7 +14,14 @@ api = NinjaAPI(
     version="1",
     description=(
         "Funded events and figures for anyone; proposals, reviews, payments and reports for "
-        "partner and programme staff with a personal token. See docs/api.md."
+        "partner and programme staff with a personal token. See docs/api.md.\n\n"
+        "**Webhooks.** Managers and programme staff register endpoints at /partner/webhooks/. "
+        "Each delivery is a POST of `{id, kind, occurred_at, data}` (kinds: event.published, "
+        "event.changed, event.cancelled, proposal.decided, report.submitted, payment.recorded, "
+        "ping), signed `X-MeetAndCode-Signature: t=<unix time>,v1=<hex>`, where the hex is "
+        "HMAC-SHA256 with the endpoint's secret over the time, a full stop and the raw body. "
+        "Check it before parsing and refuse times more than 5 minutes away; do each body `id` "
+        "once. An answer other than 2xx is tried again for about a day and a half."
     ),
     urls_namespace="api",
     openapi_url="/schema/",

@@ -230,3 +230,33 @@ def test_one_proposal_carries_its_reviews_and_staff_comments(world, live_server)
         ("Ask for the venue.", False)
     ]
     assert body["average_score"] == 4.0
+
+
+def test_the_report_shows_its_figures_and_files_once_handed_in(world, live_server):
+    from events.models import Report, ReportFile
+
+    proposal = world.lu[1]
+    url = f"{live_server.url}/api/v1/proposals/{proposal.pk}/report/"
+    token = _token(world.lu_manager)
+    assert get(url, token=token).status == 404  # no report yet
+
+    report = Report.objects.create(proposal=proposal, participants_total=18, went_well="Games")
+    draft = get(url, token=token).json()
+    assert (draft["status"], draft["figures"], draft["went_well"]) == ("draft", None, "")
+
+    Report.objects.filter(pk=report.pk).update(
+        status="submitted", submitted_at=timezone.now(), age_8_12=18, gender_female=18
+    )
+    ReportFile.objects.create(
+        report=report, kind="receipt", original_name="bill.pdf", content_type="application/pdf",
+        size=1200, file="reports/bill.pdf",
+    )  # fmt: skip
+    handed_in = get(url, token=token).json()
+    assert handed_in["figures"]["participants_total"] == 18
+    assert handed_in["figures"]["age_8_12"] == 18 and handed_in["went_well"] == "Games"
+    assert handed_in["files"] == [
+        {"kind": "receipt", "name": "bill.pdf", "size": 1200, "public": False}
+    ]
+    assert get(url, token=_token(world.be_manager)).status == 404
+    readings = AuditEntry.objects.filter(action=Action.DATA_READ, object_id=proposal.pk)
+    assert readings.count() == 2  # as opening the proposal page
