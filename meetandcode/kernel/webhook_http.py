@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 SIGNATURE_HEADER = "X-MeetAndCode-Signature"
 USER_AGENT = "MeetAndCodeGrants-Webhooks/1"
@@ -79,17 +80,17 @@ def target(url: str) -> Target:
     host = parts.hostname or ""
     allowed = _allowed(host)
     if parts.scheme != "https" and not (allowed and parts.scheme == "http"):
-        raise Refused("Only https addresses receive webhooks.")
+        raise Refused(_("Only https addresses receive webhooks."))
     if not host or parts.username or parts.password:
-        raise Refused("The address needs a host name and no user or password.")
+        raise Refused(_("The address needs a host name and no user or password."))
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
-        raise Refused(f"The host name does not resolve: {error}") from None
+        raise Refused(_("The host name does not resolve: %(error)s") % {"error": error}) from None
     addresses = [info[4][0] for info in found]
     if not allowed and not all(_public(address) for address in addresses):
-        raise Refused("The host resolves to a private, local or reserved address.")
+        raise Refused(_("The host resolves to a private, local or reserved address."))
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Target(parts.scheme, host, port, path, addresses[0])
 

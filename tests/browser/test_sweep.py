@@ -32,7 +32,9 @@ CHROMIUM_ARGS): each tab fetches the styles and scripts once, not on every page.
 
 import re
 import time
+import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -44,7 +46,7 @@ from django.db import connections
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import empty
 from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
@@ -54,8 +56,10 @@ from events.permissions import managed_proposals
 from grants.demo.data import DEMO_LOGINS
 from grants.letters import new_code
 from grants.models import AwardLetter
+from meetandcode.api.models import WebhookDelivery, WebhookEndpoint
 from meetandcode.kernel import storage
 from organisations.models import Membership, Organisation, PartnerStaff, User
+from organisations.permissions import scope_of
 from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.sweep_checks import LISTEN_CSP, PAGE_CHECKS, english_left
 from tests.factories import MembershipFactory, ProposalFactory, log_in_with_second_factor
@@ -106,6 +110,7 @@ def _pages(applicant: User, manager: User) -> dict[str, list[str]]:
     )
     event = approved.event
     letter = approved.grant.letters.first() or _letter(approved.grant)
+    endpoint = _webhook(manager)
     return {
         "public": [
             "/",
@@ -148,12 +153,37 @@ def _pages(applicant: User, manager: User) -> dict[str, list[str]]:
             f"/partner/proposals/{granted.pk}/payment/",
             "/partner/tokens/",
             "/partner/api-tokens/",
+            "/partner/webhooks/",
+            "/partner/webhooks/new/",
+            f"/partner/webhooks/{endpoint.pk}/",
             "/partner/validations/",
             reverse("grants:notifications"),
         ],
         # Programme staff, who are also members of an organisation: the longest header.
         "programme": ["/partner/figures/", "/partner/payments/"],
     }
+
+
+def _webhook(manager: User) -> WebhookEndpoint:
+    """A webhook endpoint of the manager's, its last delivery waiting for a retry after a 500."""
+    endpoint = WebhookEndpoint.objects.create(
+        owner=manager,
+        name="Our website",
+        url="https://hooks.example.org/meetandcode",
+        kinds=["event.published", "event.cancelled"],
+        countries=sorted(scope_of(manager).managed_countries),
+        secret="whsec_sweep",  # noqa: S106 (a test's)
+    )
+    WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event_id=uuid.uuid4(),
+        kind="event.published",
+        body='{"data": {"event": {"id": 1}}, "kind": "event.published"}',
+        attempts=1,
+        last_status_code=500,
+        next_attempt_at=timezone.now() + timedelta(minutes=5),
+    )
+    return endpoint
 
 
 def _letter(grant) -> AwardLetter:
