@@ -23,6 +23,7 @@ from organisations.permissions import scope_of
 from organisations.privacy import log_staff_read
 
 from .auth import token_auth
+from .facts import grant_facts
 from .paging import Page, Paging, page_of
 from .schemas import FieldErrors, Problem
 
@@ -163,17 +164,6 @@ def _summary(proposal) -> dict:
     }
 
 
-def _grant(grant) -> dict:
-    return {
-        "reference": grant.reference,
-        "amount": grant.amount,
-        "currency": grant.currency,
-        "status": grant.status,
-        "payment_status": grant.payment_status,
-        "paid_on": grant.paid_on,
-    }
-
-
 @router.get(
     "/proposals/",
     response={200: ProposalPage, 400: FieldErrors},
@@ -214,7 +204,7 @@ def get_proposal(request: HttpRequest, proposal_id: int):
         "venue": proposal.venue_name,
         "age_min": proposal.age_min,
         "age_max": proposal.age_max,
-        "grant": None if grant is None else _grant(grant),
+        "grant": None if grant is None else grant_facts(grant),
         "report_status": None if report is None else report.status,
         "reviews": [_review(review) for review in reviews],
         "comments": [_comment(comment) for comment in _comments_of(proposal)],
@@ -344,7 +334,7 @@ class PaymentPage(Page):
 def _payment_row(grant) -> dict:
     proposal = grant.proposal
     return {
-        **_grant(grant),
+        **grant_facts(grant),
         "proposal_id": proposal.pk,
         "title": proposal.title,
         "organisation": {"id": proposal.organisation_id, "name": proposal.organisation.name},
@@ -437,4 +427,4 @@ def record_payment(request: HttpRequest, proposal_id: int, payment: PaymentIn):
         return Status(400, {"errors": {"amount": [str(refused)]}})
     except payments.PaymentRefused as refused:
         return Status(400, {"errors": {refused.field or "__all__": [str(refused)]}})
-    return Status(200, _grant(paid))
+    return Status(200, grant_facts(paid))

@@ -29,6 +29,7 @@ from organisations.models import AuditEntry
 from programmes.models import CountryProgramme
 
 from . import schemas
+from .facts import grant_facts
 from .models import WebhookEndpoint
 from .public import event_fields
 
@@ -79,16 +80,7 @@ def _proposal(proposal: Proposal) -> dict:
 
 def _grant(proposal: Proposal) -> dict | None:
     grant = getattr(proposal, "grant", None)
-    if grant is None:
-        return None
-    return {
-        "reference": grant.reference,
-        "amount": grant.amount,
-        "currency": grant.currency,
-        "status": grant.status,
-        "payment_status": grant.payment_status,
-        "paid_on": grant.paid_on,
-    }
+    return None if grant is None else grant_facts(grant)
 
 
 def _event(proposal: Proposal) -> dict | None:
