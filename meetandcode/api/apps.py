@@ -14,3 +14,4 @@ class ApiConfig(AppConfig):
         from . import webhooks
 
         hooks.recorded.register(webhooks.fan_out)
+        hooks.purge_steps.register(webhooks.purge_old_deliveries)

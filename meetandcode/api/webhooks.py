@@ -209,3 +209,10 @@ def fan_out(entry: AuditEntry, target) -> None:
 def deliveries_of(endpoint: WebhookEndpoint, status: str = ""):
     rows = WebhookDelivery.objects.filter(endpoint=endpoint)
     return rows.filter(status=status) if status else rows
+
+
+def purge_old_deliveries(cutoff) -> dict[str, int]:
+    """The retention purge's step (organisations.hooks.purge_steps): the delivery log goes as
+    the notifications do, RETENTION_DAYS after it was written."""
+    old = WebhookDelivery.objects.filter(created_at__lt=cutoff)
+    return {"webhook_deliveries_deleted": old.delete()[0]}

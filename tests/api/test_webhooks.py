@@ -431,3 +431,16 @@ def test_the_pages_speak_the_persons_language(world):
     page = manager.get("/de" + reverse("webhooks:detail", args=[endpoint.pk])).content.decode()
 
     assert 'lang="de"' in page and "Send a test delivery" not in page
+
+
+def test_the_retention_purge_deletes_old_deliveries_only(hooked):
+    from organisations.privacy import purge_old_data
+
+    endpoint, _secret, recent = hooked
+    old = webhooks.ping_endpoint(endpoint, actor=endpoint.owner)
+    WebhookDelivery.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=41))
+
+    counts = purge_old_data(days=40)
+
+    assert counts["webhook_deliveries_deleted"] == 1
+    assert list(WebhookDelivery.objects.values_list("pk", flat=True)) == [recent.pk]
