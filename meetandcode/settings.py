@@ -372,7 +372,7 @@ WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
 WEBHOOK_RETRY_SECONDS = [
     int(seconds)
     for seconds in env.list(
-        "WEBHOOK_RETRY_SECONDS", default=["60", "300", "1800", "7200", "21600", "43200", "86400"]
+        "WEBHOOK_RETRY_SECONDS", default=["60", "300", "1800", "7200", "21600", "43200", "43200"]
     )
 ]
 # Optional two-factor for applicants: an authenticator app (TOTP) with recovery codes.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetandcode.kernel.exceptions import DomainError
+from meetandcode.kernel.ratelimit import ratelimit
 from organisations.permissions import manager_required, may, scope_of
 
 from . import webhooks
@@ -17,6 +18,10 @@ from .forms import EndpointForm
 from .models import WebhookDelivery, WebhookEndpoint
 
 LOG_PAGE_SIZE = 25
+# Each registration resolves a name; each test or replay sends a request out: not a tool to
+# flood an address with.
+REGISTER_RATE = "20/h/user"
+SEND_RATE = "30/h/user"
 
 
 def _form(request: HttpRequest) -> EndpointForm:
@@ -34,6 +39,7 @@ def endpoints(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
+@ratelimit("webhook_register", REGISTER_RATE)
 def new_endpoint(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     if request.method == "POST" and form.is_valid():
@@ -88,6 +94,7 @@ def _act(request: HttpRequest, endpoint: WebhookEndpoint, action, done: str) -> 
 
 @manager_required
 @require_POST
+@ratelimit("webhook_send", SEND_RATE)
 def ping(request: HttpRequest, pk: int) -> HttpResponse:
     endpoint = _endpoint(request, pk)
     return _act(
@@ -112,6 +119,7 @@ def disable(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 @require_POST
+@ratelimit("webhook_send", SEND_RATE)
 def replay(request: HttpRequest, pk: int, delivery_pk: int) -> HttpResponse:
     endpoint = _endpoint(request, pk)
     delivery = get_object_or_404(WebhookDelivery, pk=delivery_pk, endpoint=endpoint)

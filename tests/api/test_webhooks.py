@@ -444,3 +444,17 @@ def test_the_retention_purge_deletes_old_deliveries_only(hooked):
 
     assert counts["webhook_deliveries_deleted"] == 1
     assert list(WebhookDelivery.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_tests_and_replays_are_limited_per_person(world):
+    from meetandcode.api.views_webhooks import SEND_RATE
+
+    endpoint = world.endpoint(world.lu_manager, countries=["LU"])
+    manager = _manager(world)
+    ping = reverse("webhooks:ping", args=[endpoint.pk])
+    allowed = int(SEND_RATE.split("/")[0])
+
+    answers = [manager.post(ping).status_code for _ in range(allowed + 1)]
+
+    assert answers == [302] * allowed + [429]
+    assert WebhookDelivery.objects.filter(endpoint=endpoint).count() == allowed
