@@ -24,9 +24,9 @@ def task_queue(settings):
     beside it in other processes queue their tasks in the usual queue of the same Redis
     database, and would be counted here."""
     name = f"healthz-{uuid.uuid4().hex}"
-    settings.CELERY_TASK_DEFAULT_QUEUE = name
     conf = celery_app.conf
-    saved, conf.task_default_queue = conf.task_default_queue, name
+    saved = conf.task_default_queue  # read first: Celery's settings read through to Django's
+    settings.CELERY_TASK_DEFAULT_QUEUE = conf.task_default_queue = name
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     yield client
     conf.task_default_queue = saved
