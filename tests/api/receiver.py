@@ -51,7 +51,10 @@ class _Handler(BaseHTTPRequestHandler):
 def receiver(settings):
     server = Receiver()
     settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop to look again: every 50 ms, not the default 500 ms
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     yield server
     server.shutdown()
