@@ -43,6 +43,7 @@ class Action(models.TextChoices):
     WEBHOOK_DISABLE = "webhook.disable", _("Webhook endpoint turned off")
     WEBHOOK_REPLAY = "webhook.replay", _("Webhook delivery sent again")
     WEBHOOK_PING = "webhook.ping", _("Test webhook sent")
+    WEBHOOK_NEW_SECRET = "webhook.new_secret", _("Webhook secret replaced")
 
     PROPOSAL_CREATE = "proposal.create", _("Draft started")
     PROPOSAL_SUBMIT = "proposal.submit", _("Proposal submitted")

@@ -125,6 +125,7 @@ PARAM_MAP = {
     ("webhooks:detail", "pk"): lambda w: w.webhook.pk,
     ("webhooks:ping", "pk"): lambda w: w.webhook.pk,
     ("webhooks:disable", "pk"): lambda w: w.webhook.pk,
+    ("webhooks:new_secret", "pk"): lambda w: w.webhook.pk,
     ("webhooks:replay", "pk"): lambda w: w.webhook.pk,
     ("webhooks:replay", "delivery_pk"): lambda w: w.delivery.pk,
     # by parameter name: every other <pk> of the app is the approved proposal
@@ -372,6 +373,7 @@ MATRIX = {
     "webhooks:detail": "manager_object",
     "webhooks:ping": MANAGER,
     "webhooks:disable": MANAGER,
+    "webhooks:new_secret": MANAGER,
     "webhooks:replay": MANAGER,
 }
 

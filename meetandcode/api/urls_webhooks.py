@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/", views.endpoint_detail, name="detail"),
     path("<int:pk>/ping/", views.ping, name="ping"),
     path("<int:pk>/disable/", views.disable, name="disable"),
+    path("<int:pk>/new-secret/", views.replace_secret, name="new_secret"),
     path("<int:pk>/deliveries/<int:delivery_pk>/replay/", views.replay, name="replay"),
 ]

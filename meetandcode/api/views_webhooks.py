@@ -119,6 +119,20 @@ def disable(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 @require_POST
+def replace_secret(request: HttpRequest, pk: int) -> HttpResponse:
+    endpoint = _endpoint(request, pk)
+    try:
+        endpoint, secret = webhooks.new_secret(endpoint, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("webhooks:detail", endpoint.pk)
+    # Shown once, as when the endpoint was registered (no-store: PrivatePagesMiddleware).
+    context = {"endpoint": endpoint, "secret": secret, "replaced": True}
+    return render(request, "api/webhook_made.html", context)
+
+
+@manager_required
+@require_POST
 @ratelimit("webhook_send", SEND_RATE)
 def replay(request: HttpRequest, pk: int, delivery_pk: int) -> HttpResponse:
     endpoint = _endpoint(request, pk)

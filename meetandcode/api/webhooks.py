@@ -109,6 +109,21 @@ def create_endpoint(user, *, name: str, url: str, kinds: list[str], countries: l
     return endpoint, secret
 
 
+def new_secret(endpoint: WebhookEndpoint, *, actor) -> tuple[WebhookEndpoint, str]:
+    """A new secret for the endpoint, shown once; the old one signs nothing from now on
+    (deliveries still waiting are signed with the new one when they go)."""
+    require(actor, "webhook.manage", endpoint)
+    if not endpoint.is_active:
+        raise DomainError(_("The endpoint is turned off: nothing is sent to it."))
+    secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        locked.secret = secret
+        locked.save(update_fields=["secret"])
+        audit.record(locked, actor=actor, action=Action.WEBHOOK_NEW_SECRET)
+    return locked, secret
+
+
 def disable_endpoint(endpoint: WebhookEndpoint, *, actor) -> WebhookEndpoint:
     """Turn the endpoint off: nothing more is written for it, and what waits is not sent."""
     require(actor, "webhook.manage", endpoint)

@@ -458,3 +458,18 @@ def test_tests_and_replays_are_limited_per_person(world):
 
     assert answers == [302] * allowed + [429]
     assert WebhookDelivery.objects.filter(endpoint=endpoint).count() == allowed
+
+
+def test_a_new_secret_is_shown_once_and_signs_from_then_on(world, hooked, receiver):
+    endpoint, old_secret, delivery = hooked
+    manager = _manager(world)
+
+    answer = manager.post(reverse("webhooks:new_secret", args=[endpoint.pk]))
+
+    endpoint.refresh_from_db()
+    assert endpoint.secret != old_secret and endpoint.secret in answer.content.decode()
+    assert "no-store" in answer["Cache-Control"]
+    tasks.send_webhook(delivery.pk)  # waiting since before: signed with the new secret
+    assert receiver.all_signed_with(endpoint.secret)
+    assert not receiver.all_signed_with(old_secret)
+    assert AuditEntry.objects.filter(action="webhook.new_secret", object_id=endpoint.pk).exists()
