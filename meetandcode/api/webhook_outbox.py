@@ -89,7 +89,8 @@ def attempt(delivery: WebhookDelivery) -> WebhookDelivery:
         return _failed_attempt(delivery, None, f"No answer: {error!r}")
     if 200 <= code < 300:
         return _finish(delivery, Status.DELIVERED, code=code)
-    return _failed_attempt(delivery, code, f"The endpoint answered {code}.")
+    # The answer's status says it (the log shows it in the reader's language): no error text.
+    return _failed_attempt(delivery, code, "")
 
 
 def _failed_attempt(delivery: WebhookDelivery, code: int | None, error: str) -> WebhookDelivery:
