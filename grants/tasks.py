@@ -57,16 +57,9 @@ def build_missing_award_letters() -> int:
 def enqueue_award_letter(grant_id: int) -> None:
     """Hand the grant to a worker (call after commit). If the broker does not answer, the
     periodic ``build_missing_award_letters`` builds it later: the approval never fails for it."""
-    if not build_award_letter_task.app.conf.task_always_eager and redis_outage.is_down():
-        log.warning("Redis is down: the award letter of grant %s waits for the sweep", grant_id)
-        return
-    try:
-        build_award_letter_task.apply_async((grant_id,), retry=False)
-    except (BrokerError, OSError) as error:  # the broker is down: the periodic sweep builds it
-        redis_outage.mark_down(error)
-        log.warning("Could not queue the award letter of grant %s; the sweep will", grant_id)
-    except Exception:  # noqa: BLE001 (any other failure: the periodic sweep builds it)
-        log.exception("Could not queue the award letter of grant %s; the sweep will", grant_id)
+    redis_outage.queue(
+        build_award_letter_task, [(grant_id,)], f"the award letter of grant {grant_id}"
+    )
 
 
 def reissue_letters_of(organisation_id: int, fields: list[str]) -> None:

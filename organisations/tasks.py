@@ -9,7 +9,6 @@ import logging
 from collections.abc import Iterable
 
 from celery import shared_task
-from kombu.exceptions import OperationalError
 
 from meetandcode.kernel import redis_outage
 
@@ -55,21 +54,7 @@ def purge_old_data() -> dict:
 
 
 def enqueue(ids: Iterable[int]) -> None:
-    """Hand rows to the workers. If the broker does not answer, the sweep sends them later.
-
-    Runs after commit: nothing here may fail the request whose change is already saved.
-    """
-    if not send_notification.app.conf.task_always_eager and redis_outage.is_down():
-        log.warning("Redis is down: notifications %s wait for the sweep", list(ids))
-        return
-    for pk in ids:
-        try:
-            send_notification.apply_async((pk,), retry=False)
-        except (OperationalError, OSError) as error:
-            # The broker is down: each further try would wait for its timeout. The rows stay
-            # pending and the periodic sweep queues them once the broker is back.
-            redis_outage.mark_down(error)
-            log.warning("Broker unreachable: notifications %s wait for the sweep", list(ids))
-            return
-        except Exception:  # noqa: BLE001 (tasks running in-process, without a broker)
-            log.exception("Notification %s could not be sent in-process", pk)
+    """Hand rows to the workers (after commit). If the broker does not answer, the rows stay
+    pending and the periodic sweep sends them later."""
+    ids = list(ids)
+    redis_outage.queue(send_notification, [(pk,) for pk in ids], f"notifications {ids}")

@@ -7,17 +7,13 @@ attempt sets the delivery's next attempt, and the sweep queues it when that time
 task waits in the broker for hours).
 """
 
-import logging
 from collections.abc import Iterable
 
 from celery import shared_task
-from kombu.exceptions import OperationalError
 
 from meetandcode.kernel import redis_outage
 
 from . import webhook_outbox
-
-log = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True)
@@ -39,20 +35,7 @@ def send_due_webhooks() -> int:
 
 
 def enqueue(ids: Iterable[int]) -> None:
-    """Hand deliveries to the workers. If the broker does not answer, the sweep sends them.
-
-    Runs after commit: nothing here may fail the request whose change is already saved.
-    """
+    """Hand deliveries to the workers (after commit). If the broker does not answer, the sweep
+    sends them."""
     ids = list(ids)
-    if not send_webhook.app.conf.task_always_eager and redis_outage.is_down():
-        log.warning("Redis is down: webhook deliveries %s wait for the sweep", ids)
-        return
-    for pk in ids:
-        try:
-            send_webhook.apply_async((pk,), retry=False)
-        except (OperationalError, OSError) as error:
-            redis_outage.mark_down(error)
-            log.warning("Broker unreachable: webhook deliveries %s wait for the sweep", ids)
-            return
-        except Exception:  # noqa: BLE001 (tasks running in-process, without a broker)
-            log.exception("Webhook delivery %s could not be sent in-process", pk)
+    redis_outage.queue(send_webhook, [(pk,) for pk in ids], f"webhook deliveries {ids}")

@@ -10,10 +10,12 @@ all, and a request pays at most one timeout.
 import functools
 import logging
 import time
+from collections.abc import Iterable
 
 import redis
 from django.conf import settings
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from kombu.exceptions import OperationalError as BrokerError
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,26 @@ def reset() -> None:
     """Ask Redis again on the next call (tests, and a process that knows it is back)."""
     global _skip_until
     _skip_until = 0.0
+
+
+def queue(task, calls: Iterable[tuple], what: str) -> None:
+    """Queue ``task`` once per tuple of arguments in ``calls`` (after a commit). While Redis is
+    down, nothing more is tried: what is not queued waits in the database for the periodic
+    sweep that owns ``what`` (named in the log), and the request whose change is saved never
+    fails for it. Tasks running in-process (no broker): a failure is logged, the next one runs.
+    """
+    if not task.app.conf.task_always_eager and is_down():
+        log.warning("Redis is down: %s wait for the sweep", what)
+        return
+    for args in calls:
+        try:
+            task.apply_async(args, retry=False)
+        except (BrokerError, OSError) as error:  # each further try would wait for its timeout
+            mark_down(error)
+            log.warning("Broker unreachable: %s wait for the sweep", what)
+            return
+        except Exception:  # noqa: BLE001 (in-process, without a broker)
+            log.exception("%s: a task failed in-process (%s); the sweep tries again", what, args)
 
 
 def _forgiving(fallback):
