@@ -32,8 +32,8 @@ def pauses() -> list[int]:
 
 
 def stuck_after() -> timedelta:
-    """A delivery "sending" this long was lost by its worker (connect and read each have the
-    time limit; twice that and a margin)."""
+    """A delivery "sending" this long was lost by its worker: longer than connecting, sending
+    and reading can take, each within the time limit."""
     return timedelta(seconds=4 * settings.WEBHOOK_TIMEOUT + 60)
 
 

@@ -109,12 +109,17 @@ def create_endpoint(user, *, name: str, url: str, kinds: list[str], countries: l
     return endpoint, secret
 
 
-def new_secret(endpoint: WebhookEndpoint, *, actor) -> tuple[WebhookEndpoint, str]:
-    """A new secret for the endpoint, shown once; the old one signs nothing from now on
-    (deliveries still waiting are signed with the new one when they go)."""
+def _require_on(actor, endpoint: WebhookEndpoint) -> None:
+    """The actor manages the endpoint, and it is not turned off."""
     require(actor, "webhook.manage", endpoint)
     if not endpoint.is_active:
         raise DomainError(_("The endpoint is turned off: nothing is sent to it."))
+
+
+def new_secret(endpoint: WebhookEndpoint, *, actor) -> tuple[WebhookEndpoint, str]:
+    """A new secret for the endpoint, shown once; the old one signs nothing from now on
+    (deliveries still waiting are signed with the new one when they go)."""
+    _require_on(actor, endpoint)
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
@@ -141,48 +146,49 @@ def _queue_after_commit(ids: list[int]) -> None:
         transaction.on_commit(lambda: tasks.enqueue(ids))
 
 
+def _send_now(endpoint, *, actor, action: Action, data: dict, **delivery) -> WebhookDelivery:
+    """One delivery written, audited on its endpoint and queued after commit."""
+    with transaction.atomic():
+        made = WebhookDelivery.objects.create(
+            endpoint=endpoint, next_attempt_at=timezone.now(), **delivery
+        )
+        audit.record(endpoint, actor=actor, action=action, data=data)
+        _queue_after_commit([made.pk])
+    return made
+
+
 def replay_delivery(delivery: WebhookDelivery, *, actor) -> WebhookDelivery:
     """Send a delivery again, as it was (same body and event id, a new delivery id)."""
-    require(actor, "webhook.manage", delivery.endpoint)
-    if not delivery.endpoint.is_active:
-        raise DomainError(_("The endpoint is turned off: nothing is sent to it."))
-    with transaction.atomic():
-        copy = WebhookDelivery.objects.create(
-            endpoint=delivery.endpoint,
-            event_id=delivery.event_id,
-            kind=delivery.kind,
-            body=delivery.body,
-            next_attempt_at=timezone.now(),
-            replay_of=delivery,
-        )
-        audit.record(
-            delivery.endpoint,
-            actor=actor,
-            action=Action.WEBHOOK_REPLAY,
-            data={"delivery": str(delivery.delivery_id), "replay": str(copy.delivery_id)},
-        )
-        _queue_after_commit([copy.pk])
-    return copy
+    _require_on(actor, delivery.endpoint)
+    delivery_id = uuid.uuid4()
+    return _send_now(
+        delivery.endpoint,
+        actor=actor,
+        action=Action.WEBHOOK_REPLAY,
+        data={"delivery": str(delivery.delivery_id), "replay": str(delivery_id)},
+        delivery_id=delivery_id,
+        event_id=delivery.event_id,
+        kind=delivery.kind,
+        body=delivery.body,
+        replay_of=delivery,
+    )
 
 
 def ping_endpoint(endpoint: WebhookEndpoint, *, actor) -> WebhookDelivery:
     """A test delivery of kind "ping", to check the address and the signature check."""
-    require(actor, "webhook.manage", endpoint)
-    if not endpoint.is_active:
-        raise DomainError(_("The endpoint is turned off: nothing is sent to it."))
+    _require_on(actor, endpoint)
     event_id = uuid.uuid4()
     data = {"message": "A test from Meet and Code Grants.", "endpoint": endpoint.name}
-    with transaction.atomic():
-        delivery = WebhookDelivery.objects.create(
-            endpoint=endpoint,
-            event_id=event_id,
-            kind=webhook_payloads.PING,
-            body=webhook_payloads.body(webhook_payloads.PING, event_id, data),
-            next_attempt_at=timezone.now(),
-        )
-        audit.record(endpoint, actor=actor, action=Action.WEBHOOK_PING)
-        _queue_after_commit([delivery.pk])
-    return delivery
+    body = webhook_payloads.body(webhook_payloads.PING, event_id, data)
+    return _send_now(
+        endpoint,
+        actor=actor,
+        action=Action.WEBHOOK_PING,
+        data={},
+        event_id=event_id,
+        kind=webhook_payloads.PING,
+        body=body,
+    )
 
 
 def _hears(endpoint: WebhookEndpoint, kind: str, programme: CountryProgramme) -> bool:
@@ -203,6 +209,9 @@ def fan_out(entry: AuditEntry, target) -> None:
     )
     if not endpoints:
         return
+    owners: dict = {}
+    for endpoint in endpoints:  # one user per owner: scope_of asks once per person
+        endpoint.owner = owners.setdefault(endpoint.owner_id, endpoint.owner)
     wanted = {kind for endpoint in endpoints for kind in endpoint.kinds}
     rows = []
     for happening in webhook_payloads.happenings(entry, target, wanted.__contains__):
