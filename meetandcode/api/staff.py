@@ -23,7 +23,7 @@ from organisations.permissions import scope_of
 from organisations.privacy import log_staff_read
 
 from .auth import token_auth
-from .facts import grant_facts
+from .facts import grant_facts, proposal_facts
 from .paging import Page, Paging, page_of
 from .schemas import FieldErrors, Problem
 
@@ -146,18 +146,11 @@ class ProposalPage(Page):
 def _summary(proposal) -> dict:
     score = getattr(proposal, "avg_score", None)
     return {
-        "id": proposal.pk,
-        "title": proposal.title,
-        "status": proposal.status,
-        "organisation": {"id": proposal.organisation_id, "name": proposal.organisation.name},
-        "country": str(proposal.country_programme.country),
-        "edition": proposal.country_programme.edition.year,
+        **proposal_facts(proposal),
         "town": proposal.city,
         "format": proposal.format,
         "starts_at": proposal.starts_at,
         "ends_at": proposal.ends_at,
-        "requested_amount": proposal.requested_amount,
-        "currency": proposal.currency,
         "submitted_at": proposal.submitted_at,
         "average_score": None if score is None else round(float(score), 2),
         "reviews": getattr(proposal, "review_count", 0),

@@ -29,7 +29,7 @@ from organisations.models import AuditEntry
 from programmes.models import CountryProgramme
 
 from . import schemas
-from .facts import grant_facts
+from .facts import grant_facts, proposal_facts
 from .models import WebhookEndpoint
 from .public import event_fields
 
@@ -65,19 +65,6 @@ def proposal_of(target) -> Proposal:
     )
 
 
-def _proposal(proposal: Proposal) -> dict:
-    return {
-        "id": proposal.pk,
-        "title": proposal.title,
-        "status": proposal.status,
-        "organisation": {"id": proposal.organisation_id, "name": proposal.organisation.name},
-        "country": str(proposal.country_programme.country),
-        "edition": proposal.country_programme.edition.year,
-        "requested_amount": proposal.requested_amount,
-        "currency": proposal.currency,
-    }
-
-
 def _grant(proposal: Proposal) -> dict | None:
     grant = getattr(proposal, "grant", None)
     return None if grant is None else grant_facts(grant)
@@ -99,7 +86,7 @@ def _data(kind: str, entry: AuditEntry, proposal: Proposal) -> dict | None:
         if event is None or (kind == K.EVENT_CHANGED and event["status"] == "cancelled"):
             return None
         return {"event": event}
-    data = {"proposal": _proposal(proposal)}
+    data = {"proposal": proposal_facts(proposal)}
     if kind == K.PROPOSAL_DECIDED:
         return {**data, "decision": entry.to_state, "grant": _grant(proposal)}
     if kind == K.PAYMENT_RECORDED:
